@@ -1,0 +1,84 @@
+"""Command line: ``python -m bot`` runs the bot; subcommands manage invites and plans."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+logger = logging.getLogger("bot")
+
+NO_TOKEN = (
+    "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), then run:\n"
+    "  BOT_TOKEN=123456:ABC-your-token python -m bot   (or put BOT_TOKEN in a .env file)"
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Qorgau campaign bot")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot (the default)")
+
+    invite = commands.add_parser("invite", help="create an invitation and print its link")
+    invite.add_argument(
+        "--role",
+        required=True,
+        choices=["reporter", "raider", "inspector", "operator", "coordinator"],
+    )
+    invite.add_argument(
+        "--area", required=True, help="area path, e.g. kz/karaganda/shakhtinsk/school-7"
+    )
+    invite.add_argument("--uses", type=int, default=1, help="how many people may join (default 1)")
+    invite.add_argument("--days", type=int, default=7, help="days the link stays valid (default 7)")
+    invite.add_argument("--name-kk", help="Kazakh name of the area, if it is created now")
+    invite.add_argument("--name-ru", help="Russian name of the area, if it is created now")
+
+    plan = commands.add_parser("plan", help="check or load a campaign plan (YAML, XLSX, CSV)")
+    plan_commands = plan.add_subparsers(dest="plan_command", required=True)
+    for name, text in (
+        ("check", "validate a plan file"),
+        ("load", "validate and make it the active plan"),
+    ):
+        sub = plan_commands.add_parser(name, help=text)
+        sub.add_argument("file", type=Path)
+        sub.add_argument("--year", type=int, help="campaign year (dates and hashtags follow it)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            field = ".".join(str(part) for part in problem["loc"]).upper()
+            print(f"Configuration error: {field}: {problem['msg']}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from bot import cli
+
+    command = args.command or "run"
+    if command == "run":
+        if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
+            print(NO_TOKEN, file=sys.stderr)
+            return 2
+        return asyncio.run(cli.run_bot(settings))
+    if command == "invite":
+        return asyncio.run(cli.invite(settings, args))
+    if command == "plan":
+        return asyncio.run(cli.plan(settings, args))
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""What the command-line subcommands do."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from aiogram.exceptions import TelegramAPIError
+from aiogram.utils.token import TokenValidationError
+
+from bot.app import Services, build_bot, create_app, run_polling
+from bot.config import Settings
+from bot.domain.plan_validation import PlanCheck
+from bot.i18n import build_i18n, fmt_date
+from bot.plan_files import PlanFileError, check_plan_file
+from bot.plan_report import issue_text
+from bot.services.invites import InviteError
+from storage.areas import AreaPathError
+
+logger = logging.getLogger(__name__)
+
+
+async def run_bot(settings: Settings) -> int:
+    try:
+        app = await create_app(settings)
+    except TokenValidationError:
+        print(
+            "BOT_TOKEN does not look like a token from @BotFather (digits:letters).",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        await run_polling(app)
+    finally:
+        await app.close()
+    return 0
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    if settings.bot_username:
+        return settings.bot_username
+    if settings.bot_token is None:
+        return None
+    bot = build_bot(settings)
+    try:
+        me = await bot.get_me()
+        return me.username
+    except (TelegramAPIError, OSError, TokenValidationError) as error:
+        logger.warning("Could not ask Telegram for the bot's name: %s", error)
+        return None
+    finally:
+        await bot.session.close()
+
+
+async def invite(settings: Settings, args: argparse.Namespace) -> int:
+    services = await Services.open(settings)
+    try:
+        await services.plans.ensure_default()
+        try:
+            area = await services.areas.ensure(
+                args.area, name_kk=args.name_kk, name_ru=args.name_ru
+            )
+            created = await services.invites.create(
+                role=args.role,
+                area=area,
+                created_by=None,
+                inviter_paths=[],
+                is_admin=True,
+                uses=args.uses,
+                days=args.days,
+            )
+        except (AreaPathError, InviteError) as error:
+            print(f"Cannot create the invitation: {error}", file=sys.stderr)
+            return 2
+    finally:
+        await services.close()
+    username = await _bot_username(settings)
+    if username:
+        print(created.link(username))
+    else:
+        print(f"https://t.me/<bot username>?start={created.token}")
+        print("Set BOT_USERNAME (or BOT_TOKEN) to print the full link.", file=sys.stderr)
+    print(
+        f"role={created.role} area={area.path} uses={created.max_uses}"
+        f" expires={created.expires_at.isoformat(timespec='minutes')}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _print_check(check: PlanCheck, locale: str) -> None:
+    i18n = build_i18n(locale)
+    with i18n.context(), i18n.use_locale(locale):
+        for issue in check.errors:
+            print("ERROR   " + issue_text(issue))
+        for issue in check.warnings:
+            print("WARNING " + issue_text(issue))
+        if check.campaign is not None and not check.errors:
+            campaign = check.campaign
+            print(
+                f"OK: {campaign.name.get(locale)} — {len(campaign.items)} items, "
+                f"{fmt_date(campaign.start, locale)} – {fmt_date(campaign.end, locale)} {campaign.year}"
+            )
+
+
+async def plan(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        check = check_plan_file(args.file, year=args.year)
+    except PlanFileError as error:
+        print(f"Cannot read {args.file}: {error}", file=sys.stderr)
+        return 2
+    _print_check(check, settings.default_locale)
+    if not check.ok or check.campaign is None:
+        return 1
+    if args.plan_command == "load":
+        services = await Services.open(settings)
+        try:
+            stored = await services.plans.load(check.campaign, loaded_by=None)
+        finally:
+            await services.close()
+        print(f"Loaded as campaign #{stored.id}; it is now the active plan.")
+    return 0

@@ -1,0 +1,70 @@
+"""The command menu Telegram shows, per language and per person."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.roles import Role
+from storage.users import UserRecord
+
+logger = logging.getLogger(__name__)
+
+
+def _commands(*, reporter: bool, member: bool, coordinator: bool) -> list[BotCommand]:
+    commands = [BotCommand(command="start", description=_("Main menu"))]
+    if reporter:
+        commands += [
+            BotCommand(command="report", description=_("Log a campaign activity")),
+            BotCommand(command="my", description=_("My reports")),
+        ]
+    if member:
+        commands.append(BotCommand(command="plan", description=_("The campaign plan")))
+    if coordinator:
+        commands.append(BotCommand(command="invite", description=_("Invite a colleague")))
+    commands += [
+        BotCommand(command="language", description=_("Тіл / Язык")),
+        BotCommand(command="cancel", description=_("Cancel what I am doing")),
+        BotCommand(command="help", description=_("What this bot can do")),
+    ]
+    return commands
+
+
+def commands_for(user: UserRecord | None, *, is_admin: bool) -> list[BotCommand]:
+    roles = {grant.role for grant in user.roles} if user else set()
+    return _commands(
+        reporter=Role.REPORTER in roles,
+        member=bool(roles) or is_admin,
+        coordinator=is_admin or Role.COORDINATOR in roles,
+    )
+
+
+async def set_default_commands(bot: Bot, i18n: I18n) -> None:
+    """The public menu in each language, and Russian for any other language."""
+    with i18n.context():
+        for language in (*i18n.available_locales, None):
+            with i18n.use_locale(language or "ru"):
+                await bot.set_my_commands(
+                    commands_for(None, is_admin=False),
+                    scope=BotCommandScopeDefault(),
+                    language_code=language,
+                )
+
+
+async def set_user_commands(
+    bot: Bot, i18n: I18n, user: UserRecord, *, is_admin: bool, locale: str
+) -> None:
+    """A person's own menu, in their language, once they hold a role or change language."""
+    if not user.roles and not is_admin:
+        return
+    with i18n.context(), i18n.use_locale(locale):
+        commands = commands_for(user, is_admin=is_admin)
+    try:
+        await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=user.id))
+    except TelegramAPIError as error:
+        logger.warning("Could not set the command menu for a user: %s", error)

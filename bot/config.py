@@ -1,0 +1,72 @@
+"""Settings read from the environment (and an optional ``.env`` file)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SUPPORTED_LOCALES = ("kk", "ru")
+KAZAKHSTAN_UTC_OFFSET_HOURS = 5
+OFFICIAL_API_BASE = "https://api.telegram.org"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    database_path: Path = Path("data/qorgau.sqlite3")
+    telegram_api_base: str = OFFICIAL_API_BASE
+    timezone: str = "Asia/Almaty"
+    default_locale: str = "ru"
+    bot_username: str | None = Field(
+        default=None, description="Used in deep links when getMe has not been asked yet."
+    )
+    plan_file: Path | None = None
+    log_level: str = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = value.replace(";", ",").replace(" ", ",").split(",")
+            return frozenset(int(part) for part in parts if part.strip())
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _kazakhstan_time(cls, value: str) -> str:
+        try:
+            zone = ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        offset = datetime(2025, 6, 1, tzinfo=zone).utcoffset()
+        if offset is None or offset.total_seconds() != KAZAKHSTAN_UTC_OFFSET_HOURS * 3600:
+            raise ValueError(f"{value} is not UTC+5, Kazakhstan's time since 1 March 2024")
+        return value
+
+    @field_validator("telegram_api_base")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

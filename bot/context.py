@@ -1,0 +1,56 @@
+"""The keys handlers receive: Dispatcher workflow data plus what the middleware adds.
+
+Handlers name these as parameters (``plans: PlanService``, ``user: UserRecord``); this is the
+one place that says which keys exist and what they hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypedDict
+
+from bot.albums import AlbumCollector
+from bot.config import Settings
+from bot.i18n import CatalogI18n
+from bot.services.invites import InviteService
+from bot.services.plans import PlanService
+from bot.services.reports import ReportService
+from bot.services.users import UserService
+from storage.areas import AreaRepository
+from storage.db import Database
+from storage.users import UserRecord
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(slots=True)
+class BotIdentity:
+    """Filled in at start from getMe; deep links need the username."""
+
+    username: str = ""
+    boot_id: str = ""
+
+
+class Deps(TypedDict):
+    """Passed to the Dispatcher as workflow data; every handler may ask for any of them."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    identity: BotIdentity
+    i18n: CatalogI18n
+    areas: AreaRepository
+    users: UserService
+    plans: PlanService
+    reports: ReportService
+    invites: InviteService
+    albums: AlbumCollector
+
+
+class UpdateData(TypedDict):
+    """Added for each update by :class:`bot.middlewares.UserMiddleware`."""
+
+    user: UserRecord
+    is_admin: bool

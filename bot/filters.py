@@ -1,0 +1,58 @@
+"""Filters shared by the routers: roles, private chats, buttons in any language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aiogram.filters import Filter
+from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.utils.i18n import I18n
+
+from bot.domain.roles import Role
+from bot.i18n import all_translations
+from storage.users import UserRecord
+
+
+class HasRole(Filter):
+    """Passes when the sender holds one of the roles (admins hold them all)."""
+
+    def __init__(self, *roles: Role, admin_counts: bool = True) -> None:
+        self.roles = tuple(role.value for role in roles)
+        self.admin_counts = admin_counts
+
+    async def __call__(self, event: TelegramObject, **data: Any) -> bool:
+        user: UserRecord | None = data.get("user")
+        if user is None:
+            return False
+        if self.admin_counts and data.get("is_admin"):
+            return True
+        return user.has_role(*self.roles)
+
+
+class PrivateChat(Filter):
+    """The bot talks to people one to one; groups get nothing but the fallback."""
+
+    async def __call__(self, event: TelegramObject) -> bool:
+        if isinstance(event, Message):
+            return event.chat.type == "private"
+        if isinstance(event, CallbackQuery):
+            message = event.message
+            return message is None or message.chat.type == "private"
+        return False
+
+
+class Button(Filter):
+    """Matches a reply-keyboard label in any language, so a press works after a switch.
+
+    ``label`` is a function returning the translated label (see ``handlers/labels.py``).
+    """
+
+    def __init__(self, label: Callable[[], str]) -> None:
+        self.label = label
+        self._labels: frozenset[str] | None = None
+
+    async def __call__(self, message: Message, i18n: I18n) -> bool:
+        if self._labels is None:
+            self._labels = all_translations(i18n, self.label)
+        return message.text is not None and message.text in self._labels

@@ -1,0 +1,74 @@
+"""The active campaign plan, kept in memory between loads."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.plan import Campaign, PlanItem
+from bot.plan_files import load_bundled_plan
+from storage.plans import PlanRepository, StoredCampaign
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    id: int
+    item: PlanItem
+    due_today: bool
+    reported: bool
+
+
+class PlanService:
+    def __init__(
+        self, repo: PlanRepository, *, clock: Callable[[], datetime], zone: ZoneInfo
+    ) -> None:
+        self.repo = repo
+        self.clock = clock
+        self.zone = zone
+        self._active: StoredCampaign | None = None
+
+    def today(self) -> date:
+        """Today in Kazakhstan."""
+        return self.clock().astimezone(self.zone).date()
+
+    async def active(self) -> StoredCampaign | None:
+        if self._active is None:
+            self._active = await self.repo.active()
+        return self._active
+
+    async def ensure_default(self) -> StoredCampaign:
+        """Load the bundled plan when the database has none yet."""
+        stored = await self.active()
+        if stored is None:
+            logger.info("No campaign in the database: loading the bundled plan")
+            await self.load(load_bundled_plan(), loaded_by=None)
+            stored = await self.active()
+        assert stored is not None
+        return stored
+
+    async def load(self, campaign: Campaign, *, loaded_by: int | None) -> StoredCampaign:
+        await self.repo.save(campaign, loaded_by=loaded_by, now=self.clock())
+        self._active = None
+        stored = await self.active()
+        assert stored is not None
+        return stored
+
+    def views(
+        self, stored: StoredCampaign, items: list[PlanItem], reported: set[int], day: date
+    ) -> list[ItemView]:
+        campaign = stored.campaign
+        due = {item.number for item in campaign.due_on(day)}
+        return [
+            ItemView(
+                id=stored.item_ids[item.number],
+                item=item,
+                due_today=item.number in due,
+                reported=stored.item_ids[item.number] in reported,
+            )
+            for item in items
+        ]

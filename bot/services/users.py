@@ -1,0 +1,48 @@
+"""Who is writing: their record, language and roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.domain.roles import Role
+from storage.users import RoleGrant, UserRecord, UserRepository
+
+
+class UserService:
+    def __init__(
+        self,
+        repo: UserRepository,
+        *,
+        admin_ids: frozenset[int],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.repo = repo
+        self.admin_ids = admin_ids
+        self.clock = clock
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self.admin_ids
+
+    async def seen(
+        self, user_id: int, *, full_name: str, username: str | None, locale: str
+    ) -> UserRecord:
+        return await self.repo.seen(
+            user_id, full_name=full_name, username=username, locale=locale, now=self.clock()
+        )
+
+    async def get(self, user_id: int) -> UserRecord | None:
+        return await self.repo.get(user_id)
+
+    async def set_locale(self, user_id: int, locale: str) -> None:
+        await self.repo.set_locale(user_id, locale)
+
+    async def set_reminders_muted(self, user_id: int, muted: bool) -> None:
+        await self.repo.set_reminders_muted(user_id, muted)
+
+    def grants(self, user: UserRecord, role: Role) -> list[RoleGrant]:
+        return user.grants(role.value)
+
+    def may(self, user: UserRecord, *roles: Role) -> bool:
+        """Whether the user holds any of ``roles``; an admin may do everything."""
+        return self.is_admin(user.id) or user.has_role(*(role.value for role in roles))

@@ -1,0 +1,59 @@
+"""An unexpected error is logged with the update and the user gets an apology, not silence."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import suppress
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import ErrorEvent
+from aiogram.utils.i18n import gettext as _
+
+from bot.i18n import CatalogI18n
+from storage.users import UserRecord
+
+logger = logging.getLogger(__name__)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.errors.register(on_error)
+    return router
+
+
+def _chat_id(event: ErrorEvent) -> int | None:
+    update = event.update
+    if update.message:
+        return update.message.chat.id
+    if update.callback_query and update.callback_query.from_user:
+        return update.callback_query.from_user.id
+    if update.edited_message:
+        return update.edited_message.chat.id
+    return None
+
+
+async def on_error(
+    event: ErrorEvent, bot: Bot, i18n: CatalogI18n, user: UserRecord | None = None
+) -> bool:
+    # The update's content may hold a child's data: log its id and kind, not its text.
+    logger.error(
+        "Update %s (%s) failed",
+        event.update.update_id,
+        event.update.event_type,
+        exc_info=event.exception,
+    )
+    chat_id = _chat_id(event)
+    if chat_id is None:
+        return True
+    locale = user.locale if user else i18n.default_locale
+    with i18n.context(), i18n.use_locale(locale):
+        text = _(
+            "Sorry, something went wrong on our side. Your answers so far are kept; please try again."
+        )
+    with suppress(TelegramAPIError):
+        if event.update.callback_query:
+            await event.update.callback_query.answer(text, show_alert=True)
+        else:
+            await bot.send_message(chat_id, text)
+    return True

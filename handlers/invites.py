@@ -1,0 +1,311 @@
+"""Coordinators invite colleagues to their own area: role, place, number of uses, link."""
+
+from __future__ import annotations
+
+from aiogram import F, Router, html
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.context import BotIdentity
+from bot.domain.invites import DEFAULT_DAYS
+from bot.domain.roles import INVITABLE_ROLES, Role, is_within
+from bot.filters import Button, HasRole, PrivateChat
+from bot.i18n import fmt_moment
+from bot.services.invites import InviteError, InviteService
+from bot.services.plans import PlanService
+from handlers import keyboards, labels
+from handlers.keyboards import InviteCb
+from handlers.texts import role_name
+from handlers.views import drop_buttons, menu
+from storage.areas import ROOT_PATH, Area, AreaRepository
+from storage.users import UserRecord
+
+NAME_MIN, NAME_MAX = 2, 100
+AREA_BUTTONS = 40
+
+
+class InviteForm(StatesGroup):
+    role = State()
+    area = State()
+    new_area = State()
+    uses = State()
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    for observer in (router.message, router.callback_query):
+        observer.filter(PrivateChat(), HasRole(Role.COORDINATOR))
+    router.message.register(begin, Command("invite"))
+    router.message.register(begin, Button(labels.invite))
+    router.callback_query.register(
+        role_chosen, InviteForm.role, InviteCb.filter(F.action == "role")
+    )
+    router.callback_query.register(
+        area_opened, InviteForm.area, InviteCb.filter(F.action == "open")
+    )
+    router.callback_query.register(
+        area_chosen, InviteForm.area, InviteCb.filter(F.action == "area")
+    )
+    router.callback_query.register(
+        new_area, InviteForm.area, InviteCb.filter(F.action == "new_area")
+    )
+    router.message.register(new_area_named, InviteForm.new_area, F.text, ~F.text.startswith("/"))
+    router.callback_query.register(
+        uses_chosen, InviteForm.uses, InviteCb.filter(F.action == "uses")
+    )
+    router.callback_query.register(stale_button, InviteCb.filter())
+    router.message.register(expected, StateFilter(InviteForm), ~F.text.startswith("/"))
+    return router
+
+
+def _own_paths(user: UserRecord, is_admin: bool) -> list[str]:
+    if is_admin:
+        return [ROOT_PATH]
+    return [grant.area_path for grant in user.grants(Role.COORDINATOR.value)]
+
+
+async def _own_area(
+    area_id: int, user: UserRecord, is_admin: bool, areas: AreaRepository
+) -> Area | None:
+    """The area, if it lies in this coordinator's subtree (button data can be forged)."""
+    area = await areas.get(area_id)
+    if area is None:
+        return None
+    if not any(is_within(area.path, own) for own in _own_paths(user, is_admin)):
+        return None
+    return area
+
+
+async def begin(message: Message, state: FSMContext) -> None:
+    await state.set_state(InviteForm.role)
+    await state.set_data({})
+    await message.answer(
+        _("Whom do you want to invite? Choose the role."),
+        reply_markup=keyboards.invite_roles([role.value for role in INVITABLE_ROLES]),
+    )
+
+
+async def role_chosen(
+    query: CallbackQuery,
+    callback_data: InviteCb,
+    state: FSMContext,
+    user: UserRecord,
+    is_admin: bool,
+    areas: AreaRepository,
+) -> None:
+    if callback_data.value not in {role.value for role in INVITABLE_ROLES}:
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    await state.update_data(role=callback_data.value)
+    await state.set_state(InviteForm.area)
+    assert isinstance(query.message, Message)
+    own = [await areas.by_path(path) for path in _own_paths(user, is_admin)]
+    found = [area for area in own if area is not None]
+    if len(found) == 1:
+        await _show_area(query.message, found[0], user, areas)
+        return
+    builder = InlineKeyboardBuilder()
+    for area in found[:AREA_BUTTONS]:
+        builder.button(
+            text=f"📂 {area.name(user.locale)}",
+            callback_data=InviteCb(action="open", value=str(area.id)),
+        )
+    builder.adjust(1)
+    await query.message.answer(_("Where will they work?"), reply_markup=builder.as_markup())
+
+
+async def _show_area(message: Message, area: Area, user: UserRecord, areas: AreaRepository) -> None:
+    children = await areas.children(area.id)
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("✅ Here: {area}").format(area=area.name(user.locale)),
+        callback_data=InviteCb(action="area", value=str(area.id)),
+    )
+    for child in children[:AREA_BUTTONS]:
+        builder.button(
+            text=f"📂 {child.name(user.locale)}",
+            callback_data=InviteCb(action="open", value=str(child.id)),
+        )
+    builder.button(
+        text=_("➕ New organisation"), callback_data=InviteCb(action="new_area", value=str(area.id))
+    )
+    builder.adjust(1)
+    await message.answer(
+        _("Where will they work? Now in: <b>{area}</b>").format(
+            area=html.quote(area.name(user.locale))
+        ),
+        reply_markup=builder.as_markup(),
+    )
+
+
+async def area_opened(
+    query: CallbackQuery,
+    callback_data: InviteCb,
+    user: UserRecord,
+    is_admin: bool,
+    areas: AreaRepository,
+) -> None:
+    area = await _own_area(
+        int(callback_data.value or 0) if callback_data.value.isdigit() else 0, user, is_admin, areas
+    )
+    if area is None:
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    assert isinstance(query.message, Message)
+    await _show_area(query.message, area, user, areas)
+
+
+async def area_chosen(
+    query: CallbackQuery,
+    callback_data: InviteCb,
+    state: FSMContext,
+    user: UserRecord,
+    is_admin: bool,
+    areas: AreaRepository,
+) -> None:
+    area = await _own_area(
+        int(callback_data.value) if callback_data.value.isdigit() else 0, user, is_admin, areas
+    )
+    if area is None:
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    assert isinstance(query.message, Message)
+    await _ask_uses(query.message, state, area, user)
+
+
+async def _ask_uses(message: Message, state: FSMContext, area: Area, user: UserRecord) -> None:
+    await state.update_data(area_id=area.id)
+    await state.set_state(InviteForm.uses)
+    await message.answer(
+        _("{area}. How many people may join with this link?").format(
+            area=html.quote(area.name(user.locale))
+        ),
+        reply_markup=keyboards.invite_uses(),
+    )
+
+
+async def new_area(
+    query: CallbackQuery,
+    callback_data: InviteCb,
+    state: FSMContext,
+    user: UserRecord,
+    is_admin: bool,
+    areas: AreaRepository,
+) -> None:
+    area = await _own_area(
+        int(callback_data.value) if callback_data.value.isdigit() else 0, user, is_admin, areas
+    )
+    if area is None:
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    await state.update_data(parent_id=area.id)
+    await state.set_state(InviteForm.new_area)
+    assert isinstance(query.message, Message)
+    await query.message.answer(
+        _("Send the name of the new organisation in {area} (for example «School № 7»).").format(
+            area=html.quote(area.name(user.locale))
+        )
+    )
+
+
+async def new_area_named(
+    message: Message,
+    state: FSMContext,
+    user: UserRecord,
+    is_admin: bool,
+    areas: AreaRepository,
+) -> None:
+    name = " ".join((message.text or "").split())
+    if not NAME_MIN <= len(name) <= NAME_MAX:
+        await message.answer(
+            _("The name must be {min}–{max} characters. Please send it again, or /cancel.").format(
+                min=NAME_MIN, max=NAME_MAX
+            )
+        )
+        return
+    data = await state.get_data()
+    parent = await _own_area(int(data.get("parent_id", 0)), user, is_admin, areas)
+    if parent is None:
+        await state.clear()
+        await message.answer(_("This place is not in your area."))
+        return
+    area = await areas.add_child(parent, name=name)
+    await _ask_uses(message, state, area, user)
+
+
+async def uses_chosen(
+    query: CallbackQuery,
+    callback_data: InviteCb,
+    state: FSMContext,
+    user: UserRecord,
+    is_admin: bool,
+    areas: AreaRepository,
+    invites: InviteService,
+    identity: BotIdentity,
+    plans: PlanService,
+) -> None:
+    data = await state.get_data()
+    area = await _own_area(int(data.get("area_id", 0)), user, is_admin, areas)
+    uses = int(callback_data.value) if callback_data.value.isdigit() else 0
+    if area is None:
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    try:
+        created = await invites.create(
+            role=str(data.get("role")),
+            area=area,
+            created_by=user.id,
+            inviter_paths=_own_paths(user, is_admin),
+            is_admin=is_admin,
+            uses=uses,
+            days=DEFAULT_DAYS,
+        )
+    except InviteError as error:
+        await query.answer(_invite_refused(error.code), show_alert=True)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    await state.clear()
+    assert isinstance(query.message, Message)
+    await query.message.answer(
+        _(
+            "Invitation: <b>{role}</b> — {area}.\nPeople who may join: {uses}. "
+            "Valid until {until}.\n\nSend them this link:\n{link}"
+        ).format(
+            role=role_name(created.role),
+            area=html.quote(area.name(user.locale)),
+            uses=created.max_uses,
+            until=fmt_moment(created.expires_at, user.locale, plans.zone.key),
+            link=html.quote(created.link(identity.username)),
+        ),
+        reply_markup=menu(user, is_admin=is_admin),
+    )
+
+
+def _invite_refused(code: str) -> str:
+    return {
+        "reporter_needs_organisation": _(
+            "A reporter must be invited to an organisation or a city/district."
+        ),
+        "outside_area": _("This place is not in your area."),
+    }.get(code, _("This invitation cannot be made."))
+
+
+async def stale_button(query: CallbackQuery) -> None:
+    await query.answer(_("This button is no longer active."), show_alert=True)
+
+
+async def expected(message: Message) -> None:
+    await message.answer(_("Please use the buttons above, or /cancel."))

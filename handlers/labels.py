@@ -1,0 +1,37 @@
+"""Reply-keyboard labels. Each is a function so the same text serves the keyboard (in the
+user's language) and the filter (in every language)."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+
+
+def new_report() -> str:
+    return _("📝 New report")
+
+
+def my_reports() -> str:
+    return _("📋 My reports")
+
+
+def plan() -> str:
+    return _("🗓 Plan")
+
+
+def invite() -> str:
+    return _("✉️ Invite")
+
+
+def language() -> str:
+    return _("🌐 Тіл / Язык")
+
+
+def help_() -> str:
+    return _("❓ Help")
+
+
+def cancel() -> str:
+    return _("✖️ Cancel")
+
+
+MENU = (new_report, my_reports, plan, invite, language, help_)

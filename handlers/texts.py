@@ -1,0 +1,89 @@
+"""Names and messages shared by several handlers, in the user's language."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
+from bot.domain.reports import (
+    AUDIENCE_MAX,
+    DESCRIPTION_MAX,
+    LINKS_MAX,
+    PARTICIPANTS_MAX,
+    TITLE_MAX,
+    TITLE_MIN,
+    Invalid,
+)
+
+
+def format_name(code: str) -> str:
+    names = {
+        "round_table": _("Round table"),
+        "seminar": _("Seminar"),
+        "training": _("Training"),
+        "meeting": _("Meeting"),
+        "class_hour": _("Class hour"),
+        "flash_mob": _("Flash mob"),
+        "debate": _("Debate"),
+        "exhibition": _("Exhibition"),
+        "consultation": _("Consultation"),
+        "raid": _("Raid"),
+        "posters": _("Poster distribution"),
+        "publication": _("Publication"),
+        "other": _("Other"),
+    }
+    return names.get(code, code)
+
+
+def role_name(role: str) -> str:
+    names = {
+        "reporter": _("Reporter"),
+        "raider": _("Raid team member"),
+        "inspector": _("Labour inspector"),
+        "operator": _("Hotline operator"),
+        "coordinator": _("Coordinator"),
+        "admin": _("Administrator"),
+    }
+    return names.get(role, role)
+
+
+def people(count: int) -> str:
+    return ngettext("{count} participant", "{count} participants", count).format(count=count)
+
+
+def photos(count: int) -> str:
+    return ngettext("{count} photo", "{count} photos", count).format(count=count)
+
+
+def invalid(reason: Invalid) -> str:
+    """What was wrong with an answer, said plainly."""
+    messages = {
+        Invalid.EMPTY: _("The answer is empty."),
+        Invalid.TOO_SHORT: _("That is too short."),
+        Invalid.TOO_LONG: _("That is too long."),
+        Invalid.NOT_A_DATE: _("I could not read a date. Type it as 03.06.2025."),
+        Invalid.FUTURE: _("That date is in the future. Report activities that have been held."),
+        Invalid.TOO_OLD: _("That date is more than a year ago."),
+        Invalid.NOT_NUMBERS: _("Please send numbers only."),
+        Invalid.NEGATIVE: _("Numbers cannot be negative."),
+        Invalid.TOO_MANY_PEOPLE: _(
+            "That is more than {max} people. Please check the numbers."
+        ).format(max=PARTICIPANTS_MAX),
+        Invalid.WRONG_COUNT: _("Send one number (the total) or four numbers."),
+        Invalid.ZERO: _("At least one person must have taken part."),
+        Invalid.NO_LINKS: _("I found no link in this message. A link starts with https://"),
+        Invalid.TOO_MANY_LINKS: _("At most {max} links.").format(max=LINKS_MAX),
+    }
+    return messages[reason]
+
+
+def title_limits() -> str:
+    return _("{min}–{max} characters").format(min=TITLE_MIN, max=TITLE_MAX)
+
+
+def audience_limit() -> int:
+    return AUDIENCE_MAX
+
+
+def description_limit() -> int:
+    return DESCRIPTION_MAX

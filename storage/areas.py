@@ -1,0 +1,113 @@
+"""The area tree: country → region → city or district → organisation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from storage.db import Database
+
+ROOT_PATH = "kz"
+SEGMENT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    id: int
+    parent_id: int | None
+    path: str
+    level: int
+    name_kk: str
+    name_ru: str
+
+    def name(self, locale: str) -> str:
+        return self.name_kk if locale == "kk" else self.name_ru
+
+
+class AreaPathError(ValueError):
+    pass
+
+
+def normalise_path(path: str) -> str:
+    """``karaganda/shakhtinsk`` and ``kz/karaganda/shakhtinsk`` name the same area."""
+    parts = [part.strip().lower() for part in path.strip().strip("/").split("/") if part.strip()]
+    if not parts:
+        raise AreaPathError("empty area path")
+    if parts[0] != ROOT_PATH:
+        parts.insert(0, ROOT_PATH)
+    for part in parts:
+        if not SEGMENT.match(part):
+            raise AreaPathError(f"bad path segment {part!r}: use latin letters, digits, - and _")
+    return "/".join(parts)
+
+
+def _area(row: object) -> Area:
+    return Area(row[0], row[1], row[2], row[3], row[4], row[5])  # type: ignore[index]
+
+
+_COLUMNS = "id, parent_id, path, level, name_kk, name_ru"
+
+
+class AreaRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, area_id: int) -> Area | None:
+        row = await self.db.fetchone(f"SELECT {_COLUMNS} FROM areas WHERE id = ?", (area_id,))
+        return _area(row) if row else None
+
+    async def by_path(self, path: str) -> Area | None:
+        row = await self.db.fetchone(
+            f"SELECT {_COLUMNS} FROM areas WHERE path = ?", (normalise_path(path),)
+        )
+        return _area(row) if row else None
+
+    async def children(self, area_id: int) -> list[Area]:
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM areas WHERE parent_id = ? ORDER BY name_ru", (area_id,)
+        )
+        return [_area(row) for row in rows]
+
+    async def subtree(self, path: str, *, level: int | None = None) -> list[Area]:
+        sql = f"SELECT {_COLUMNS} FROM areas WHERE (path = ? OR path LIKE ? || '/%')"
+        params: list[object] = [path, path]
+        if level is not None:
+            sql += " AND level = ?"
+            params.append(level)
+        rows = await self.db.fetchall(sql + " ORDER BY path", params)
+        return [_area(row) for row in rows]
+
+    async def ensure(
+        self, path: str, *, name_kk: str | None = None, name_ru: str | None = None
+    ) -> Area:
+        """Create the area and any missing ancestors; names default to the path segment."""
+        full = normalise_path(path)
+        parts = full.split("/")
+        parent: Area | None = None
+        for depth in range(1, len(parts) + 1):
+            sub = "/".join(parts[:depth])
+            found = await self.by_path(sub)
+            if found is None:
+                leaf = depth == len(parts)
+                default = parts[depth - 1]
+                kk = (name_kk or name_ru or default) if leaf else default
+                ru = (name_ru or name_kk or default) if leaf else default
+                area_id = await self.db.execute(
+                    "INSERT INTO areas (parent_id, path, level, name_kk, name_ru)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (parent.id if parent else None, sub, depth - 1, kk, ru),
+                )
+                found = Area(area_id, parent.id if parent else None, sub, depth - 1, kk, ru)
+            parent = found
+        assert parent is not None
+        return parent
+
+    async def add_child(self, parent: Area, *, name: str) -> Area:
+        """A new organisation under ``parent``, named in both languages by its own name."""
+        count = await self.db.fetchone(
+            "SELECT COUNT(*) FROM areas WHERE parent_id = ?", (parent.id,)
+        )
+        number = int(count[0]) + 1 if count else 1
+        while await self.by_path(f"{parent.path}/org{number}") is not None:
+            number += 1
+        return await self.ensure(f"{parent.path}/org{number}", name_kk=name, name_ru=name)

@@ -1,0 +1,80 @@
+"""Campaigns and their plan items; one campaign is active at a time."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.plan import Campaign
+from storage.db import Database, to_iso
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCampaign:
+    id: int
+    campaign: Campaign
+    item_ids: dict[int, int]  # plan item number -> row id
+
+    def item_number(self, item_id: int) -> int | None:
+        return next((n for n, i in self.item_ids.items() if i == item_id), None)
+
+
+class PlanRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def save(self, campaign: Campaign, *, loaded_by: int | None, now: datetime) -> int:
+        """Store a campaign and make it the active one."""
+        body = campaign.to_dict()
+        items = body.pop("items")
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE campaigns SET active = 0 WHERE active = 1")
+            cursor = await conn.execute(
+                "INSERT INTO campaigns (code, year, body, start_date, end_date,"
+                " preparation_start, active, loaded_at, loaded_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                (
+                    campaign.code,
+                    campaign.year,
+                    json.dumps(body, ensure_ascii=False),
+                    campaign.start.isoformat(),
+                    campaign.end.isoformat(),
+                    campaign.preparation_start.isoformat(),
+                    to_iso(now),
+                    loaded_by,
+                ),
+            )
+            campaign_id = cursor.lastrowid
+            await conn.executemany(
+                "INSERT INTO plan_items (campaign_id, number, body) VALUES (?, ?, ?)",
+                [
+                    (campaign_id, item["number"], json.dumps(item, ensure_ascii=False))
+                    for item in items
+                ],
+            )
+        assert campaign_id is not None
+        return campaign_id
+
+    async def active(self) -> StoredCampaign | None:
+        row = await self.db.fetchone(
+            "SELECT id, body FROM campaigns WHERE active = 1 ORDER BY id DESC LIMIT 1"
+        )
+        return await self._load(row[0], row[1]) if row else None
+
+    async def get(self, campaign_id: int) -> StoredCampaign | None:
+        row = await self.db.fetchone("SELECT id, body FROM campaigns WHERE id = ?", (campaign_id,))
+        return await self._load(row[0], row[1]) if row else None
+
+    async def _load(self, campaign_id: int, body: str) -> StoredCampaign:
+        rows = await self.db.fetchall(
+            "SELECT id, number, body FROM plan_items WHERE campaign_id = ? ORDER BY number",
+            (campaign_id,),
+        )
+        raw = json.loads(body)
+        raw["items"] = [json.loads(r[2]) for r in rows]
+        return StoredCampaign(
+            id=campaign_id,
+            campaign=Campaign.from_dict(raw),
+            item_ids={r[1]: r[0] for r in rows},
+        )

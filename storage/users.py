@@ -1,0 +1,148 @@
+"""Users and the roles they hold in the area tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from storage.db import Database, from_iso, to_iso
+
+SEEN_REFRESH = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class RoleGrant:
+    role: str
+    area_id: int
+    area_path: str
+    area_level: int
+    area_name_kk: str
+    area_name_ru: str
+
+    def area_name(self, locale: str) -> str:
+        return self.area_name_kk if locale == "kk" else self.area_name_ru
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    id: int
+    full_name: str
+    username: str | None
+    locale: str
+    locale_chosen: bool
+    active: bool
+    reminders_muted: bool
+    roles: tuple[RoleGrant, ...] = ()
+    is_new: bool = False
+
+    def grants(self, role: str) -> list[RoleGrant]:
+        return [grant for grant in self.roles if grant.role == role]
+
+    def has_role(self, *roles: str) -> bool:
+        return any(grant.role in roles for grant in self.roles)
+
+
+_USER_WITH_ROLES = """
+SELECT u.id, u.full_name, u.username, u.locale, u.locale_chosen, u.active, u.reminders_muted,
+       u.last_seen_at, r.role, a.id AS area_id, a.path, a.level, a.name_kk, a.name_ru
+FROM users u
+LEFT JOIN roles r ON r.user_id = u.id
+LEFT JOIN areas a ON a.id = r.area_id
+WHERE u.id = ?
+ORDER BY a.level, a.path, r.role
+"""
+
+
+class UserRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, user_id: int) -> UserRecord | None:
+        rows = await self.db.fetchall(_USER_WITH_ROLES, (user_id,))
+        if not rows:
+            return None
+        first = rows[0]
+        roles = tuple(
+            RoleGrant(r["role"], r["area_id"], r["path"], r["level"], r["name_kk"], r["name_ru"])
+            for r in rows
+            if r["role"] is not None
+        )
+        return UserRecord(
+            id=first["id"],
+            full_name=first["full_name"],
+            username=first["username"],
+            locale=first["locale"],
+            locale_chosen=bool(first["locale_chosen"]),
+            active=bool(first["active"]),
+            reminders_muted=bool(first["reminders_muted"]),
+            roles=roles,
+        )
+
+    async def seen(
+        self,
+        user_id: int,
+        *,
+        full_name: str,
+        username: str | None,
+        locale: str,
+        now: datetime,
+    ) -> UserRecord:
+        """Load the user who sent an update, creating them at first contact.
+
+        Writes only when something changed or the last-seen mark is stale, so a busy
+        user costs one read per update.
+        """
+        existing = await self.db.fetchall(
+            "SELECT full_name, username, active, last_seen_at FROM users WHERE id = ?", (user_id,)
+        )
+        stamp = to_iso(now)
+        if not existing:
+            await self.db.execute(
+                "INSERT INTO users (id, full_name, username, locale, created_at, last_seen_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                (user_id, full_name, username, locale, stamp, stamp),
+            )
+            record = await self.get(user_id)
+            assert record is not None
+            return UserRecord(**{**_as_dict(record), "is_new": True})
+        row = existing[0]
+        if (
+            row["full_name"] != full_name
+            or row["username"] != username
+            or not row["active"]
+            or now - from_iso(row["last_seen_at"]) > SEEN_REFRESH
+        ):
+            await self.db.execute(
+                "UPDATE users SET full_name = ?, username = ?, active = 1, last_seen_at = ?"
+                " WHERE id = ?",
+                (full_name, username, stamp, user_id),
+            )
+        record = await self.get(user_id)
+        assert record is not None
+        return record
+
+    async def set_locale(self, user_id: int, locale: str) -> None:
+        await self.db.execute(
+            "UPDATE users SET locale = ?, locale_chosen = 1 WHERE id = ?", (locale, user_id)
+        )
+
+    async def set_reminders_muted(self, user_id: int, muted: bool) -> None:
+        await self.db.execute(
+            "UPDATE users SET reminders_muted = ? WHERE id = ?", (int(muted), user_id)
+        )
+
+    async def set_active(self, user_id: int, active: bool) -> None:
+        await self.db.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
+
+    async def with_role_in(self, role: str, area_path: str) -> list[int]:
+        """Ids of users holding ``role`` anywhere in the subtree of ``area_path``."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT r.user_id FROM roles r JOIN areas a ON a.id = r.area_id"
+            " WHERE r.role = ? AND (a.path = ? OR a.path LIKE ? || '/%')",
+            (role, area_path, area_path),
+        )
+        return [row[0] for row in rows]
+
+
+def _as_dict(record: UserRecord) -> dict[str, object]:
+    return {name: getattr(record, name) for name in record.__slots__}
