@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
+from aiogram.utils.i18n import I18n
+
 from bot.albums import AlbumCollector
 from bot.config import Settings
-from bot.i18n import CatalogI18n
 from bot.services.invites import InviteService
 from bot.services.plans import PlanService
 from bot.services.reports import ReportService
@@ -40,7 +41,7 @@ class Deps(TypedDict):
     db: Database
     clock: Clock
     identity: BotIdentity
-    i18n: CatalogI18n
+    i18n: I18n
     areas: AreaRepository
     users: UserService
     plans: PlanService

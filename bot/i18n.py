@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import gettext
-import io
+import os
+import tempfile
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
@@ -25,28 +25,34 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 
 
-class CatalogI18n(I18n):
-    """aiogram's I18n reading the ``.po`` catalogs directly.
+def compiled_catalogs(source: Path = LOCALES_DIR) -> Path:
+    """Compile the ``.po`` catalogs to ``.mo`` where they are missing or older; return their folder.
 
-    The catalogs are compiled in memory at start, so no compiled file has to be built,
-    shipped or kept in step with its source.
+    aiogram's I18n reads only compiled catalogs. They are built at start, so a fresh checkout
+    runs without a manual step; when ``locales/`` is read-only they go to a cache folder.
     """
+    target = source
+    if not os.access(source, os.W_OK):
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        target = cache / "qorgau" / "locales"
+    for locale in SUPPORTED_LOCALES:
+        po_path = source / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+        mo_path = target / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=locale)
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        # Write aside and rename, so two processes starting at once never read half a file.
+        fd, temporary = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo.tmp")
+        with os.fdopen(fd, "wb") as mo_file:
+            write_mo(mo_file, catalog, use_fuzzy=False)
+        os.replace(temporary, mo_path)
+    return target
 
-    def find_locales(self) -> dict[str, gettext.GNUTranslations]:
-        translations: dict[str, gettext.GNUTranslations] = {}
-        for locale in SUPPORTED_LOCALES:
-            po_path = self.path / locale / "LC_MESSAGES" / f"{self.domain}.po"
-            with po_path.open("rb") as source:
-                catalog = read_po(source, locale=locale)
-            buffer = io.BytesIO()
-            write_mo(buffer, catalog, use_fuzzy=False)
-            buffer.seek(0)
-            translations[locale] = gettext.GNUTranslations(buffer)
-        return translations
 
-
-def build_i18n(default_locale: str, path: Path = LOCALES_DIR) -> CatalogI18n:
-    return CatalogI18n(path=path, default_locale=default_locale, domain=DOMAIN)
+def build_i18n(default_locale: str, source: Path = LOCALES_DIR) -> I18n:
+    return I18n(path=compiled_catalogs(source), default_locale=default_locale, domain=DOMAIN)
 
 
 def locale_from_telegram(language_code: str | None) -> str:

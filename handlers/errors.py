@@ -8,9 +8,9 @@ from contextlib import suppress
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.i18n import CatalogI18n
 from storage.users import UserRecord
 
 logger = logging.getLogger(__name__)
@@ -33,9 +33,7 @@ def _chat_id(event: ErrorEvent) -> int | None:
     return None
 
 
-async def on_error(
-    event: ErrorEvent, bot: Bot, i18n: CatalogI18n, user: UserRecord | None = None
-) -> bool:
+async def on_error(event: ErrorEvent, bot: Bot, i18n: I18n, user: UserRecord | None = None) -> bool:
     # The update's content may hold a child's data: log its id and kind, not its text.
     logger.error(
         "Update %s (%s) failed",

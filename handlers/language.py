@@ -5,12 +5,12 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.commands import set_user_commands
 from bot.config import SUPPORTED_LOCALES
 from bot.filters import Button, PrivateChat
-from bot.i18n import CatalogI18n
 from bot.services.users import UserService
 from handlers import keyboards, labels
 from handlers.views import menu
@@ -41,7 +41,7 @@ async def set_language(
     user: UserRecord,
     is_admin: bool,
     users: UserService,
-    i18n: CatalogI18n,
+    i18n: I18n,
 ) -> None:
     code = callback_data.code
     if code not in SUPPORTED_LOCALES:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from aiogram import Bot, F, Router, html
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.commands import set_user_commands
 from bot.domain.invites import InviteStatus, looks_like_invite
 from bot.filters import Button, PrivateChat
-from bot.i18n import CatalogI18n
 from bot.services.invites import InviteService
 from bot.services.users import UserService
 from handlers import keyboards, labels
@@ -53,7 +53,7 @@ async def start_with_link(
     is_admin: bool,
     users: UserService,
     invites: InviteService,
-    i18n: CatalogI18n,
+    i18n: I18n,
 ) -> None:
     payload = command.args or ""
     if not looks_like_invite(payload):

@@ -1,0 +1,95 @@
+import subprocess
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch, tmp_path):
+    for name in (
+        "BOT_TOKEN",
+        "ADMIN_IDS",
+        "DATABASE_PATH",
+        "TELEGRAM_API_BASE",
+        "TIMEZONE",
+        "DEFAULT_LOCALE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env file here
+
+
+def test_defaults():
+    settings = Settings()
+    assert settings.bot_token is None
+    assert settings.telegram_api_base == "https://api.telegram.org"
+    assert settings.timezone == "Asia/Almaty"
+    assert settings.default_locale == "ru"
+    assert settings.admin_ids == frozenset()
+    assert settings.database_path.parts[0] == "data"
+
+
+def test_almaty_is_utc_plus_5_in_winter_and_summer():
+    zone = ZoneInfo(Settings().timezone)
+    for moment in (datetime(2025, 1, 15, 12), datetime(2025, 6, 1, 9)):
+        assert moment.replace(tzinfo=zone).utcoffset().total_seconds() == 5 * 3600
+
+
+def test_environment_values(monkeypatch):
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("ADMIN_IDS", "1, 2;3")
+    monkeypatch.setenv("TELEGRAM_API_BASE", "http://127.0.0.1:8081/")
+    monkeypatch.setenv("DEFAULT_LOCALE", "kk")
+    settings = Settings()
+    assert settings.bot_token.get_secret_value() == "123:abc"
+    assert "123:abc" not in repr(settings)
+    assert settings.admin_ids == frozenset({1, 2, 3})
+    assert settings.telegram_api_base == "http://127.0.0.1:8081"
+    assert settings.default_locale == "kk"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TIMEZONE", "Europe/Moscow"),
+        ("TIMEZONE", "Asia/Nowhere"),
+        ("DEFAULT_LOCALE", "en"),
+        ("TELEGRAM_API_BASE", "ftp://x"),
+        ("ADMIN_IDS", "one,two"),
+    ],
+)
+def test_bad_values_are_refused(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+def _run(*args, env=None):
+    import os
+
+    base = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "TIMEZONE")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        timeout=60,
+    )
+
+
+def test_without_a_token_it_says_how_to_get_one(tmp_path):
+    result = _run(env={"DATABASE_PATH": str(tmp_path / "db.sqlite3")})
+    assert result.returncode != 0
+    assert "@BotFather" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2
+
+
+def test_a_bad_setting_is_one_line_not_a_traceback(tmp_path):
+    result = _run(env={"TIMEZONE": "Europe/Moscow", "DATABASE_PATH": str(tmp_path / "db.sqlite3")})
+    assert result.returncode == 2
+    assert "TIMEZONE" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,93 @@
+import json
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+from aiogram.fsm.storage.base import StorageKey
+
+from storage.db import connect, migrate, migration_scripts, open_database, schema_version, to_iso
+from storage.fsm import SQLiteStorage
+
+NOW = datetime(2025, 6, 3, 4, 0, tzinfo=UTC)
+
+
+async def test_database_is_wal_and_migrated(tmp_path):
+    db = await open_database(tmp_path / "q.sqlite3")
+    try:
+        mode = await db.fetchone("PRAGMA journal_mode")
+        assert mode[0] == "wal"
+        assert await schema_version(db.conn) == migration_scripts()[-1][0]
+        root = await db.fetchone("SELECT path FROM areas WHERE id = 1")
+        assert root[0] == "kz"
+    finally:
+        await db.close()
+
+
+async def test_migrations_apply_once(tmp_path):
+    path = tmp_path / "q.sqlite3"
+    conn = await connect(path)
+    await conn.close()
+    conn = await connect(path)
+    try:
+        version = await schema_version(conn)
+        assert await migrate(conn, migration_scripts()) == version
+        rows = await conn.execute_fetchall("SELECT COUNT(*) FROM schema_migrations")
+        assert rows[0][0] == len(migration_scripts())
+    finally:
+        await conn.close()
+
+
+async def test_a_failed_migration_leaves_nothing_behind(tmp_path):
+    conn = await connect(tmp_path / "q.sqlite3")
+    try:
+        before = await schema_version(conn)
+        broken = [
+            (
+                before + 1,
+                "9999_broken.sql",
+                "CREATE TABLE t (x INTEGER); INSERT INTO nope VALUES (1)",
+            )
+        ]
+        with pytest.raises(sqlite3.OperationalError):
+            await migrate(conn, broken)
+        assert await schema_version(conn) == before
+        tables = await conn.execute_fetchall("SELECT name FROM sqlite_master WHERE name = 't'")
+        assert list(tables) == []
+    finally:
+        await conn.close()
+
+
+def test_naive_datetimes_are_refused():
+    with pytest.raises(ValueError):
+        to_iso(datetime(2025, 6, 3, 9, 0))
+    assert to_iso(NOW) == "2025-06-03T04:00:00+00:00"
+
+
+async def test_fsm_storage_survives_reopening_the_file(tmp_path):
+    path = tmp_path / "q.sqlite3"
+    key = StorageKey(bot_id=42, chat_id=7, user_id=7)
+    other = StorageKey(bot_id=42, chat_id=7, user_id=7, destiny="other")
+    db = await open_database(path)
+    storage = SQLiteStorage(db, clock=lambda: NOW)
+    await storage.set_state(key, "ReportForm:title")
+    await storage.set_data(key, {"draft": {"title": "«Круглый стол»", "photos": ["a", "b"]}})
+    await storage.set_data(other, {"x": 1})
+    await db.close()
+
+    db = await open_database(path)
+    try:
+        storage = SQLiteStorage(db, clock=lambda: NOW)
+        assert await storage.get_state(key) == "ReportForm:title"
+        assert await storage.get_data(key) == {
+            "draft": {"title": "«Круглый стол»", "photos": ["a", "b"]}
+        }
+        assert await storage.get_data(other) == {"x": 1}
+        assert await storage.get_state(other) is None
+        await storage.set_state(key, None)
+        assert await storage.get_state(key) is None
+        assert await storage.get_data(StorageKey(bot_id=1, chat_id=7, user_id=7)) == {}
+        with pytest.raises(TypeError):
+            await storage.set_data(key, {"when": NOW})  # not JSON: refused, not silently kept
+        assert json.loads(json.dumps(await storage.get_data(key)))
+    finally:
+        await db.close()
