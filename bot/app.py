@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.context import BotIdentity, Clock, Deps
 from bot.i18n import UserLocaleMiddleware, build_i18n
 from bot.middlewares import UserMiddleware
+from bot.retry import RetryMiddleware
 from bot.services.invites import InviteService
 from bot.services.plans import PlanService
 from bot.services.reports import ReportService
@@ -91,6 +92,7 @@ class Application:
 def build_bot(settings: Settings) -> Bot:
     assert settings.bot_token is not None
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    session.middleware(RetryMiddleware())
     return Bot(
         settings.bot_token.get_secret_value(),
         session=session,

@@ -7,6 +7,7 @@ import logging
 import sys
 
 from aiogram.exceptions import TelegramAPIError
+from aiogram.utils.i18n import gettext as _
 from aiogram.utils.token import TokenValidationError
 
 from bot.app import Services, build_bot, create_app, run_polling
@@ -93,14 +94,19 @@ def _print_check(check: PlanCheck, locale: str) -> None:
     i18n = build_i18n(locale)
     with i18n.context(), i18n.use_locale(locale):
         for issue in check.errors:
-            print("ERROR   " + issue_text(issue))
+            print(_("Error: {problem}").format(problem=issue_text(issue)))
         for issue in check.warnings:
-            print("WARNING " + issue_text(issue))
+            print(_("Warning: {problem}").format(problem=issue_text(issue)))
         if check.campaign is not None and not check.errors:
             campaign = check.campaign
             print(
-                f"OK: {campaign.name.get(locale)} — {len(campaign.items)} items, "
-                f"{fmt_date(campaign.start, locale)} – {fmt_date(campaign.end, locale)} {campaign.year}"
+                _("OK: {name} — {count} items, {start} – {end} {year}").format(
+                    name=campaign.name.get(locale),
+                    count=len(campaign.items),
+                    start=fmt_date(campaign.start, locale),
+                    end=fmt_date(campaign.end, locale),
+                    year=campaign.year,
+                )
             )
 
 
@@ -119,5 +125,11 @@ async def plan(settings: Settings, args: argparse.Namespace) -> int:
             stored = await services.plans.load(check.campaign, loaded_by=None)
         finally:
             await services.close()
-        print(f"Loaded as campaign #{stored.id}; it is now the active plan.")
+        i18n = build_i18n(settings.default_locale)
+        with i18n.context(), i18n.use_locale(settings.default_locale):
+            print(
+                _("Loaded as campaign #{number}; it is now the active plan.").format(
+                    number=stored.id
+                )
+            )
     return 0

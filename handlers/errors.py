@@ -6,11 +6,13 @@ import logging
 from contextlib import suppress
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.services.users import UserService
 from storage.users import UserRecord
 
 logger = logging.getLogger(__name__)
@@ -18,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 def build_router() -> Router:
     router = Router(name=__name__)
+    router.errors.register(on_blocked, ExceptionTypeFilter(TelegramForbiddenError))
     router.errors.register(on_error)
     return router
 
@@ -31,6 +34,14 @@ def _chat_id(event: ErrorEvent) -> int | None:
     if update.edited_message:
         return update.edited_message.chat.id
     return None
+
+
+async def on_blocked(event: ErrorEvent, users: UserService, user: UserRecord | None = None) -> bool:
+    """The person blocked the bot: nothing more is sent until they write again."""
+    if user is not None:
+        await users.set_active(user.id, False)
+    logger.info("Update %s: the user has blocked the bot", event.update.update_id)
+    return True
 
 
 async def on_error(event: ErrorEvent, bot: Bot, i18n: I18n, user: UserRecord | None = None) -> bool:

@@ -37,6 +37,9 @@ class UserService:
     async def set_locale(self, user_id: int, locale: str) -> None:
         await self.repo.set_locale(user_id, locale)
 
+    async def set_active(self, user_id: int, active: bool) -> None:
+        await self.repo.set_active(user_id, active)
+
     async def set_reminders_muted(self, user_id: int, muted: bool) -> None:
         await self.repo.set_reminders_muted(user_id, muted)
 

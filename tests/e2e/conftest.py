@@ -50,14 +50,16 @@ class RunningBot:
         )
         await self.api.wait_call("getUpdates", since=since)
 
-    async def said(self, user: FakeUser, timeout: float = 5.0) -> Call:
+    async def said(self, user: FakeUser, timeout: float = 5.0) -> Call:  # noqa: ASYNC109
         """The next message the bot sent to this user since their last action."""
         since = max(self._cursor.get(user.id, 0), user.last_action_index)
-        call = await self.api.wait_call(SENDS, chat_id=user.chat_id, since=since, timeout=timeout)
+        call = await self.api.wait_call(
+            SENDS, chat_id=user.chat_id, since=since, timeout=timeout, predicate=lambda c: c.ok
+        )
         self._cursor[user.id] = call.index + 1
         return call
 
-    async def alert(self, user: FakeUser, timeout: float = 5.0) -> str:
+    async def alert(self, user: FakeUser, timeout: float = 5.0) -> str:  # noqa: ASYNC109
         """The text of the answer to the user's last button press."""
         call = await self.api.wait_call(
             "answerCallbackQuery",

@@ -124,3 +124,31 @@ async def test_admin_from_settings_sees_everything(qorgau, api):
     labels = [text for text, _ in reply.buttons()]
     assert any("План" in label for label in labels)
     assert any("Пригласить" in label for label in labels)
+
+
+async def test_menu_buttons_work_after_a_language_switch(qorgau, api):
+    user = api.user(420, language_code="ru")
+    await qorgau.join(user, "reporter", SCHOOL)
+    await user.send("/language")
+    offer = await qorgau.said(user)
+    await user.press(offer.button("Қазақша"))
+    switched = await qorgau.said(user)
+    kazakh_labels = [text for text, _ in switched.buttons()]
+    new_report = next(label for label in kazakh_labels if label.startswith("📝"))
+    assert new_report != "📝 Новый отчёт"
+    await user.send(new_report)
+    await qorgau.said(user)
+    assert "тармағ" in (await qorgau.said(user)).text
+    await user.send("/cancel")
+    await qorgau.said(user)
+    # the old Russian keyboard may still be on the phone: its label works too
+    await user.send("📝 Новый отчёт")
+    await qorgau.said(user)
+    items = await qorgau.said(user)
+    assert any(text.startswith("📌") for text, _ in items.buttons())
+    commands = api.calls_of("setMyCommands")[-1]
+    assert commands.params["scope"] == {"type": "chat", "chat_id": 420}
+    assert any(
+        "Жоспар" in c["description"] or "жоспар" in c["description"]
+        for c in commands.params["commands"]
+    )

@@ -1,0 +1,99 @@
+"""The plan in both languages, and loading another plan from the command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CITY = "kz/karaganda/shakhtinsk"
+
+
+async def _plan_text(qorgau, user):
+    await user.send("/plan")
+    first = await qorgau.said(user)
+    await qorgau.settle()
+    parts = [
+        c.text
+        for c in qorgau.api.calls_of("sendMessage", chat_id=user.id)
+        if c.index >= first.index
+    ]
+    return "\n".join(parts)
+
+
+async def test_plan_in_russian_marks_what_is_due_today(qorgau, api):
+    user = api.user(1000, language_code="ru")
+    await qorgau.join(user, "coordinator", CITY)
+    text = await _plan_text(qorgau, user)
+    assert "«12 дней борьбы против эксплуатации детского труда»" in text
+    assert "«Защитим детство – построим будущее!»" in text
+    assert "3 июня" in text and "📌" in text
+    for number in range(1, 20):
+        assert f"<b>{number}.</b>" in text
+    assert "16.</b> Проведение семинар" in text.replace("📌 ", "")
+    assert "📌 <b>16.</b>" in text  # 3 June: the seminar for social pedagogues is due today
+    assert "📌 <b>19.</b>" not in text
+    assert "КОПД" in text
+    assert all(len(c.text) <= 4096 for c in api.calls_of("sendMessage", chat_id=user.id))
+
+
+async def test_plan_in_kazakh(qorgau, api):
+    user = api.user(1001, language_code="kk")
+    await qorgau.join(user, "raider", CITY)
+    text = await _plan_text(qorgau, user)
+    assert "Бала еңбегін қанауға қарсы 12 күн" in text
+    assert "3 маусым" in text
+    assert "Негізгі кезең" in text
+    assert "Білім бөлімі" in text
+
+
+async def test_plan_is_not_for_strangers(qorgau, api):
+    user = api.user(1002)
+    await user.send("/plan")
+    assert "приглашени" in (await qorgau.said(user)).text
+
+
+def test_plan_check_and_load_from_the_command_line(tmp_path):
+    table = tmp_path / "plan.csv"
+    table.write_text(
+        "№;Наименование мероприятия;Сроки исполнения;Ответственные исполнители\n"
+        "1;Классные часы;1-12 июня;Школы\n"
+        "2;Круглый стол;5 июня;Отдел образования\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "№;Наименование мероприятия;Сроки исполнения\n1;;когда-нибудь\n", encoding="utf-8"
+    )
+    env = {
+        "DATABASE_PATH": str(tmp_path / "q.sqlite3"),
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+    }
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "plan", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    checked = run("check", str(table), "--year", "2026")
+    assert checked.returncode == 0, checked.stderr
+    assert "OK" in checked.stdout and "2026" in checked.stdout
+
+    failed = run("check", str(bad))
+    assert failed.returncode == 1
+    assert "строка 2" in failed.stdout.lower() or "row 2" in failed.stdout.lower()
+    assert failed.stdout.count("\n") >= 2  # the title and the deadline, each said
+
+    loaded = run("load", str(table), "--year", "2026")
+    assert loaded.returncode == 0, loaded.stderr
+    assert "#1" in loaded.stdout
+
+    missing = run("check", str(tmp_path / "nope.yaml"))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr

@@ -1,0 +1,187 @@
+"""A restart in the middle of a form, and Telegram answering 429, 403 and 5xx."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from handlers.keyboards import FormCb
+from tests.e2e.test_report_form import SCHOOL, fill_until_links
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_restart_in_the_middle_of_the_form_offers_the_draft_back(qorgau, api):
+    user = api.user(900)
+    await qorgau.join(user, "reporter", SCHOOL)
+    await fill_until_links(qorgau, api, user, title="Дебаты «Детский труд»")
+    await user.send_album(2)
+    await qorgau.said(user)
+
+    await qorgau.restart()
+
+    await user.send("https://school.kz/post")  # the answer to the pending step...
+    offer = await qorgau.said(user)  # ...is not taken blindly: the draft is offered back first
+    assert "незаконченный" in offer.text
+    await user.press(offer.button("Продолжить"))
+    question = await qorgau.said(user)
+    assert "фото" in question.text.lower()
+    await user.press(FormCb(action="done").pack())
+    await qorgau.said(user)
+    await user.press(FormCb(action="skip").pack())
+    summary = await qorgau.said(user)
+    assert "Дебаты «Детский труд»" in summary.text and "40" in summary.text
+    await user.press(summary.button("Сохранить"))
+    number = int((await qorgau.said(user)).text.split("№ ")[1].split()[0])
+    record = await qorgau.services.reports.reports.get(number)
+    assert len(record.photos) == 2
+
+
+async def test_discarding_the_draft_after_a_restart(qorgau, api):
+    user = api.user(901)
+    await qorgau.join(user, "reporter", SCHOOL)
+    await fill_until_links(qorgau, api, user)
+    await qorgau.restart()
+    await user.send("/report")
+    offer = await qorgau.said(user)
+    await user.press(offer.button("Удалить"))
+    assert "удал" in (await qorgau.said(user)).text.lower()
+    await user.send("/report")
+    await qorgau.said(user)
+    assert "пункт" in (await qorgau.said(user)).text.lower()
+
+
+async def test_a_429_on_a_reply_is_waited_out(qorgau, api):
+    user = api.user(910)
+    api.fail("sendMessage", 429, retry_after=1, chat_id=910)
+    started = time.monotonic()
+    await user.send("/start")
+    greeting = await qorgau.said(user)
+    assert greeting.ok and time.monotonic() - started >= 1
+    failed = [c for c in api.calls_of("sendMessage", chat_id=910) if not c.ok]
+    assert [c.error_code for c in failed] == [429]
+
+
+async def test_5xx_and_network_errors_are_retried(qorgau, api):
+    user = api.user(911)
+    api.fail("sendMessage", 502, chat_id=911)
+    await user.send("/start")
+    assert (await qorgau.said(user)).ok
+    api.fail("sendMessage", 0, chat_id=911)  # connection dropped
+    await user.send("/help")
+    assert (await qorgau.said(user)).ok
+
+
+async def test_an_error_that_will_not_pass_gets_an_apology(qorgau, api):
+    user = api.user(912)
+    api.fail("sendMessage", 500, times=3, chat_id=912)
+    await user.send("/help")
+    apology = await qorgau.said(user)
+    assert "пошло не так" in apology.text
+
+
+async def test_a_user_who_blocked_the_bot_is_marked_inactive(qorgau, api):
+    user = api.user(913)
+    await user.send("/start")
+    await qorgau.said(user)
+    await qorgau.settle()
+    api.block(913)
+    await user.send("/help")
+    await qorgau.settle()
+    assert (await qorgau.services.users.get(913)).active is False
+    api.unblock(913)
+    await user.send("/help")
+    await qorgau.said(user)
+    assert (await qorgau.services.users.get(913)).active is True
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+async def test_the_real_process_killed_mid_form_keeps_the_draft(api, tmp_path):
+    """``python -m bot`` as its own process, SIGKILLed in the middle of a report."""
+    database = tmp_path / "qorgau.sqlite3"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("ADMIN_IDS", "BOT_USERNAME")},
+        "BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE": api.base_url,
+        "DATABASE_PATH": str(database),
+        "LOG_LEVEL": "WARNING",
+    }
+
+    def spawn():
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot"], cwd=ROOT, env=env, stderr=subprocess.PIPE
+        )
+
+    # asynchronous: the command asks the fake Bot API (in this event loop) for the bot's name
+    invite = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "invite",
+        "--role",
+        "reporter",
+        "--area",
+        SCHOOL,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, _ = await asyncio.wait_for(invite.communicate(), timeout=60)
+    assert invite.returncode == 0
+    link = stdout.decode().strip()
+    assert link.startswith("https://t.me/qorgau_test_bot?start=i-")
+    token = link.split("?start=")[1]
+    process = spawn()
+    try:
+        since = len(api.calls)
+        await api.wait_call("getUpdates", since=since, timeout=20)
+        user = api.user(950)
+        await user.send(f"/start {token}")
+        await api.wait_call("sendMessage", chat_id=950, since=user.last_action_index, timeout=10)
+        await user.send("/report")
+        await api.wait_call(
+            "sendMessage",
+            chat_id=950,
+            since=user.last_action_index,
+            predicate=lambda c: bool(c.buttons()) and "rf:item" in str(c.buttons()),
+            timeout=10,
+        )
+        await user.press(api.calls_of("sendMessage", chat_id=950)[-1].button("14."))
+        await api.wait_call(
+            "sendMessage",
+            chat_id=950,
+            since=user.last_action_index,
+            predicate=lambda c: "rf:date" in str(c.buttons()),
+            timeout=10,
+        )
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+
+        process = spawn()
+        await api.wait_call("getUpdates", since=len(api.calls), timeout=20)
+        await user.send("/report")
+        offer = await api.wait_call(
+            "sendMessage", chat_id=950, since=user.last_action_index, timeout=10
+        )
+        assert "rf:resume" in str(offer.buttons())
+        await user.press(offer.button("Продолжить"))
+        question = await api.wait_call(
+            "sendMessage", chat_id=950, since=user.last_action_index, timeout=10
+        )
+        assert "rf:date" in str(question.buttons())  # back at the step where it was killed
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        await asyncio.sleep(0)
