@@ -103,8 +103,18 @@ def build_bot(settings: Settings) -> Bot:
 async def create_app(
     settings: Settings, *, clock: Clock = utc_now, album_delay: float = 0.8
 ) -> Application:
-    services = await Services.open(settings, clock=clock)
-    await services.plans.ensure_default()
+    bot = build_bot(settings)  # checks the token before anything is opened
+    try:
+        services = await Services.open(settings, clock=clock)
+    except BaseException:
+        await bot.session.close()
+        raise
+    try:
+        await services.plans.ensure_default(settings.plan_file)
+    except BaseException:
+        await services.close()
+        await bot.session.close()
+        raise
     i18n = build_i18n(settings.default_locale)
     identity = BotIdentity(username=settings.bot_username or "", boot_id=uuid.uuid4().hex)
     albums = AlbumCollector(delay=album_delay)
@@ -130,7 +140,7 @@ async def create_app(
     dispatcher.update.outer_middleware(UserLocaleMiddleware(i18n, i18n_key=None))
     dispatcher.include_routers(*build_routers())
     dispatcher.startup.register(_on_startup)
-    return Application(services, build_bot(settings), dispatcher, identity, albums)
+    return Application(services, bot, dispatcher, identity, albums)
 
 
 async def _on_startup(bot: Bot, identity: BotIdentity, i18n: object) -> None:

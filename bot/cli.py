@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 
 from aiogram.exceptions import TelegramAPIError
@@ -30,6 +31,12 @@ async def run_bot(settings: Settings) -> int:
             "BOT_TOKEN does not look like a token from @BotFather (digits:letters).",
             file=sys.stderr,
         )
+        return 2
+    except PlanFileError as error:
+        print(f"PLAN_FILE cannot be loaded: {error}", file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.Error) as error:
+        print(f"DATABASE_PATH {settings.database_path} cannot be opened: {error}", file=sys.stderr)
         return 2
     try:
         await run_polling(app)

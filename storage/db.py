@@ -96,6 +96,7 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = await aiosqlite.connect(path, isolation_level=None)
+
     conn.row_factory = aiosqlite.Row
     try:
         await _configure(conn)

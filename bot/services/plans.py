@@ -6,10 +6,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.domain.plan import Campaign, PlanItem
-from bot.plan_files import load_bundled_plan
+from bot.plan_files import PlanFileError, check_plan_file, load_bundled_plan
 from storage.plans import PlanRepository, StoredCampaign
 
 logger = logging.getLogger(__name__)
@@ -21,6 +22,15 @@ class ItemView:
     item: PlanItem
     due_today: bool
     reported: bool
+
+
+def read_plan(path: Path) -> Campaign:
+    check = check_plan_file(path)
+    if not check.ok or check.campaign is None:
+        raise PlanFileError(
+            f"{path}: {len(check.errors)} problem(s); see `python -m bot plan check {path}`"
+        )
+    return check.campaign
 
 
 class PlanService:
@@ -41,12 +51,14 @@ class PlanService:
             self._active = await self.repo.active()
         return self._active
 
-    async def ensure_default(self) -> StoredCampaign:
-        """Load the bundled plan when the database has none yet."""
+    async def ensure_default(self, plan_file: Path | None = None) -> StoredCampaign:
+        """Load ``plan_file`` (or the bundled plan) when the database has no plan yet."""
         stored = await self.active()
         if stored is None:
-            logger.info("No campaign in the database: loading the bundled plan")
-            await self.load(load_bundled_plan(), loaded_by=None)
+            logger.info("No campaign in the database: loading %s", plan_file or "the bundled plan")
+            await self.load(
+                read_plan(plan_file) if plan_file else load_bundled_plan(), loaded_by=None
+            )
             stored = await self.active()
         assert stored is not None
         return stored

@@ -93,3 +93,17 @@ def test_a_bad_setting_is_one_line_not_a_traceback(tmp_path):
     result = _run(env={"TIMEZONE": "Europe/Moscow", "DATABASE_PATH": str(tmp_path / "db.sqlite3")})
     assert result.returncode == 2
     assert "TIMEZONE" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"BOT_TOKEN": "not-a-token"}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": "1:abc", "DATABASE_PATH": "/proc/no/such/q.sqlite3"}, "DATABASE_PATH"),
+        ({"BOT_TOKEN": "1:abc", "PLAN_FILE": "/no/such/plan.yaml"}, "PLAN_FILE"),
+    ],
+)
+def test_start_up_problems_are_one_clear_line(tmp_path, env, says):
+    result = _run(env={"DATABASE_PATH": str(tmp_path / "db.sqlite3"), "LOG_LEVEL": "ERROR", **env})
+    assert result.returncode == 2
+    assert says in result.stderr and "Traceback" not in result.stderr
