@@ -44,10 +44,14 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def measure(api: FakeBotAPI, argv: list[str], env: dict[str, str], idle: float) -> tuple[float, float]:
+async def measure(
+    api: FakeBotAPI, argv: list[str], env: dict[str, str], idle: float
+) -> tuple[float, float]:
     since = len(api.calls)
     started = time.perf_counter()
-    process = await asyncio.create_subprocess_exec(*argv, cwd=ROOT, env=env, stderr=asyncio.subprocess.DEVNULL)
+    process = await asyncio.create_subprocess_exec(
+        *argv, cwd=ROOT, env=env, stderr=asyncio.subprocess.DEVNULL
+    )
     try:
         await api.wait_call("getUpdates", since=since, timeout=60)
         elapsed = time.perf_counter() - started
@@ -61,7 +65,9 @@ async def measure(api: FakeBotAPI, argv: list[str], env: dict[str, str], idle: f
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--idle", type=float, default=3.0, help="seconds idle before reading memory")
+    parser.add_argument(
+        "--idle", type=float, default=3.0, help="seconds idle before reading memory"
+    )
     args = parser.parse_args()
     api = FakeBotAPI()
     await api.start()

@@ -190,6 +190,17 @@ def edit_fields(report_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def edit_formats(report_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code in FORMATS:
+        builder.button(
+            text=format_name(code),
+            callback_data=MyCb(action="format", report_id=report_id, field=code),
+        )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
 def confirm_delete(report_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(

@@ -10,7 +10,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.reports import FORMATS, ReportInputError, change_deadline, parse_answer
 from bot.domain.roles import Role
@@ -157,14 +156,9 @@ async def field_chosen(
     await state.set_data({"report_id": record.id, "field": callback_data.field})
     assert isinstance(query.message, Message)
     if callback_data.field == "format":
-        builder = InlineKeyboardBuilder()
-        for code in FORMATS:
-            builder.button(
-                text=texts.format_name(code),
-                callback_data=MyCb(action="format", report_id=record.id, field=code),
-            )
-        builder.adjust(2)
-        await query.message.answer(_("Choose the new format."), reply_markup=builder.as_markup())
+        await query.message.answer(
+            _("Choose the new format."), reply_markup=keyboards.edit_formats(record.id)
+        )
         return
     prompts = {
         "held_on": _("Type the new date, e.g. 03.06.2025."),

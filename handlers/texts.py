@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 
 from bot.domain.reports import (
     AUDIENCE_MAX,
@@ -14,6 +14,7 @@ from bot.domain.reports import (
     TITLE_MIN,
     Invalid,
 )
+from bot.i18n import fmt_number
 
 
 def format_name(code: str) -> str:
@@ -48,7 +49,10 @@ def role_name(role: str) -> str:
 
 
 def people(count: int) -> str:
-    return ngettext("{count} participant", "{count} participants", count).format(count=count)
+    locale = get_i18n().current_locale
+    return ngettext("{count} participant", "{count} participants", count).format(
+        count=fmt_number(count, locale)
+    )
 
 
 def photos(count: int) -> str:
