@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.fsm.storage.base import StorageKey
 
 from handlers.keyboards import FormCb, MyCb
-from tests.e2e.test_report_form import SCHOOL, _item_id
+from tests.e2e.test_report_form import SCHOOL, _item_id, skip_to_summary
 
 APOLOGY = "пошло не так"
 
@@ -130,10 +130,7 @@ async def test_buttons_of_someone_elses_report_do_nothing(qorgau, api):
     await draft_user.send("/cancel")
     await qorgau.said(draft_user)
     await fill_until_links(qorgau, api, owner)
-    await owner.press(FormCb(action="skip").pack())
-    await qorgau.said(owner)
-    await owner.press(FormCb(action="skip").pack())
-    await qorgau.said(owner)
+    await skip_to_summary(qorgau, owner)
     await owner.press(FormCb(action="save").pack())
     number = int((await qorgau.said(owner)).text.split("№ ")[1].split()[0])
 

@@ -48,6 +48,14 @@ async def fill_until_links(qorgau, api, user, *, title="Круглый стол 
     return photos_question
 
 
+async def skip_to_summary(qorgau, user):
+    """From the photos step: skip photos and links; return the summary."""
+    await user.press(FormCb(action="skip").pack())
+    await qorgau.said(user)
+    await user.press(FormCb(action="skip").pack())
+    return await qorgau.said(user)
+
+
 async def test_full_report_with_album_and_links(qorgau, api):
     user = await _reporter(qorgau, api)
     await fill_until_links(qorgau, api, user)
@@ -120,10 +128,7 @@ async def test_duplicate_is_pointed_out_before_saving(qorgau, api):
     user = await _reporter(qorgau, api, user_id=702)
     for attempt in range(2):
         await fill_until_links(qorgau, api, user, title="Выставка литературы")
-        await user.press(FormCb(action="skip").pack())
-        await qorgau.said(user)
-        await user.press(FormCb(action="skip").pack())
-        summary = await qorgau.said(user)
+        summary = await skip_to_summary(qorgau, user)
         if attempt == 0:
             assert "⚠️" not in summary.text
         else:
@@ -153,10 +158,7 @@ async def test_cancel_at_any_step_keeps_nothing(qorgau, api):
 async def test_change_an_answer_from_the_summary(qorgau, api):
     user = await _reporter(qorgau, api, user_id=704)
     await fill_until_links(qorgau, api, user)
-    await user.press(FormCb(action="skip").pack())
-    await qorgau.said(user)
-    await user.press(FormCb(action="skip").pack())
-    await qorgau.said(user)
+    await skip_to_summary(qorgau, user)
     await user.press(FormCb(action="change").pack())
     await qorgau.said(user)
     await user.press(FormCb(action="field", value="participants").pack())
@@ -169,10 +171,7 @@ async def test_change_an_answer_from_the_summary(qorgau, api):
 async def test_my_reports_edit_and_delete_within_24_hours(qorgau, api, clock):
     user = await _reporter(qorgau, api, user_id=705)
     await fill_until_links(qorgau, api, user, title="Классный час")
-    await user.press(FormCb(action="skip").pack())
-    await qorgau.said(user)
-    await user.press(FormCb(action="skip").pack())
-    await qorgau.said(user)
+    await skip_to_summary(qorgau, user)
     await user.press(FormCb(action="save").pack())
     saved = await qorgau.said(user)
     number = int(saved.text.split("№ ")[1].split()[0])
