@@ -15,11 +15,11 @@ from bot.domain.invites import DEFAULT_DAYS
 from bot.domain.roles import INVITABLE_ROLES, Role, is_within
 from bot.filters import Button, HasRole, PrivateChat
 from bot.i18n import fmt_moment
+from bot.names import role_name
 from bot.services.invites import InviteError, InviteService
 from bot.services.plans import PlanService
 from handlers import keyboards, labels
 from handlers.keyboards import InviteCb
-from handlers.texts import role_name
 from handlers.views import drop_buttons, menu
 from storage.areas import ROOT_PATH, Area, AreaRepository
 from storage.users import UserRecord

@@ -17,8 +17,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.reports import FORMATS
 from bot.i18n import fmt_date
+from bot.names import format_name, role_name
 from handlers import labels
-from handlers.texts import format_name, role_name
 
 
 class LanguageCb(CallbackData, prefix="lang"):

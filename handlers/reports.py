@@ -28,6 +28,7 @@ from bot.domain.reports import (
 from bot.domain.roles import Role
 from bot.filters import Button, HasRole, PrivateChat
 from bot.i18n import fmt_date, fmt_full_date
+from bot.names import format_name
 from bot.services.plans import PlanService
 from bot.services.reports import ReportError, ReportService
 from handlers import keyboards, labels, texts
@@ -535,7 +536,7 @@ async def format_chosen(
     draft.format = callback_data.value
     await _store(state, draft)
     assert isinstance(query.message, Message)
-    await query.message.answer("✔️ " + texts.format_name(callback_data.value))
+    await query.message.answer("✔️ " + format_name(callback_data.value))
     await _next(query.message, state, ReportForm.format, user=user, reports=reports, plans=plans)
 
 

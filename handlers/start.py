@@ -11,10 +11,10 @@ from aiogram.utils.i18n import gettext as _
 from bot.commands import set_user_commands
 from bot.domain.invites import InviteStatus, looks_like_invite
 from bot.filters import Button, PrivateChat
+from bot.names import role_name
 from bot.services.invites import InviteService
 from bot.services.users import UserService
 from handlers import keyboards, labels
-from handlers.texts import role_name
 from handlers.views import menu
 from storage.users import UserRecord
 

@@ -1,4 +1,4 @@
-"""Names and messages shared by several handlers, in the user's language."""
+"""Messages shared by several handlers, in the user's language."""
 
 from __future__ import annotations
 
@@ -15,37 +15,6 @@ from bot.domain.reports import (
     Invalid,
 )
 from bot.i18n import fmt_number
-
-
-def format_name(code: str) -> str:
-    names = {
-        "round_table": _("Round table"),
-        "seminar": _("Seminar"),
-        "training": _("Training"),
-        "meeting": _("Meeting"),
-        "class_hour": _("Class hour"),
-        "flash_mob": _("Flash mob"),
-        "debate": _("Debate"),
-        "exhibition": _("Exhibition"),
-        "consultation": _("Consultation"),
-        "raid": _("Raid"),
-        "posters": _("Poster distribution"),
-        "publication": _("Publication"),
-        "other": _("Other"),
-    }
-    return names.get(code, code)
-
-
-def role_name(role: str) -> str:
-    names = {
-        "reporter": _("Reporter"),
-        "raider": _("Raid team member"),
-        "inspector": _("Labour inspector"),
-        "operator": _("Hotline operator"),
-        "coordinator": _("Coordinator"),
-        "admin": _("Administrator"),
-    }
-    return names.get(role, role)
 
 
 def people(count: int) -> str:

@@ -14,6 +14,7 @@ from bot.domain.plan import PlanItem
 from bot.domain.reports import Participants, ReportDraft
 from bot.domain.roles import Role
 from bot.i18n import fmt_full_date
+from bot.names import format_name
 from handlers import keyboards, texts
 from storage.reports import ReportRecord
 from storage.users import UserRecord
@@ -69,9 +70,7 @@ def report_body(
             value=html.quote(item_label(item, locale, limit=120)) if item else dash
         ),
         _("<b>Date:</b> {value}").format(value=fmt_full_date(held_on, locale) if held_on else dash),
-        _("<b>Format:</b> {value}").format(
-            value=texts.format_name(format_code) if format_code else dash
-        ),
+        _("<b>Format:</b> {value}").format(value=format_name(format_code) if format_code else dash),
         _("<b>Title:</b> {value}").format(value=html.quote(title) if title else dash),
         _("<b>Participants:</b> {value}").format(
             value=participants_line(people) if people else dash
