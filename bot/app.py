@@ -13,13 +13,16 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.utils.i18n import I18n
 
 from bot.albums import AlbumCollector
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.context import BotIdentity, Clock, Deps
+from bot.delivery import DeliveryQueue, Limits
 from bot.i18n import UserLocaleMiddleware, build_i18n
 from bot.middlewares import UserMiddleware
+from bot.names import broadcast_outcome_text
 from bot.retry import RetryMiddleware
 from bot.services.invites import InviteService
 from bot.services.plans import PlanService
@@ -30,6 +33,7 @@ from storage.areas import AreaRepository
 from storage.db import Database, open_database
 from storage.fsm import SQLiteStorage
 from storage.invites import InviteRepository
+from storage.outbox import BroadcastOutcome, OutboxRepository, OutgoingMessage, Priority
 from storage.plans import PlanRepository
 from storage.reports import ReportRepository
 from storage.users import UserRepository
@@ -81,18 +85,26 @@ class Application:
     dispatcher: Dispatcher
     identity: BotIdentity
     albums: AlbumCollector
+    delivery: DeliveryQueue
 
     async def close(self) -> None:
+        await self.delivery.stop()
+        await self.delivery.bot.session.close()
         await self.albums.close()
         await self.bot.session.close()
         await self.dispatcher.storage.close()
         await self.services.close()
 
 
-def build_bot(settings: Settings) -> Bot:
+def build_bot(settings: Settings, *, retry: bool = True) -> Bot:
+    """The Bot; ``retry`` adds waiting out 429s and retrying 5xx for direct replies.
+
+    The delivery queue uses its own Bot without it: the queue reschedules instead of waiting.
+    """
     assert settings.bot_token is not None
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
-    session.middleware(RetryMiddleware())
+    if retry:
+        session.middleware(RetryMiddleware())
     return Bot(
         settings.bot_token.get_secret_value(),
         session=session,
@@ -118,6 +130,7 @@ async def create_app(
     i18n = build_i18n(settings.default_locale)
     identity = BotIdentity(username=settings.bot_username or "", boot_id=uuid.uuid4().hex)
     albums = AlbumCollector(delay=album_delay)
+    delivery = build_delivery(settings, services, i18n)
     deps = Deps(
         settings=settings,
         db=services.db,
@@ -130,6 +143,7 @@ async def create_app(
         reports=services.reports,
         invites=services.invites,
         albums=albums,
+        delivery=delivery,
     )
     dispatcher = Dispatcher(
         storage=SQLiteStorage(services.db, clock=clock),
@@ -140,14 +154,56 @@ async def create_app(
     dispatcher.update.outer_middleware(UserLocaleMiddleware(i18n, i18n_key=None))
     dispatcher.include_routers(*build_routers())
     dispatcher.startup.register(_on_startup)
-    return Application(services, bot, dispatcher, identity, albums)
+    dispatcher.shutdown.register(_on_shutdown)
+    return Application(services, bot, dispatcher, identity, albums, delivery)
 
 
-async def _on_startup(bot: Bot, identity: BotIdentity, i18n: object) -> None:
+def build_delivery(settings: Settings, services: Services, i18n: I18n) -> DeliveryQueue:
+    limits = Limits(
+        per_second=settings.delivery_per_second,
+        per_chat_second=settings.delivery_per_chat_second,
+        per_group_minute=settings.delivery_per_group_minute,
+    )
+    queue: DeliveryQueue
+
+    async def report_outcome(outcome: BroadcastOutcome) -> None:
+        """The coordinator who started a broadcast is told how it went."""
+        if outcome.notify_chat_id is None:
+            return
+        user = await services.users.get(outcome.notify_chat_id)
+        locale = user.locale if user else settings.default_locale
+        with i18n.context(), i18n.use_locale(locale):
+            text = broadcast_outcome_text(outcome)
+        await queue.put(
+            OutgoingMessage(
+                key=f"broadcast:{outcome.id}:outcome",
+                chat_id=outcome.notify_chat_id,
+                payload={"text": text},
+                priority=Priority.NORMAL,
+            )
+        )
+
+    queue = DeliveryQueue(
+        OutboxRepository(services.db),
+        UserRepository(services.db),
+        build_bot(settings, retry=False),
+        clock=utc_now,  # waits and retries follow real time, even under a test's frozen clock
+        limits=limits,
+        on_broadcast_done=report_outcome,
+    )
+    return queue
+
+
+async def _on_startup(bot: Bot, identity: BotIdentity, i18n: I18n, delivery: DeliveryQueue) -> None:
     me = await bot.me()
     identity.username = me.username or identity.username
-    await set_default_commands(bot, i18n)  # type: ignore[arg-type]
+    await set_default_commands(bot, i18n)
+    delivery.start()
     logger.info("Started as @%s", identity.username)
+
+
+async def _on_shutdown(delivery: DeliveryQueue) -> None:
+    await delivery.stop()
 
 
 async def run_polling(

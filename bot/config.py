@@ -30,6 +30,9 @@ class Settings(BaseSettings):
         default=None, description="Used in deep links when getMe has not been asked yet."
     )
     plan_file: Path | None = None
+    delivery_per_second: float = Field(default=30.0, gt=0)
+    delivery_per_chat_second: float = Field(default=1.0, gt=0)
+    delivery_per_group_minute: float = Field(default=20.0, gt=0)
     log_level: str = "INFO"
 
     @field_validator("admin_ids", mode="before")

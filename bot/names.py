@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
+from storage.outbox import BroadcastOutcome
 
 
 def format_name(code: str) -> str:
@@ -34,3 +37,19 @@ def role_name(role: str) -> str:
         "admin": _("Administrator"),
     }
     return names.get(role, role)
+
+
+def broadcast_outcome_text(outcome: BroadcastOutcome) -> str:
+    """«412 of 430 delivered, 18 have blocked the bot»."""
+    text = _("Sent: {delivered} of {total} delivered.").format(
+        delivered=outcome.delivered, total=outcome.total
+    )
+    if outcome.blocked:
+        text += " " + ngettext(
+            "{count} person has blocked the bot.",
+            "{count} people have blocked the bot.",
+            outcome.blocked,
+        ).format(count=outcome.blocked)
+    if outcome.failed:
+        text += " " + _("{count} could not be delivered.").format(count=outcome.failed)
+    return text

@@ -116,6 +116,7 @@ class RunningBot:
         reply = await self.said(user)
         assert "Добро пожаловать" in reply.text or "Қош келдіңіз" in reply.text, reply.text
         await self.settle()
+        self._cursor[user.id] = len(self.api.calls)
 
 
 @pytest.fixture

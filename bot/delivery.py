@@ -1,0 +1,317 @@
+"""The one outgoing queue: Telegram's limits kept, failures retried, nothing lost or repeated.
+
+Every message the bot sends on its own (reminders, digests, notifications, alerts) is a row in
+``outbox`` first. The sender takes due rows in priority order, keeps to the overall, per-chat and
+per-group limits, and writes each outcome as soon as Telegram answers. Rows are queued with a
+dedupe key, so a job that runs twice queues nothing new; a row whose send was cut off by a crash
+is still pending and is sent after the restart (at least once: only a message whose answer was
+lost in the last milliseconds before a kill can arrive twice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.methods import SendDocument, SendMessage, SendPhoto
+from aiogram.types import BufferedInputFile
+
+from storage.outbox import BroadcastOutcome, OutboxRepository, OutgoingMessage, QueuedRow, Status
+from storage.users import UserRepository
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BATCH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Telegram's limits: about 30 messages a second overall, 1 a second to a chat, 20 a minute to a group."""
+
+    per_second: float = 30.0
+    per_chat_second: float = 1.0
+    per_group_minute: float = 20.0
+    concurrency: int = 32
+
+
+class SlidingWindow:
+    """At most ``limit`` events in any ``window`` seconds."""
+
+    def __init__(self, limit: float, window: float) -> None:
+        self.limit = max(1, int(limit))
+        self.window = window
+        self.times: deque[float] = deque()
+
+    def wait_time(self, now: float) -> float:
+        while self.times and now - self.times[0] >= self.window:
+            self.times.popleft()
+        if len(self.times) < self.limit:
+            return 0.0
+        return self.times[0] + self.window - now
+
+    def take(self, now: float) -> None:
+        self.times.append(now)
+
+
+class ChatLimits:
+    """Per-chat windows, created on demand and forgotten when idle."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.windows: dict[int, SlidingWindow] = {}
+        self.paused_until: dict[int, float] = {}
+
+    def _window(self, chat_id: int) -> SlidingWindow:
+        window = self.windows.get(chat_id)
+        if window is None:
+            if chat_id < 0:
+                window = SlidingWindow(self.limits.per_group_minute, 60.0)
+            else:
+                window = SlidingWindow(max(1.0, self.limits.per_chat_second), 1.0)
+            self.windows[chat_id] = window
+        return window
+
+    def free(self, chat_id: int, now: float) -> bool:
+        if self.paused_until.get(chat_id, 0.0) > now:
+            return False
+        return self._window(chat_id).wait_time(now) == 0.0
+
+    def take(self, chat_id: int, now: float) -> None:
+        self._window(chat_id).take(now)
+
+    def pause(self, chat_id: int, seconds: float, now: float) -> None:
+        self.paused_until[chat_id] = now + seconds
+
+    def forget_idle(self, now: float) -> None:
+        for chat_id in [
+            c for c, w in self.windows.items() if not w.times or now - w.times[-1] > w.window
+        ]:
+            self.windows.pop(chat_id, None)
+        for chat_id in [c for c, until in self.paused_until.items() if until <= now]:
+            self.paused_until.pop(chat_id, None)
+
+
+def backoff(attempt: int) -> timedelta:
+    return timedelta(seconds=min(60, 2 ** max(0, attempt - 1)))
+
+
+OutcomeHandler = Callable[[BroadcastOutcome], Any]
+
+
+class DeliveryQueue:
+    def __init__(
+        self,
+        outbox: OutboxRepository,
+        users: UserRepository,
+        bot: Bot,
+        *,
+        clock: Callable[[], datetime],
+        limits: Limits | None = None,
+        on_broadcast_done: OutcomeHandler | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.outbox = outbox
+        self.users = users
+        self.bot = bot
+        self.clock = clock
+        self.limits = limits or Limits()
+        self.on_broadcast_done = on_broadcast_done
+        self.monotonic = monotonic
+        self.overall = SlidingWindow(self.limits.per_second, 1.0)
+        self.chats = ChatLimits(self.limits)
+        self._in_flight: dict[int, asyncio.Task[None]] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    # --- queuing -----------------------------------------------------------------------------
+
+    async def put(self, *messages: OutgoingMessage) -> int:
+        added = await self.outbox.add(messages, now=self.clock())
+        self._wake.set()
+        return added
+
+    async def broadcast(
+        self,
+        kind: str,
+        messages: list[OutgoingMessage],
+        *,
+        started_by: int | None = None,
+        notify_chat_id: int | None = None,
+    ) -> int:
+        broadcast_id = await self.outbox.start_broadcast(
+            kind, messages, started_by=started_by, notify_chat_id=notify_chat_id, now=self.clock()
+        )
+        self._wake.set()
+        return broadcast_id
+
+    # --- running -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._task is None:
+            self._stopping = False
+            self._task = asyncio.create_task(self._run(), name="delivery-queue")
+
+    async def stop(self) -> None:
+        """Stop taking rows; let the sends under way finish and record their outcome."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
+
+    async def drain(self, timeout: float = 60.0) -> None:  # noqa: ASYNC109
+        """Wait until nothing is due (for the command line and tests)."""
+        deadline = self.monotonic() + timeout
+        while self.monotonic() < deadline:
+            if not await self.outbox.pending() and not self._in_flight:
+                await self._finish_broadcasts()
+                return
+            self._wake.set()
+            await asyncio.sleep(0.05)
+        raise TimeoutError("the delivery queue did not drain")
+
+    async def _run(self) -> None:
+        last_housekeeping = 0.0
+        while not self._stopping:
+            try:
+                now_mono = self.monotonic()
+                if now_mono - last_housekeeping > 1.0:
+                    await self.outbox.block_inactive(self.clock())
+                    await self._finish_broadcasts()
+                    self.chats.forget_idle(now_mono)
+                    last_housekeeping = now_mono
+                started = await self._dispatch_batch()
+                if not started:
+                    await self._idle()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("Delivery loop error; going on in a second")
+                await asyncio.sleep(1.0)
+
+    async def _idle(self) -> None:
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=0.2)
+
+    async def _dispatch_batch(self) -> int:
+        rows = await self.outbox.due(self.clock(), limit=BATCH, exclude=list(self._in_flight))
+        started = 0
+        for row in rows:
+            if self._stopping:
+                break
+            now = self.monotonic()
+            if not self.chats.free(row.chat_id, now):
+                continue
+            # a rate limit: sleeping until the window has room is the point
+            while (wait := self.overall.wait_time(self.monotonic())) > 0:  # noqa: ASYNC110
+                await asyncio.sleep(wait)
+            while len(self._in_flight) >= self.limits.concurrency:
+                await asyncio.wait(
+                    list(self._in_flight.values()), return_when=asyncio.FIRST_COMPLETED
+                )
+            now = self.monotonic()
+            if not self.chats.free(row.chat_id, now):
+                continue
+            self.overall.take(now)
+            self.chats.take(row.chat_id, now)
+            task = asyncio.create_task(self._send(row))
+            self._in_flight[row.id] = task
+            task.add_done_callback(lambda _task, row_id=row.id: self._in_flight.pop(row_id, None))
+            started += 1
+        return started
+
+    async def _send(self, row: QueuedRow) -> None:
+        try:
+            message = await self.bot(_method(row))
+        except TelegramRetryAfter as error:
+            self.chats.pause(row.chat_id, error.retry_after, self.monotonic())
+            await self.outbox.later(
+                row.id,
+                not_before=self.clock() + timedelta(seconds=error.retry_after),
+                error=f"429 retry after {error.retry_after}",
+                count_attempt=False,
+            )
+        except TelegramForbiddenError as error:
+            await self.outbox.closed(row.id, Status.BLOCKED, error=error.message, now=self.clock())
+            if row.chat_id > 0:
+                await self.users.set_active(row.chat_id, False)
+        except (TelegramBadRequest, TelegramNotFound, TelegramUnauthorizedError) as error:
+            logger.warning("Message %s refused by Telegram: %s", row.id, error.message)
+            await self.outbox.closed(row.id, Status.FAILED, error=error.message, now=self.clock())
+        except (TelegramServerError, TelegramNetworkError) as error:
+            await self._retry_later(row, error)
+        except Exception as error:  # an unexpected answer: retried like a network error
+            logger.exception("Message %s: unexpected error", row.id)
+            await self._retry_later(row, error)
+        else:
+            await self.outbox.sent(
+                row.id, message_id=getattr(message, "message_id", None), now=self.clock()
+            )
+        finally:
+            self._wake.set()
+
+    async def _retry_later(self, row: QueuedRow, error: Exception) -> None:
+        attempt = row.attempts + 1
+        if attempt >= MAX_ATTEMPTS:
+            await self.outbox.closed(row.id, Status.FAILED, error=str(error), now=self.clock())
+            return
+        await self.outbox.later(
+            row.id, not_before=self.clock() + backoff(attempt), error=str(error), count_attempt=True
+        )
+
+    async def _finish_broadcasts(self) -> None:
+        for outcome in await self.outbox.finish_broadcasts(self.clock()):
+            logger.info(
+                "Broadcast %s (%s): %s of %s delivered, %s blocked, %s failed",
+                outcome.id,
+                outcome.kind,
+                outcome.delivered,
+                outcome.total,
+                outcome.blocked,
+                outcome.failed,
+            )
+            if self.on_broadcast_done is not None:
+                result = self.on_broadcast_done(outcome)
+                if asyncio.iscoroutine(result):
+                    await result
+
+
+def _method(row: QueuedRow) -> SendMessage | SendPhoto | SendDocument:
+    payload = dict(row.payload)
+    payload["chat_id"] = row.chat_id
+    if row.method == "sendPhoto":
+        return SendPhoto(**_with_file(payload, "photo"))
+    if row.method == "sendDocument":
+        return SendDocument(**_with_file(payload, "document"))
+    return SendMessage(**payload)
+
+
+def _with_file(payload: dict[str, Any], field: str) -> dict[str, Any]:
+    """A file is queued as a Telegram file id, or as bytes in hex with a file name."""
+    value = payload[field]
+    if isinstance(value, dict):
+        payload[field] = BufferedInputFile(bytes.fromhex(value["hex"]), filename=value["filename"])
+    return payload

@@ -1,0 +1,187 @@
+"""The delivery queue's rows: what is to be sent, what was sent, and broadcasts' outcomes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from storage.db import Database, to_iso
+
+
+class Priority(IntEnum):
+    URGENT = 0
+    NORMAL = 1
+    BULK = 2
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    """One message to queue; ``key`` makes queuing it twice a no-op."""
+
+    key: str
+    chat_id: int
+    payload: dict[str, Any]
+    method: str = "sendMessage"
+    priority: Priority = Priority.NORMAL
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedRow:
+    id: int
+    chat_id: int
+    priority: int
+    method: str
+    payload: dict[str, Any]
+    attempts: int
+    broadcast_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastOutcome:
+    id: int
+    kind: str
+    notify_chat_id: int | None
+    total: int
+    delivered: int
+    blocked: int
+    failed: int
+
+
+class OutboxRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(
+        self, messages: Iterable[OutgoingMessage], *, now: datetime, broadcast_id: int | None = None
+    ) -> int:
+        """Queue messages; those whose key is already queued are left alone. Returns how many were new."""
+        stamp = to_iso(now)
+        rows = [
+            (
+                m.key,
+                m.chat_id,
+                int(m.priority),
+                m.method,
+                json.dumps(m.payload, ensure_ascii=False),
+                broadcast_id,
+                stamp,
+                stamp,
+            )
+            for m in messages
+        ]
+        async with self.db.transaction() as conn:
+            before = conn.total_changes
+            await conn.executemany(
+                "INSERT INTO outbox (dedupe_key, chat_id, priority, method, payload, broadcast_id,"
+                " not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(dedupe_key) DO NOTHING",
+                rows,
+            )
+            return conn.total_changes - before
+
+    async def start_broadcast(
+        self,
+        kind: str,
+        messages: Sequence[OutgoingMessage],
+        *,
+        started_by: int | None,
+        notify_chat_id: int | None,
+        now: datetime,
+    ) -> int:
+        broadcast_id = await self.db.execute(
+            "INSERT INTO broadcasts (kind, started_by, notify_chat_id, total, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (kind, started_by, notify_chat_id, len(messages), to_iso(now)),
+        )
+        await self.add(messages, now=now, broadcast_id=broadcast_id)
+        return broadcast_id
+
+    async def block_inactive(self, now: datetime) -> int:
+        """Nothing is sent to people who blocked the bot; their queued messages close as blocked."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE outbox SET status = 'blocked', finished_at = ?, error = 'inactive'"
+                " WHERE status = 'pending' AND chat_id IN (SELECT id FROM users WHERE active = 0)",
+                (to_iso(now),),
+            )
+            return cursor.rowcount
+
+    async def due(
+        self, now: datetime, *, limit: int, exclude: Sequence[int] = ()
+    ) -> list[QueuedRow]:
+        rows = await self.db.fetchall(
+            "SELECT id, chat_id, priority, method, payload, attempts, broadcast_id FROM outbox"
+            " WHERE status = 'pending' AND not_before <= ?"
+            " ORDER BY priority, not_before, id LIMIT ?",
+            (to_iso(now), limit + len(exclude)),
+        )
+        skip = set(exclude)
+        found = [
+            QueuedRow(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6])
+            for r in rows
+            if r[0] not in skip
+        ]
+        return found[:limit]
+
+    async def pending(self) -> int:
+        row = await self.db.fetchone("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+        return int(row[0]) if row else 0
+
+    async def sent(self, row_id: int, *, message_id: int | None, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE outbox SET status = 'sent', message_id = ?, finished_at = ?, attempts = attempts + 1"
+            " WHERE id = ?",
+            (message_id, to_iso(now), row_id),
+        )
+
+    async def closed(self, row_id: int, status: Status, *, error: str, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE outbox SET status = ?, error = ?, finished_at = ?, attempts = attempts + 1"
+            " WHERE id = ?",
+            (status.value, error[:500], to_iso(now), row_id),
+        )
+
+    async def later(
+        self, row_id: int, *, not_before: datetime, error: str, count_attempt: bool
+    ) -> None:
+        await self.db.execute(
+            "UPDATE outbox SET not_before = ?, error = ?, attempts = attempts + ? WHERE id = ?",
+            (to_iso(not_before), error[:500], int(count_attempt), row_id),
+        )
+
+    async def finish_broadcasts(self, now: datetime) -> list[BroadcastOutcome]:
+        """Close broadcasts with nothing left pending and return their outcomes."""
+        rows = await self.db.fetchall(
+            "SELECT b.id, b.kind, b.notify_chat_id, b.total,"
+            " SUM(o.status = 'sent'), SUM(o.status = 'blocked'), SUM(o.status = 'failed'),"
+            " SUM(o.status = 'pending')"
+            " FROM broadcasts b LEFT JOIN outbox o ON o.broadcast_id = b.id"
+            " WHERE b.finished_at IS NULL GROUP BY b.id"
+        )
+        outcomes = []
+        for r in rows:
+            if r[7]:
+                continue
+            outcome = BroadcastOutcome(r[0], r[1], r[2], r[3], r[4] or 0, r[5] or 0, r[6] or 0)
+            await self.db.execute(
+                "UPDATE broadcasts SET finished_at = ?, delivered = ?, blocked = ?, failed = ?"
+                " WHERE id = ? AND finished_at IS NULL",
+                (to_iso(now), outcome.delivered, outcome.blocked, outcome.failed, outcome.id),
+            )
+            outcomes.append(outcome)
+        return outcomes
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self.db.fetchall("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+        return {r[0]: r[1] for r in rows}
