@@ -1,6 +1,7 @@
 import subprocess
 import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -107,3 +108,13 @@ def test_start_up_problems_are_one_clear_line(tmp_path, env, says):
     result = _run(env={"DATABASE_PATH": str(tmp_path / "db.sqlite3"), "LOG_LEVEL": "ERROR", **env})
     assert result.returncode == 2
     assert says in result.stderr and "Traceback" not in result.stderr
+
+
+def test_every_setting_is_in_env_example():
+    example = (Path(__file__).resolve().parents[2] / ".env.example").read_text(encoding="utf-8")
+    listed = {
+        line.split("=", 1)[0]
+        for line in example.splitlines()
+        if "=" in line and not line.startswith("#")
+    }
+    assert {name.upper() for name in Settings.model_fields} == listed
