@@ -49,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
         sub = plan_commands.add_parser(name, help=text)
         sub.add_argument("file", type=Path)
         sub.add_argument("--year", type=int, help="campaign year (dates and hashtags follow it)")
+    export = commands.add_parser(
+        "export", help="write the final report (DOCX) and all records (XLSX)"
+    )
+    export.add_argument("--area", default="kz", help="area path (default: the whole country)")
+    export.add_argument(
+        "--lang", choices=["kk", "ru"], default=None, help="language (default: DEFAULT_LOCALE)"
+    )
+    export.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
     return parser
 
 
@@ -77,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(cli.invite(settings, args))
     if command == "plan":
         return asyncio.run(cli.plan(settings, args))
+    if command == "export":
+        return asyncio.run(cli.export(settings, args))
     return 2
 
 

@@ -24,6 +24,7 @@ from bot.i18n import UserLocaleMiddleware, build_i18n
 from bot.middlewares import UserMiddleware
 from bot.names import broadcast_outcome_text
 from bot.retry import RetryMiddleware
+from bot.services.exports import ExportService
 from bot.services.invites import InviteService
 from bot.services.plans import PlanService
 from bot.services.reports import ReportService
@@ -57,12 +58,14 @@ class Services:
     plans: PlanService
     reports: ReportService
     invites: InviteService
+    exports: ExportService
 
     @classmethod
     async def open(cls, settings: Settings, *, clock: Clock = utc_now) -> Services:
         db = await open_database(settings.database_path)
         areas = AreaRepository(db)
         plans = PlanService(PlanRepository(db), clock=clock, zone=settings.zone)
+        reports = ReportRepository(db)
         return cls(
             settings=settings,
             db=db,
@@ -70,8 +73,9 @@ class Services:
             areas=areas,
             users=UserService(UserRepository(db), admin_ids=settings.admin_ids, clock=clock),
             plans=plans,
-            reports=ReportService(ReportRepository(db), plans, clock=clock),
+            reports=ReportService(reports, plans, clock=clock),
             invites=InviteService(InviteRepository(db), areas, clock=clock),
+            exports=ExportService(reports, areas, plans, clock=clock),
         )
 
     async def close(self) -> None:
@@ -142,6 +146,7 @@ async def create_app(
         plans=services.plans,
         reports=services.reports,
         invites=services.invites,
+        exports=services.exports,
         albums=albums,
         delivery=delivery,
     )

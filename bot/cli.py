@@ -17,6 +17,7 @@ from bot.domain.plan_validation import PlanCheck
 from bot.i18n import build_i18n, fmt_date
 from bot.plan_files import PlanFileError, check_plan_file
 from bot.plan_report import issue_text
+from bot.services.exports import ExportError
 from bot.services.invites import InviteError
 from storage.areas import AreaPathError
 
@@ -139,4 +140,33 @@ async def plan(settings: Settings, args: argparse.Namespace) -> int:
                     number=stored.id
                 )
             )
+    return 0
+
+
+async def export(settings: Settings, args: argparse.Namespace) -> int:
+    locale = args.lang or settings.default_locale
+    services = await Services.open(settings)
+    try:
+        try:
+            area = await services.areas.by_path(args.area)
+        except AreaPathError as error:
+            print(f"Bad area: {error}", file=sys.stderr)
+            return 2
+        if area is None:
+            print(f"No such area: {args.area}", file=sys.stderr)
+            return 2
+        try:
+            document = await services.exports.final_report(area, locale)
+            workbook = await services.exports.workbook(area, locale)
+        except ExportError:
+            print("No campaign plan is loaded.", file=sys.stderr)
+            return 1
+    finally:
+        await services.close()
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = f"qorgau-{area.path.replace('/', '-')}-{locale}"
+    for suffix, content in ((".docx", document), (".xlsx", workbook)):
+        path = args.out / f"{stem}{suffix}"
+        path.write_bytes(content)
+        print(path)
     return 0

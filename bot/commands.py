@@ -20,13 +20,14 @@ def _commands(*, reporter: bool, member: bool, coordinator: bool) -> list[BotCom
     commands = [BotCommand(command="start", description=_("Main menu"))]
     if reporter:
         commands += [
-            BotCommand(command="report", description=_("Log a campaign activity")),
+            BotCommand(command="new", description=_("Log a campaign activity")),
             BotCommand(command="my", description=_("My reports")),
         ]
     if member:
         commands.append(BotCommand(command="plan", description=_("The campaign plan")))
     if coordinator:
         commands.append(BotCommand(command="invite", description=_("Invite a colleague")))
+        commands.append(BotCommand(command="report", description=_("Final report: DOCX and XLSX")))
     commands += [
         BotCommand(command="language", description=_("Тіл / Язык")),
         BotCommand(command="cancel", description=_("Cancel what I am doing")),

@@ -16,6 +16,7 @@ from aiogram.utils.i18n import I18n
 from bot.albums import AlbumCollector
 from bot.config import Settings
 from bot.delivery import DeliveryQueue
+from bot.services.exports import ExportService
 from bot.services.invites import InviteService
 from bot.services.plans import PlanService
 from bot.services.reports import ReportService
@@ -48,6 +49,7 @@ class Deps(TypedDict):
     plans: PlanService
     reports: ReportService
     invites: InviteService
+    exports: ExportService
     albums: AlbumCollector
     delivery: DeliveryQueue
 

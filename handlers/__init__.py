@@ -8,6 +8,7 @@ from handlers import (
     cancel,
     errors,
     fallback,
+    final_report,
     invites,
     language,
     my_reports,
@@ -26,6 +27,7 @@ def build_routers() -> list[Router]:
         my_reports.build_router(),
         start.build_router(),
         invites.build_router(),
+        final_report.build_router(),
         plan.build_router(),
         fallback.build_router(),
     ]

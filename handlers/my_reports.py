@@ -49,7 +49,7 @@ def build_router() -> Router:
 async def my_reports(message: Message, user: UserRecord, reports: ReportService) -> None:
     records = await reports.mine(user)
     if not records:
-        await message.answer(_("You have no reports yet. Log one with /report."))
+        await message.answer(_("You have no reports yet. Log one with /new."))
         return
     total = await reports.count_mine(user)
     entries = []

@@ -103,7 +103,7 @@ def build_router() -> Router:
     for observer in (router.message, router.callback_query):
         observer.filter(PrivateChat(), HasRole(Role.REPORTER, admin_counts=False))
     in_form = StateFilter(ReportForm)
-    starts = (Command("report", "start"), Button(labels.new_report))
+    starts = (Command("new", "start"), Button(labels.new_report))
 
     # Coming back to a draft: after a restart, or by starting again in the middle of one.
     router.message.register(offer_resume, in_form, StaleDraft())
@@ -113,7 +113,7 @@ def build_router() -> Router:
     router.callback_query.register(resume, in_form, FormCb.filter(F.action == "resume"))
     router.callback_query.register(discard, FormCb.filter(F.action == "discard"))
 
-    router.message.register(begin, Command("report"))
+    router.message.register(begin, Command("new"))
     router.message.register(begin, Button(labels.new_report))
 
     router.callback_query.register(

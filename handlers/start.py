@@ -106,12 +106,13 @@ async def _offer_language(message: Message) -> None:
 def _role_help(user: UserRecord, is_admin: bool) -> str:
     lines = []
     if user.has_role("reporter"):
-        lines.append(_("/report — log an activity your organisation held"))
+        lines.append(_("/new — log an activity your organisation held"))
         lines.append(_("/my — your reports; edit or delete within 24 hours"))
     if user.roles or is_admin:
         lines.append(_("/plan — the campaign plan and what is due today"))
     if is_admin or user.has_role("coordinator"):
         lines.append(_("/invite — invite a colleague to your area"))
+        lines.append(_("/report — the final report of your area (DOCX) and all records (XLSX)"))
     lines.append(_("/language — change the language"))
     lines.append(_("/cancel — stop what you are filling in"))
     return "\n".join(lines)

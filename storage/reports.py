@@ -162,3 +162,15 @@ class ReportRepository:
             (campaign_id, area_id),
         )
         return {row[0] for row in rows}
+
+    async def for_export(self, campaign_id: int, area_path: str) -> list[Any]:
+        """Every live report of the area's subtree, with its organisation, in item and date order."""
+        return await self.db.fetchall(
+            "SELECT r.id, r.item_id, a.name_kk, a.name_ru, a.path, r.held_on, r.format, r.title,"
+            " r.children, r.parents, r.specialists, r.others, r.total, r.audience, r.description,"
+            " r.links, r.photos, r.created_at"
+            " FROM reports r JOIN areas a ON a.id = r.area_id"
+            " WHERE r.campaign_id = ? AND r.deleted_at IS NULL AND (a.path = ? OR a.path LIKE ? || '/%')"
+            " ORDER BY r.item_id, r.held_on, r.id",
+            (campaign_id, area_path, area_path),
+        )

@@ -150,7 +150,9 @@ class Summary:
         return len(self.organisations)
 
 
-def summarise(campaign: Campaign, reports: Iterable[ReportRow], organisations: Sequence[str]) -> Summary:
+def summarise(
+    campaign: Campaign, reports: Iterable[ReportRow], organisations: Sequence[str]
+) -> Summary:
     """Sums per plan item, per organisation and overall, in one pass over the reports."""
     items = {item.number: ItemSummary(item.number) for item in campaign.items}
     by_organisation: dict[str, OrganisationSummary] = {}

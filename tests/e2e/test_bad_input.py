@@ -48,7 +48,7 @@ async def _junk(qorgau, api, user, *, text_allowed: bool):
 async def test_bad_input_at_every_step(qorgau, api):
     user = api.user(800)
     await qorgau.join(user, "reporter", SCHOOL)
-    await user.send("/report")
+    await user.send("/new")
     await qorgau.said(user)
     await qorgau.said(user)
     await _junk(qorgau, api, user, text_allowed=False)  # item
@@ -122,7 +122,7 @@ async def test_buttons_of_someone_elses_report_do_nothing(qorgau, api):
     await qorgau.join(owner, "reporter", SCHOOL)
     await qorgau.join(other, "reporter", SCHOOL)
     draft_user = owner
-    await draft_user.send("/report")
+    await draft_user.send("/new")
     await qorgau.said(draft_user)
     await qorgau.said(draft_user)
     from tests.e2e.test_report_form import fill_until_links
@@ -144,7 +144,7 @@ async def test_buttons_of_someone_elses_report_do_nothing(qorgau, api):
 
 async def test_a_user_without_the_role_cannot_report(qorgau, api):
     stranger = api.user(820)
-    await stranger.send("/report")
+    await stranger.send("/new")
     answer = await qorgau.said(stranger)
     assert "приглашени" in answer.text
     await stranger.send("/language")  # a message with buttons to forge presses on
@@ -155,7 +155,7 @@ async def test_a_user_without_the_role_cannot_report(qorgau, api):
     assert await qorgau.alert(stranger)
     coordinator = api.user(821)
     await qorgau.join(coordinator, "coordinator", "kz/karaganda/shakhtinsk")
-    await coordinator.send("/report")
+    await coordinator.send("/new")
     assert "меню" in (await qorgau.said(coordinator)).text
     # and a reporter cannot invite
     reporter = api.user(822)
@@ -172,6 +172,6 @@ async def test_group_messages_get_no_answer_and_break_nothing(qorgau, api):
     group = api.group(-100500)
     member = group.user(830)
     await member.send("/start")
-    await member.send("/report")
+    await member.send("/new")
     await qorgau.settle()
     assert not api.calls_of("sendMessage", chat_id=-100500)

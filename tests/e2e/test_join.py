@@ -50,7 +50,8 @@ async def test_joining_by_invitation_for_each_role(qorgau, api, role):
         predicate=lambda c: "scope" in c.params and c.params["scope"].get("type") == "chat",
     )
     names = [c["command"] for c in commands.params["commands"]]
-    assert ("report" in names) == (role == "reporter")
+    assert ("new" in names) == (role == "reporter")
+    assert ("report" in names) == (role == "coordinator")
     assert ("invite" in names) == (role == "coordinator")
 
 

@@ -22,7 +22,7 @@ async def _item_id(qorgau, number):
 
 async def fill_until_links(qorgau, api, user, *, title="Круглый стол «Права ребёнка»"):
     """Answer the form up to the links step; return the last question."""
-    await user.send("/report")
+    await user.send("/new")
     await qorgau.said(user)  # "let us log an activity"
     items = await qorgau.said(user)
     labels = [text for text, _ in items.buttons()]
@@ -114,7 +114,7 @@ def _key(qorgau, user):
 
 async def test_kazakh_reporter_sees_kazakh_form_and_dates(qorgau, api):
     user = await _reporter(qorgau, api, user_id=701, language="kk")
-    await user.send("/report")
+    await user.send("/new")
     await qorgau.said(user)
     items = await qorgau.said(user)
     assert "Жоспардың қай тармағын" in items.text or "тармақ" in items.text
@@ -148,7 +148,7 @@ async def test_cancel_at_any_step_keeps_nothing(qorgau, api):
     await user.send("/cancel")
     assert "нечего" in (await qorgau.said(user)).text.lower()
     # the inline cancel button works too
-    await user.send("/report")
+    await user.send("/new")
     await qorgau.said(user)
     await qorgau.said(user)
     await user.press(FormCb(action="cancel").pack())

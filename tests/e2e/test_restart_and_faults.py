@@ -49,11 +49,11 @@ async def test_discarding_the_draft_after_a_restart(qorgau, api):
     await qorgau.join(user, "reporter", SCHOOL)
     await fill_until_links(qorgau, api, user)
     await qorgau.restart()
-    await user.send("/report")
+    await user.send("/new")
     offer = await qorgau.said(user)
     await user.press(offer.button("Удалить"))
     assert "удал" in (await qorgau.said(user)).text.lower()
-    await user.send("/report")
+    await user.send("/new")
     await qorgau.said(user)
     assert "пункт" in (await qorgau.said(user)).text.lower()
 
@@ -146,7 +146,7 @@ async def test_the_real_process_killed_mid_form_keeps_the_draft(api, tmp_path):
         user = api.user(950)
         await user.send(f"/start {token}")
         await api.wait_call("sendMessage", chat_id=950, since=user.last_action_index, timeout=10)
-        await user.send("/report")
+        await user.send("/new")
         await api.wait_call(
             "sendMessage",
             chat_id=950,
@@ -167,7 +167,7 @@ async def test_the_real_process_killed_mid_form_keeps_the_draft(api, tmp_path):
 
         process = spawn()
         await api.wait_call("getUpdates", since=len(api.calls), timeout=20)
-        await user.send("/report")
+        await user.send("/new")
         offer = await api.wait_call(
             "sendMessage", chat_id=950, since=user.last_action_index, timeout=10
         )

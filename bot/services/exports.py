@@ -1,0 +1,88 @@
+"""The final report (DOCX) and the table of all records (XLSX) for an area."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+
+from bot.domain.roles import ORGANISATION_LEVEL
+from bot.exports.data import ExportData, ReportRow
+from bot.exports.docx import build_final_report
+from bot.exports.xlsx import build_reports_workbook
+from bot.services.plans import PlanService
+from storage.areas import Area, AreaRepository
+from storage.db import from_iso
+from storage.reports import ReportRepository
+
+
+class ExportError(Exception):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class ExportService:
+    def __init__(
+        self,
+        reports: ReportRepository,
+        areas: AreaRepository,
+        plans: PlanService,
+        *,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.reports = reports
+        self.areas = areas
+        self.plans = plans
+        self.clock = clock
+
+    async def data(self, area: Area, locale: str) -> ExportData:
+        stored = await self.plans.active()
+        if stored is None:
+            raise ExportError("no_campaign")
+        numbers = {item_id: number for number, item_id in stored.item_ids.items()}
+        rows = await self.reports.for_export(stored.id, area.path)
+        reports = [
+            ReportRow(
+                id=r[0],
+                item_number=numbers.get(r[1], 0),
+                organisation=r[2] if locale == "kk" else r[3],
+                area_path=r[4],
+                held_on=date.fromisoformat(r[5]),
+                format=r[6],
+                title=r[7],
+                children=r[8],
+                parents=r[9],
+                specialists=r[10],
+                others=r[11],
+                total=r[12],
+                audience=r[13],
+                description=r[14],
+                links=tuple(json.loads(r[15])),
+                photos=len(json.loads(r[16])),
+                created_at=from_iso(r[17]),
+            )
+            for r in rows
+        ]
+        organisations = [
+            a.name(locale)
+            for a in await self.areas.subtree(area.path)
+            if a.level >= ORGANISATION_LEVEL
+        ]
+        return ExportData(
+            campaign=stored.campaign,
+            area_name=area.name(locale),
+            reports=reports,
+            organisations=organisations,
+            generated_at=self.clock(),
+        )
+
+    async def final_report(self, area: Area, locale: str) -> bytes:
+        data = await self.data(area, locale)
+        # Building a large document is CPU work: keep the event loop free meanwhile.
+        return await asyncio.to_thread(build_final_report, data, locale, self.plans.zone.key)
+
+    async def workbook(self, area: Area, locale: str) -> bytes:
+        data = await self.data(area, locale)
+        return await asyncio.to_thread(build_reports_workbook, data, locale, self.plans.zone.key)

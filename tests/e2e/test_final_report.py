@@ -1,0 +1,53 @@
+"""A coordinator asks for the final report and gets a DOCX and an XLSX of their area."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+from openpyxl import load_workbook
+
+from handlers.keyboards import FormCb
+from tests.e2e.test_report_form import SCHOOL, fill_until_links
+
+
+async def test_final_report_on_demand(qorgau, api):
+    reporter = api.user(1600)
+    await qorgau.join(reporter, "reporter", SCHOOL)
+    await fill_until_links(qorgau, api, reporter, title="Круглый стол, звоните +7 701 234 56 78")
+    await reporter.press(FormCb(action="skip").pack())
+    await qorgau.said(reporter)
+    await reporter.press(FormCb(action="skip").pack())
+    await qorgau.said(reporter)
+    await reporter.press(FormCb(action="save").pack())
+    await qorgau.said(reporter)
+
+    coordinator = api.user(1601)
+    await qorgau.join(coordinator, "coordinator", "kz/karaganda/shakhtinsk")
+    await coordinator.send("/report")
+    await qorgau.said(coordinator)
+    document_call = await qorgau.said(coordinator, timeout=30)
+    workbook_call = await qorgau.said(coordinator, timeout=30)
+    assert document_call.method == workbook_call.method == "sendDocument"
+
+    def content(call):
+        upload = call.params["document"]
+        return upload["content"]
+
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(content(document_call))).paragraphs)
+    tables = docx.Document(io.BytesIO(content(document_call))).tables
+    cells = " ".join(cell.text for table in tables for row in table.rows for cell in row.cells)
+    assert "12 дней борьбы против эксплуатации детского труда" in text
+    assert "Круглый стол, звоните +7 7" in cells
+    assert "234 56 78" not in cells + text  # the phone number is masked
+    sheets = load_workbook(io.BytesIO(content(workbook_call)), read_only=True)
+    rows = [list(row) for sheet in sheets.worksheets for row in sheet.iter_rows(values_only=True)]
+    assert any(40 in row for row in rows)  # the report's total participants
+
+
+async def test_reporter_cannot_get_the_final_report(qorgau, api):
+    reporter = api.user(1602)
+    await qorgau.join(reporter, "reporter", SCHOOL)
+    await reporter.send("/report")
+    await qorgau.said(reporter)
+    assert not api.calls_of("sendDocument", chat_id=1602)
