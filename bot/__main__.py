@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -49,6 +50,15 @@ def _parser() -> argparse.ArgumentParser:
         sub = plan_commands.add_parser(name, help=text)
         sub.add_argument("file", type=Path)
         sub.add_argument("--year", type=int, help="campaign year (dates and hashtags follow it)")
+    digest = commands.add_parser("digest", help="print the digest of an area")
+    digest.add_argument("--area", default="kz", help="area path (default: the whole country)")
+    digest.add_argument(
+        "--lang", choices=["kk", "ru"], default=None, help="language (default: DEFAULT_LOCALE)"
+    )
+    digest.add_argument(
+        "--date", type=date.fromisoformat, default=None, help="the day, YYYY-MM-DD (default: today)"
+    )
+
     export = commands.add_parser(
         "export", help="write the final report (DOCX) and all records (XLSX)"
     )
@@ -85,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(cli.invite(settings, args))
     if command == "plan":
         return asyncio.run(cli.plan(settings, args))
+    if command == "digest":
+        return asyncio.run(cli.digest(settings, args))
     if command == "export":
         return asyncio.run(cli.export(settings, args))
     return 2

@@ -14,6 +14,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.albums import AlbumCollector
 from bot.commands import set_default_commands
@@ -21,9 +22,11 @@ from bot.config import Settings
 from bot.context import BotIdentity, Clock, Deps
 from bot.delivery import DeliveryQueue, Limits
 from bot.i18n import UserLocaleMiddleware, build_i18n
+from bot.jobs import Jobs, build_scheduler
 from bot.middlewares import UserMiddleware
 from bot.names import broadcast_outcome_text
 from bot.retry import RetryMiddleware
+from bot.services.digest import DigestService
 from bot.services.exports import ExportService
 from bot.services.invites import InviteService
 from bot.services.plans import PlanService
@@ -34,6 +37,7 @@ from storage.areas import AreaRepository
 from storage.db import Database, open_database
 from storage.fsm import SQLiteStorage
 from storage.invites import InviteRepository
+from storage.jobs import JobRunRepository
 from storage.outbox import BroadcastOutcome, OutboxRepository, OutgoingMessage, Priority
 from storage.plans import PlanRepository
 from storage.reports import ReportRepository
@@ -59,6 +63,7 @@ class Services:
     reports: ReportService
     invites: InviteService
     exports: ExportService
+    digests: DigestService
 
     @classmethod
     async def open(cls, settings: Settings, *, clock: Clock = utc_now) -> Services:
@@ -76,6 +81,7 @@ class Services:
             reports=ReportService(reports, plans, clock=clock),
             invites=InviteService(InviteRepository(db), areas, clock=clock),
             exports=ExportService(reports, areas, plans, clock=clock),
+            digests=DigestService(reports, areas, plans, clock=clock),
         )
 
     async def close(self) -> None:
@@ -90,8 +96,12 @@ class Application:
     identity: BotIdentity
     albums: AlbumCollector
     delivery: DeliveryQueue
+    jobs: Jobs
+    scheduler: AsyncIOScheduler
 
     async def close(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         await self.delivery.stop()
         await self.delivery.bot.session.close()
         await self.albums.close()
@@ -147,6 +157,7 @@ async def create_app(
         reports=services.reports,
         invites=services.invites,
         exports=services.exports,
+        digests=services.digests,
         albums=albums,
         delivery=delivery,
     )
@@ -160,7 +171,23 @@ async def create_app(
     dispatcher.include_routers(*build_routers())
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)
-    return Application(services, bot, dispatcher, identity, albums, delivery)
+    jobs = Jobs(
+        plans=services.plans,
+        users=UserRepository(services.db),
+        reports=ReportRepository(services.db),
+        areas=services.areas,
+        digests=services.digests,
+        exports=services.exports,
+        runs=JobRunRepository(services.db),
+        delivery=delivery,
+        i18n=i18n,
+        clock=clock,
+        zone=settings.zone,
+    )
+    scheduler = build_scheduler(jobs, settings.zone)
+    dispatcher["jobs"] = jobs
+    dispatcher["scheduler"] = scheduler
+    return Application(services, bot, dispatcher, identity, albums, delivery, jobs, scheduler)
 
 
 def build_delivery(settings: Settings, services: Services, i18n: I18n) -> DeliveryQueue:
@@ -199,15 +226,26 @@ def build_delivery(settings: Settings, services: Services, i18n: I18n) -> Delive
     return queue
 
 
-async def _on_startup(bot: Bot, identity: BotIdentity, i18n: I18n, delivery: DeliveryQueue) -> None:
+async def _on_startup(
+    bot: Bot,
+    identity: BotIdentity,
+    i18n: I18n,
+    delivery: DeliveryQueue,
+    jobs: Jobs,
+    scheduler: AsyncIOScheduler,
+) -> None:
     me = await bot.me()
     identity.username = me.username or identity.username
     await set_default_commands(bot, i18n)
     delivery.start()
+    scheduler.start()
+    await jobs.catch_up()
     logger.info("Started as @%s", identity.username)
 
 
-async def _on_shutdown(delivery: DeliveryQueue) -> None:
+async def _on_shutdown(delivery: DeliveryQueue, scheduler: AsyncIOScheduler) -> None:
+    if scheduler.running:
+        scheduler.shutdown(wait=False)
     await delivery.stop()
 
 

@@ -17,6 +17,7 @@ from bot.domain.plan_validation import PlanCheck
 from bot.i18n import build_i18n, fmt_date
 from bot.plan_files import PlanFileError, check_plan_file
 from bot.plan_report import issue_text
+from bot.services.digest import render as render_digest
 from bot.services.exports import ExportError
 from bot.services.invites import InviteError
 from storage.areas import AreaPathError
@@ -169,4 +170,28 @@ async def export(settings: Settings, args: argparse.Namespace) -> int:
         path = args.out / f"{stem}{suffix}"
         path.write_bytes(content)
         print(path)
+    return 0
+
+
+async def digest(settings: Settings, args: argparse.Namespace) -> int:
+    locale = args.lang or settings.default_locale
+    services = await Services.open(settings)
+    try:
+        try:
+            area = await services.areas.by_path(args.area)
+        except AreaPathError as error:
+            print(f"Bad area: {error}", file=sys.stderr)
+            return 2
+        if area is None:
+            print(f"No such area: {args.area}", file=sys.stderr)
+            return 2
+        built = await services.digests.build(area, locale, args.date)
+    finally:
+        await services.close()
+    if built is None:
+        print("No campaign plan is loaded.", file=sys.stderr)
+        return 1
+    i18n = build_i18n(locale)
+    with i18n.context(), i18n.use_locale(locale):
+        print(render_digest(built, locale))
     return 0

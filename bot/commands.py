@@ -27,7 +27,10 @@ def _commands(*, reporter: bool, member: bool, coordinator: bool) -> list[BotCom
         commands.append(BotCommand(command="plan", description=_("The campaign plan")))
     if coordinator:
         commands.append(BotCommand(command="invite", description=_("Invite a colleague")))
+        commands.append(BotCommand(command="digest", description=_("Today's digest of your area")))
         commands.append(BotCommand(command="report", description=_("Final report: DOCX and XLSX")))
+    if member:
+        commands.append(BotCommand(command="settings", description=_("Reminders on or off")))
     commands += [
         BotCommand(command="language", description=_("Тіл / Язык")),
         BotCommand(command="cancel", description=_("Cancel what I am doing")),

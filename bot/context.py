@@ -12,10 +12,13 @@ from datetime import datetime
 from typing import TypedDict
 
 from aiogram.utils.i18n import I18n
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.albums import AlbumCollector
 from bot.config import Settings
 from bot.delivery import DeliveryQueue
+from bot.jobs import Jobs
+from bot.services.digest import DigestService
 from bot.services.exports import ExportService
 from bot.services.invites import InviteService
 from bot.services.plans import PlanService
@@ -50,8 +53,16 @@ class Deps(TypedDict):
     reports: ReportService
     invites: InviteService
     exports: ExportService
+    digests: DigestService
     albums: AlbumCollector
     delivery: DeliveryQueue
+
+
+class SchedulingDeps(TypedDict):
+    """Added by the application after the Dispatcher is made (see ``bot.app.create_app``)."""
+
+    jobs: Jobs
+    scheduler: AsyncIOScheduler
 
 
 class UpdateData(TypedDict):

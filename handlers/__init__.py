@@ -6,14 +6,15 @@ from aiogram import Router
 
 from handlers import (
     cancel,
+    coordinator,
     errors,
     fallback,
-    final_report,
     invites,
     language,
     my_reports,
     plan,
     reports,
+    settings,
     start,
 )
 
@@ -27,7 +28,8 @@ def build_routers() -> list[Router]:
         my_reports.build_router(),
         start.build_router(),
         invites.build_router(),
-        final_report.build_router(),
+        coordinator.build_router(),
+        settings.build_router(),
         plan.build_router(),
         fallback.build_router(),
     ]

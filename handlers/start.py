@@ -112,7 +112,10 @@ def _role_help(user: UserRecord, is_admin: bool) -> str:
         lines.append(_("/plan — the campaign plan and what is due today"))
     if is_admin or user.has_role("coordinator"):
         lines.append(_("/invite — invite a colleague to your area"))
+        lines.append(_("/digest — today's digest of your area"))
         lines.append(_("/report — the final report of your area (DOCX) and all records (XLSX)"))
+    if user.roles or is_admin:
+        lines.append(_("/settings — morning reminders on or off"))
     lines.append(_("/language — change the language"))
     lines.append(_("/cancel — stop what you are filling in"))
     return "\n".join(lines)

@@ -174,3 +174,27 @@ class ReportRepository:
             " ORDER BY r.item_id, r.held_on, r.id",
             (campaign_id, area_path, area_path),
         )
+
+    async def area_counts(self, campaign_id: int, area_path: str, day: date) -> list[Any]:
+        """Per organisation and plan item: activities in all and on ``day``, and people reached."""
+        return await self.db.fetchall(
+            "SELECT r.area_id, r.item_id, COUNT(*), SUM(r.held_on = ?), SUM(r.total),"
+            " SUM(CASE WHEN r.held_on = ? THEN r.total ELSE 0 END),"
+            " SUM(COALESCE(r.children, 0)), SUM(COALESCE(r.parents, 0)),"
+            " SUM(COALESCE(r.specialists, 0)), SUM(COALESCE(r.others, 0))"
+            " FROM reports r JOIN areas a ON a.id = r.area_id"
+            " WHERE r.campaign_id = ? AND r.deleted_at IS NULL AND (a.path = ? OR a.path LIKE ? || '/%')"
+            " GROUP BY r.area_id, r.item_id",
+            (day.isoformat(), day.isoformat(), campaign_id, area_path, area_path),
+        )
+
+    async def reported_by_area(self, campaign_id: int) -> dict[int, set[int]]:
+        """For every organisation, the plan items it has reported (for the morning reminder)."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT area_id, item_id FROM reports WHERE campaign_id = ? AND deleted_at IS NULL",
+            (campaign_id,),
+        )
+        found: dict[int, set[int]] = {}
+        for area_id, item_id in rows:
+            found.setdefault(area_id, set()).add(item_id)
+        return found

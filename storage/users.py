@@ -42,6 +42,17 @@ class UserRecord:
         return any(grant.role in roles for grant in self.roles)
 
 
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Someone to send a scheduled message to, with the place they hold the role for."""
+
+    user_id: int
+    locale: str
+    area_id: int
+    area_path: str
+    area_level: int
+
+
 _USER_WITH_ROLES = """
 SELECT u.id, u.full_name, u.username, u.locale, u.locale_chosen, u.active, u.reminders_muted,
        u.last_seen_at, r.role, a.id AS area_id, a.path, a.level, a.name_kk, a.name_ru
@@ -133,6 +144,18 @@ class UserRepository:
 
     async def set_active(self, user_id: int, active: bool) -> None:
         await self.db.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
+
+    async def recipients(self, role: str, *, muted_too: bool = False) -> list[Recipient]:
+        """Active holders of ``role`` with their place; muted ones left out unless asked for."""
+        sql = (
+            "SELECT u.id, u.locale, a.id, a.path, a.level FROM roles r"
+            " JOIN users u ON u.id = r.user_id JOIN areas a ON a.id = r.area_id"
+            " WHERE r.role = ? AND u.active = 1"
+        )
+        if not muted_too:
+            sql += " AND u.reminders_muted = 0"
+        rows = await self.db.fetchall(sql + " ORDER BY u.id, a.path", (role,))
+        return [Recipient(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
     async def with_role_in(self, role: str, area_path: str) -> list[int]:
         """Ids of users holding ``role`` anywhere in the subtree of ``area_path``."""

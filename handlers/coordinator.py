@@ -1,4 +1,4 @@
-"""The final report on demand: a coordinator gets the DOCX and the XLSX of their area."""
+"""A coordinator's own views: the digest and the final report of their area, on demand."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.roles import Role
 from bot.filters import HasRole, PrivateChat
+from bot.services.digest import DigestService, chart, render
 from bot.services.exports import ExportError, ExportService
-from storage.areas import ROOT_PATH, AreaRepository
+from storage.areas import ROOT_PATH, Area, AreaRepository
 from storage.users import UserRecord
 
 
@@ -18,18 +19,37 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(PrivateChat(), HasRole(Role.COORDINATOR))
     router.message.register(final_report, Command("report"))
+    router.message.register(show_digest, Command("digest"))
     return router
+
+
+async def _area(user: UserRecord, areas: AreaRepository) -> Area | None:
+    """The coordinator's area (the first, if several); an administrator's is the whole country."""
+    grants = user.grants(Role.COORDINATOR.value)
+    return await areas.get(grants[0].area_id) if grants else await areas.by_path(ROOT_PATH)
+
+
+async def show_digest(
+    message: Message, user: UserRecord, areas: AreaRepository, digests: DigestService
+) -> None:
+    area = await _area(user, areas)
+    digest = await digests.build(area, user.locale) if area else None
+    if digest is None:
+        await message.answer(_("No campaign plan is loaded yet."))
+        return
+    await message.answer(render(digest, user.locale))
+    picture = chart(digest)
+    if picture is not None:
+        await message.answer_photo(BufferedInputFile(picture, filename="digest.png"))
 
 
 async def final_report(
     message: Message,
     user: UserRecord,
-    is_admin: bool,
     areas: AreaRepository,
     exports: ExportService,
 ) -> None:
-    grants = user.grants(Role.COORDINATOR.value)
-    area = await areas.get(grants[0].area_id) if grants else await areas.by_path(ROOT_PATH)
+    area = await _area(user, areas)
     if area is None:
         return
     await message.answer(

@@ -1,0 +1,248 @@
+"""Scheduled jobs: the morning reminder, the evening digest, the final report.
+
+Every run is recorded in ``job_runs`` under the Kazakhstan date it is for, and every message it
+queues carries a dedupe key made of the job, the date and the person. So a run that was missed
+while the bot was down happens once when it is back (``catch_up``), and a run that is repeated
+(a crash half-way, a second start) queues nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from aiogram import html
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.delivery import DeliveryQueue
+from bot.domain.reminders import Reminder, reminder_for
+from bot.domain.roles import Role, reporter_scope
+from bot.i18n import fmt_date
+from bot.services.digest import DigestService, chart, render
+from bot.services.exports import ExportService
+from bot.services.plans import PlanService
+from storage.areas import AreaRepository
+from storage.jobs import JobRunRepository
+from storage.outbox import OutgoingMessage, Priority
+from storage.reports import ReportRepository
+from storage.users import UserRepository
+
+logger = logging.getLogger(__name__)
+
+MORNING = time(9, 0)
+EVENING = time(19, 0)
+MISFIRE_GRACE = 6 * 3600
+TITLE_SHOWN = 90
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= TITLE_SHOWN else text[: TITLE_SHOWN - 1].rstrip() + "…"
+
+
+class Jobs:
+    def __init__(
+        self,
+        *,
+        plans: PlanService,
+        users: UserRepository,
+        reports: ReportRepository,
+        areas: AreaRepository,
+        digests: DigestService,
+        exports: ExportService,
+        runs: JobRunRepository,
+        delivery: DeliveryQueue,
+        i18n: I18n,
+        clock: Callable[[], datetime],
+        zone: ZoneInfo,
+    ) -> None:
+        self.plans = plans
+        self.users = users
+        self.reports = reports
+        self.areas = areas
+        self.digests = digests
+        self.exports = exports
+        self.runs = runs
+        self.delivery = delivery
+        self.i18n = i18n
+        self.clock = clock
+        self.zone = zone
+
+    def local_now(self) -> datetime:
+        return self.clock().astimezone(self.zone)
+
+    async def _once(self, job: str, day: date, body: Callable[[date], Awaitable[int]]) -> int:
+        """Run ``body`` for ``day`` unless a finished run is on record; record this one."""
+        key = day.isoformat()
+        if await self.runs.finished(job, key):
+            logger.info("%s for %s already ran", job, key)
+            return 0
+        await self.runs.start(job, key, self.clock())
+        queued = await body(day)
+        await self.runs.finish(job, key, self.clock(), queued=queued)
+        logger.info("%s for %s queued %s messages", job, key, queued)
+        return queued
+
+    # --- the jobs ------------------------------------------------------------------------------
+
+    async def morning_reminder(self, day: date | None = None) -> int:
+        return await self._once("morning_reminder", day or self.local_now().date(), self._remind)
+
+    async def evening_digest(self, day: date | None = None) -> int:
+        return await self._once("evening_digest", day or self.local_now().date(), self._digest)
+
+    async def final_report(self, day: date | None = None) -> int:
+        return await self._once("final_report", day or self.local_now().date(), self._final_report)
+
+    async def catch_up(self) -> None:
+        """After a start: run today's jobs whose time has passed and that have not run."""
+        now = self.local_now()
+        if now.time() >= MORNING:
+            await self.morning_reminder(now.date())
+            await self.final_report(now.date())
+        if now.time() >= EVENING:
+            await self.evening_digest(now.date())
+
+    async def _remind(self, day: date) -> int:
+        stored = await self.plans.active()
+        if stored is None or not stored.campaign.in_season(day):
+            return 0
+        numbers = {item_id: number for number, item_id in stored.item_ids.items()}
+        reported = {
+            area_id: {numbers[i] for i in item_ids if i in numbers}
+            for area_id, item_ids in (await self.reports.reported_by_area(stored.id)).items()
+        }
+        messages = []
+        for person in await self.users.recipients(Role.REPORTER.value):
+            reminder = reminder_for(
+                stored.campaign,
+                day,
+                reporter_scope(person.area_level),
+                reported.get(person.area_id, set()),
+            )
+            if not reminder:
+                continue
+            with self.i18n.context(), self.i18n.use_locale(person.locale):
+                text = reminder_text(reminder, day, person.locale)
+            messages.append(
+                OutgoingMessage(
+                    key=f"reminder:{day.isoformat()}:{person.user_id}:{person.area_id}",
+                    chat_id=person.user_id,
+                    payload={"text": text},
+                    priority=Priority.BULK,
+                )
+            )
+        if messages:
+            await self.delivery.broadcast("morning_reminder", messages)
+        return len(messages)
+
+    async def _digest(self, day: date) -> int:
+        stored = await self.plans.active()
+        if stored is None or not stored.campaign.in_season(day):
+            return 0
+        messages = []
+        for person in await self.users.recipients(Role.COORDINATOR.value, muted_too=True):
+            area = await self.areas.get(person.area_id)
+            if area is None:
+                continue
+            digest = await self.digests.build(area, person.locale, day)
+            if digest is None:
+                continue
+            key = f"digest:{day.isoformat()}:{person.user_id}:{person.area_id}"
+            with self.i18n.context(), self.i18n.use_locale(person.locale):
+                text = render(digest, person.locale)
+                picture = chart(digest)
+            messages.append(
+                OutgoingMessage(key=key, chat_id=person.user_id, payload={"text": text})
+            )
+            if picture is not None:
+                messages.append(
+                    OutgoingMessage(
+                        key=key + ":chart",
+                        chat_id=person.user_id,
+                        method="sendPhoto",
+                        payload={"photo": {"hex": picture.hex(), "filename": "digest.png"}},
+                    )
+                )
+        if messages:
+            await self.delivery.broadcast("evening_digest", messages)
+        return len(messages)
+
+    async def _final_report(self, day: date) -> int:
+        """The day after the campaign ends, each coordinator gets the final report of their area."""
+        stored = await self.plans.active()
+        if stored is None or day != stored.campaign.end + timedelta(days=1):
+            return 0
+        messages = []
+        for person in await self.users.recipients(Role.COORDINATOR.value, muted_too=True):
+            area = await self.areas.get(person.area_id)
+            if area is None:
+                continue
+            document = await self.exports.final_report(area, person.locale)
+            workbook = await self.exports.workbook(area, person.locale)
+            stem = f"qorgau-{area.path.replace('/', '-')}-{person.locale}"
+            key = f"final:{day.isoformat()}:{person.user_id}:{person.area_id}"
+            for suffix, content in ((".docx", document), (".xlsx", workbook)):
+                messages.append(
+                    OutgoingMessage(
+                        key=key + suffix,
+                        chat_id=person.user_id,
+                        method="sendDocument",
+                        payload={"document": {"hex": content.hex(), "filename": stem + suffix}},
+                    )
+                )
+        if messages:
+            await self.delivery.broadcast("final_report", messages)
+        return len(messages)
+
+
+def reminder_text(reminder: Reminder, day: date, locale: str) -> str:
+    lines = [_("<b>Good morning! {date}</b>").format(date=fmt_date(day, locale))]
+    if reminder.due_today:
+        lines.append(_("Due today for your organisation:"))
+        lines += [
+            f"📌 {item.number}. {html.quote(_short(item.title.get(locale)))}"
+            for item in reminder.due_today
+        ]
+    if reminder.outstanding:
+        lines.append(_("Not reported yet:"))
+        lines += [
+            f"• {item.number}. {html.quote(_short(item.title.get(locale)))}"
+            for item in reminder.outstanding
+        ]
+    lines.append(_("Log what you held with /new. To stop these reminders: /settings"))
+    return "\n".join(lines)
+
+
+def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
+    """Fixed ids, coalesced runs and a grace time: a restart neither skips nor repeats a run."""
+    scheduler = AsyncIOScheduler(timezone=zone)
+    common = {
+        "coalesce": True,
+        "misfire_grace_time": MISFIRE_GRACE,
+        "max_instances": 1,
+        "replace_existing": True,
+    }
+    scheduler.add_job(
+        jobs.morning_reminder,
+        CronTrigger(hour=MORNING.hour, minute=MORNING.minute, timezone=zone),
+        id="morning_reminder",
+        **common,
+    )
+    scheduler.add_job(
+        jobs.final_report,
+        CronTrigger(hour=MORNING.hour, minute=MORNING.minute + 5, timezone=zone),
+        id="final_report",
+        **common,
+    )
+    scheduler.add_job(
+        jobs.evening_digest,
+        CronTrigger(hour=EVENING.hour, minute=EVENING.minute, timezone=zone),
+        id="evening_digest",
+        **common,
+    )
+    return scheduler

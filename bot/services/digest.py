@@ -1,0 +1,155 @@
+"""The evening digest for an area: built from the database, rendered in a language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from aiogram import html
+from aiogram.utils.i18n import gettext as _
+
+from bot.charts import progress_by_item
+from bot.domain.digest import ActivitySection, CountRow, Digest, activity_section
+from bot.domain.roles import ORGANISATION_LEVEL
+from bot.i18n import fmt_date, fmt_number
+from bot.services.plans import PlanService
+from storage.areas import Area, AreaRepository
+from storage.reports import ReportRepository
+
+LIST_LIMIT = 15
+SILENT_LIMIT = 30
+
+
+class DigestService:
+    def __init__(
+        self,
+        reports: ReportRepository,
+        areas: AreaRepository,
+        plans: PlanService,
+        *,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.reports = reports
+        self.areas = areas
+        self.plans = plans
+        self.clock = clock
+
+    async def build(self, area: Area, locale: str, day: date | None = None) -> Digest | None:
+        stored = await self.plans.active()
+        if stored is None:
+            return None
+        day = day or self.plans.today()
+        numbers = {item_id: number for number, item_id in stored.item_ids.items()}
+        rows = [
+            CountRow(
+                area_id=r[0],
+                item_number=numbers.get(r[1], 0),
+                total=r[2],
+                today=r[3] or 0,
+                people=r[4] or 0,
+                people_today=r[5] or 0,
+                children=r[6] or 0,
+                parents=r[7] or 0,
+                specialists=r[8] or 0,
+                others=r[9] or 0,
+            )
+            for r in await self.reports.area_counts(stored.id, area.path, day)
+        ]
+        organisations = {
+            a.id: a.name(locale)
+            for a in await self.areas.subtree(area.path)
+            if a.level >= ORGANISATION_LEVEL
+        }
+        titles = {item.number: item.title.get(locale) for item in stored.campaign.items}
+        digest = Digest(area_name=area.name(locale), day=day)
+        digest.sections.append(
+            activity_section(rows, day=day, item_titles=titles, organisations=organisations)
+        )
+        return digest
+
+
+def render(digest: Digest, locale: str) -> str:
+    """The digest as one message; each section renders itself in turn."""
+    parts = [
+        _("<b>Digest for {date} — {area}</b>").format(
+            date=fmt_date(digest.day, locale), area=html.quote(digest.area_name)
+        )
+    ]
+    for section in digest.sections:
+        if isinstance(section, ActivitySection):
+            parts.append(_render_activities(section, locale))
+    return "\n\n".join(parts)
+
+
+def chart(digest: Digest) -> bytes | None:
+    section = next((s for s in digest.sections if isinstance(s, ActivitySection)), None)
+    if section is None:
+        return None
+    return progress_by_item(
+        section,
+        title=_("Activities by plan item"),
+        total_label=_("all so far"),
+        today_label=_("today"),
+    )
+
+
+def _short(text: str, limit: int = 45) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _render_activities(section: ActivitySection, locale: str) -> str:
+    n = lambda value: fmt_number(value, locale)  # noqa: E731
+    lines = [
+        _("Activities: today {today}, in all {total}.").format(
+            today=n(section.today), total=n(section.total)
+        ),
+        _("People reached: today {today}, in all {total}.").format(
+            today=n(section.people_today), total=n(section.people_total)
+        ),
+    ]
+    if section.children or section.parents or section.specialists or section.others:
+        lines.append(
+            _(
+                "Of them children {children}, parents {parents}, specialists {specialists}, others {others}."
+            ).format(
+                children=n(section.children),
+                parents=n(section.parents),
+                specialists=n(section.specialists),
+                others=n(section.others),
+            )
+        )
+    active_items = [line for line in section.by_item if line.total]
+    if active_items:
+        lines.append("")
+        lines.append(_("<b>By plan item</b> (today / in all):"))
+        lines += [
+            f"{line.key}. {html.quote(_short(line.name))} — {n(line.today)} / {n(line.total)}"
+            for line in active_items
+        ]
+    if section.by_organisation:
+        lines.append("")
+        lines.append(_("<b>By organisation</b> (today / in all):"))
+        lines += [
+            f"• {html.quote(_short(line.name))} — {n(line.today)} / {n(line.total)}"
+            for line in section.by_organisation[:LIST_LIMIT]
+        ]
+        if len(section.by_organisation) > LIST_LIMIT:
+            lines.append(
+                _("… and {count} more").format(count=n(len(section.by_organisation) - LIST_LIMIT))
+            )
+    lines.append("")
+    if section.silent:
+        lines.append(
+            _("<b>Reported nothing yet</b> ({count} of {total}):").format(
+                count=n(len(section.silent)), total=n(section.organisations)
+            )
+        )
+        shown = ", ".join(html.quote(name) for name in section.silent[:SILENT_LIMIT])
+        if len(section.silent) > SILENT_LIMIT:
+            shown += " " + _("… and {count} more").format(
+                count=n(len(section.silent) - SILENT_LIMIT)
+            )
+        lines.append(shown)
+    elif section.organisations:
+        lines.append(_("Every organisation has reported."))
+    return "\n".join(lines)
