@@ -47,6 +47,8 @@ class LimitedBotAPI:
         self.last: float = 0.0
         self.too_many = 0
         self.accepted = 0  # requests within the limits, whatever their answer
+        self.killed_at: float | None = None
+        self.back_at: float | None = None
         self.server_errors = 0
         self.message_id = 0
         self.on_delivery: list[asyncio.Future[None]] = []
@@ -101,6 +103,8 @@ class LimitedBotAPI:
         self.window.append(now)
         self.per_chat[chat_id] = now
         self.accepted += 1
+        if self.killed_at is not None and self.back_at is None:
+            self.back_at = now
         self.first = self.first if self.first is not None else now
         self.last = now
         if chat_id in self.blocked:
@@ -134,7 +138,9 @@ class LimitedBotAPI:
         return future
 
 
-async def prepare(database: Path, recipients: int, blocked_share: float, seed: int) -> set[int]:
+async def prepare(
+    database: Path, recipients: int, blocked_share: float, seed: int, *, urgent: bool = False
+) -> set[int]:
     """Recipients as users of the bot, and one broadcast to all of them in the queue."""
     from storage.db import open_database
     from storage.outbox import OutboxRepository, OutgoingMessage, Priority
@@ -155,7 +161,7 @@ async def prepare(database: Path, recipients: int, blocked_share: float, seed: i
                 key=f"bench:{user_id}",
                 chat_id=user_id,
                 payload={"text": f"Напоминание {user_id}"},
-                priority=Priority.BULK,
+                priority=Priority.URGENT if urgent else Priority.BULK,
             )
             for user_id in ids
         ]
@@ -222,6 +228,7 @@ async def main(args: argparse.Namespace) -> None:
                 await api.when_delivered(int(reachable * args.kill_at))
                 process.send_signal(signal.SIGKILL)
                 await process.wait()
+                api.killed_at = time.monotonic()
                 print(
                     f"killed the sender with SIGKILL after {sum(api.delivered.values())} deliveries; restarting"
                 )
@@ -234,6 +241,13 @@ async def main(args: argparse.Namespace) -> None:
     duplicated = sum(count - 1 for count in api.delivered.values() if count > 1)
     delivered = sum(api.delivered.values())
     span = max(api.last - (api.first or api.last), 1e-9)
+    down = (api.back_at - api.killed_at) if api.killed_at and api.back_at else 0.0
+    if down:
+        # The seconds between the kill and the new process's first request are no sender's.
+        print(
+            f"the sender was down for {down:.1f} s (kill to first request of the new process): not counted"
+        )
+        span -= down
     # The limit counts requests: the rate is the requests that got through it (delivered, 403 or
     # 5xx alike) per second, from the first to the last.
     rate = (api.accepted - 1) / span if api.accepted > 1 else 0.0

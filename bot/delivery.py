@@ -4,8 +4,8 @@ Every message the bot sends on its own (reminders, digests, notifications, alert
 ``outbox`` first. The sender takes due rows in priority order, keeps to the overall, per-chat and
 per-group limits, and writes each outcome as soon as Telegram answers. Rows are queued with a
 dedupe key, so a job that runs twice queues nothing new; a row whose send was cut off by a crash
-is still pending and is sent after the restart (at least once: only a message whose answer was
-lost in the last milliseconds before a kill can arrive twice).
+is settled after the restart by ``OutboxRepository.recover``: alerts and notifications are sent
+again, bulk messages are not (see there why).
 """
 
 from __future__ import annotations
@@ -198,6 +198,17 @@ class DeliveryQueue:
         raise TimeoutError("the delivery queue did not drain")
 
     async def _run(self) -> None:
+        try:
+            again, uncertain = await self.outbox.recover(self.clock())
+        except Exception:
+            logger.exception("Could not settle the sends cut off by the last stop")
+        else:
+            if again or uncertain:
+                logger.warning(
+                    "Sends cut off by the last stop: %s sent again, %s bulk left uncertain",
+                    again,
+                    uncertain,
+                )
         last_housekeeping = 0.0
         while not self._stopping:
             try:
@@ -242,6 +253,7 @@ class DeliveryQueue:
                 continue
             self.overall.take(now)
             self.chats.take(row.chat_id, now)
+            await self.outbox.sending(row.id)
             task = asyncio.create_task(self._send(row))
             self._in_flight[row.id] = task
             task.add_done_callback(lambda _task, row_id=row.id: self._in_flight.pop(row_id, None))

@@ -20,9 +20,11 @@ class Priority(IntEnum):
 
 class Status(StrEnum):
     PENDING = "pending"
+    SENDING = "sending"  # handed to Telegram, answer not yet recorded
     SENT = "sent"
     BLOCKED = "blocked"
     FAILED = "failed"
+    UNCERTAIN = "uncertain"  # a bulk message whose send was cut off: maybe delivered, not repeated
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +137,9 @@ class OutboxRepository:
         return found[:limit]
 
     async def pending(self) -> int:
-        row = await self.db.fetchone("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')"
+        )
         return int(row[0]) if row else 0
 
     async def sent(self, row_id: int, *, message_id: int | None, now: datetime) -> None:
@@ -152,11 +156,35 @@ class OutboxRepository:
             (status.value, error[:500], to_iso(now), row_id),
         )
 
+    async def sending(self, row_id: int) -> None:
+        await self.db.execute("UPDATE outbox SET status = 'sending' WHERE id = ?", (row_id,))
+
+    async def recover(self, now: datetime) -> tuple[int, int]:
+        """After a crash, settle the rows whose send was cut off.
+
+        Nobody can ask Telegram whether such a message arrived. Urgent and normal messages (alerts,
+        notifications) are sent again: a lost alert is worse than a repeated one. Bulk messages
+        (reminders, digests) are not: a reminder twice at 3 a.m. is worse than a missing one.
+        Returns (sent again, left uncertain).
+        """
+        async with self.db.transaction() as conn:
+            again = await conn.execute(
+                "UPDATE outbox SET status = 'pending' WHERE status = 'sending' AND priority < ?",
+                (int(Priority.BULK),),
+            )
+            uncertain = await conn.execute(
+                "UPDATE outbox SET status = 'uncertain', finished_at = ?,"
+                " error = 'cut off while sending' WHERE status = 'sending'",
+                (to_iso(now),),
+            )
+            return again.rowcount, uncertain.rowcount
+
     async def later(
         self, row_id: int, *, not_before: datetime, error: str, count_attempt: bool
     ) -> None:
         await self.db.execute(
-            "UPDATE outbox SET not_before = ?, error = ?, attempts = attempts + ? WHERE id = ?",
+            "UPDATE outbox SET status = 'pending', not_before = ?, error = ?, attempts = attempts + ?"
+            " WHERE id = ?",
             (to_iso(not_before), error[:500], int(count_attempt), row_id),
         )
 
@@ -165,7 +193,7 @@ class OutboxRepository:
         rows = await self.db.fetchall(
             "SELECT b.id, b.kind, b.notify_chat_id, b.total,"
             " SUM(o.status = 'sent'), SUM(o.status = 'blocked'), SUM(o.status = 'failed'),"
-            " SUM(o.status = 'pending')"
+            " SUM(o.status IN ('pending', 'sending'))"
             " FROM broadcasts b LEFT JOIN outbox o ON o.broadcast_id = b.id"
             " WHERE b.finished_at IS NULL GROUP BY b.id"
         )

@@ -1,0 +1,82 @@
+"""The sender SIGKILLed in the middle of a broadcast, and started again."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.broadcast import SCRIPT, LimitedBotAPI, prepare
+from storage.db import open_database
+
+RECIPIENTS = 240
+LIMIT = 80.0
+
+
+async def _kill_half_way(
+    tmp_path: Path, *, urgent: bool
+) -> tuple[LimitedBotAPI, set[int], dict[str, int]]:
+    database = tmp_path / "q.sqlite3"
+    blocked = await prepare(database, RECIPIENTS, 0.01, seed=3, urgent=urgent)
+    api = LimitedBotAPI(LIMIT, blocked, 0.0, seed=3)
+    await api.start()
+    command = [
+        sys.executable,
+        str(SCRIPT),
+        "--sender",
+        "--db",
+        str(database),
+        "--api",
+        api.base_url,
+        "--limit",
+        str(LIMIT),
+    ]
+    env = {**os.environ, "LOG_LEVEL": "ERROR"}
+    try:
+        process = await asyncio.create_subprocess_exec(*command, env=env)
+        await asyncio.wait_for(api.when_delivered(RECIPIENTS // 2), timeout=60)
+        process.send_signal(signal.SIGKILL)
+        await process.wait()
+        killed_at = sum(api.delivered.values())
+        assert killed_at < RECIPIENTS - len(blocked)  # it really was cut off half-way
+        process = await asyncio.create_subprocess_exec(*command, env=env)
+        await asyncio.wait_for(process.wait(), timeout=120)
+    finally:
+        await api.stop()
+    db = await open_database(database)
+    try:
+        rows = await db.fetchall("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+    finally:
+        await db.close()
+    return api, blocked, {row[0]: row[1] for row in rows}
+
+
+def _lost_and_repeated(api: LimitedBotAPI, blocked: set[int]) -> tuple[int, int]:
+    everyone = set(range(10_000_001, 10_000_001 + RECIPIENTS)) - blocked
+    lost = sum(1 for user_id in everyone if api.delivered[user_id] == 0)
+    repeated = sum(count - 1 for count in api.delivered.values() if count > 1)
+    return lost, repeated
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+async def test_bulk_broadcast_killed_half_way_repeats_nothing(tmp_path):
+    api, blocked, statuses = await _kill_half_way(tmp_path, urgent=False)
+    lost, repeated = _lost_and_repeated(api, blocked)
+    assert repeated == 0
+    # only a message whose send was cut off by the kill may be missing, and it is on record
+    assert lost <= statuses.get("uncertain", 0)
+    assert statuses.get("pending", 0) == statuses.get("sending", 0) == 0
+    assert statuses["blocked"] == len(blocked)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+async def test_urgent_broadcast_killed_half_way_loses_nothing(tmp_path):
+    api, blocked, statuses = await _kill_half_way(tmp_path, urgent=True)
+    lost, repeated = _lost_and_repeated(api, blocked)
+    assert lost == 0
+    assert "uncertain" not in statuses
+    assert repeated <= 32  # at most the sends that were on the wire (the queue's concurrency)
