@@ -46,10 +46,16 @@ async def test_429_is_waited_out_and_5xx_retried(qorgau, api):
     queue = qorgau.app.delivery
     api.fail("sendMessage", 429, retry_after=1, chat_id=1201)
     api.fail("sendMessage", 502, times=1, chat_id=1202)
+    api.fail("sendMessage", 0, times=1, chat_id=1203)  # the connection drops
     started = time.monotonic()
-    await queue.put(msg("a", 1201), msg("b", 1202))
+    await queue.put(msg("a", 1201), msg("b", 1202), msg("c", 1203))
     await queue.drain(timeout=10)
-    assert delivered(api, 1201) == ["a"] and delivered(api, 1202) == ["b"]
+    assert (
+        delivered(api, 1201) == ["a"]
+        and delivered(api, 1202) == ["b"]
+        and delivered(api, 1203) == ["c"]
+    )
+    assert await _status(qorgau, "c") == ("sent", 2)
     assert time.monotonic() - started >= 1.0
     assert await _status(qorgau, "a") == ("sent", 1)  # a 429 is not a failed attempt
     assert await _status(qorgau, "b") == ("sent", 2)
