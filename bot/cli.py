@@ -20,7 +20,7 @@ from bot.plan_report import issue_text
 from bot.services.digest import render as render_digest
 from bot.services.exports import ExportError
 from bot.services.invites import InviteError
-from storage.areas import AreaPathError
+from storage.areas import Area, AreaPathError
 
 logger = logging.getLogger(__name__)
 
@@ -144,17 +144,24 @@ async def plan(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _area(services: Services, path: str) -> Area | None:
+    """The area at ``path``, or None after saying why on stderr."""
+    try:
+        area = await services.areas.by_path(path)
+    except AreaPathError as error:
+        print(f"Bad area: {error}", file=sys.stderr)
+        return None
+    if area is None:
+        print(f"No such area: {path}", file=sys.stderr)
+    return area
+
+
 async def export(settings: Settings, args: argparse.Namespace) -> int:
     locale = args.lang or settings.default_locale
     services = await Services.open(settings)
     try:
-        try:
-            area = await services.areas.by_path(args.area)
-        except AreaPathError as error:
-            print(f"Bad area: {error}", file=sys.stderr)
-            return 2
+        area = await _area(services, args.area)
         if area is None:
-            print(f"No such area: {args.area}", file=sys.stderr)
             return 2
         try:
             document = await services.exports.final_report(area, locale)
@@ -177,13 +184,8 @@ async def digest(settings: Settings, args: argparse.Namespace) -> int:
     locale = args.lang or settings.default_locale
     services = await Services.open(settings)
     try:
-        try:
-            area = await services.areas.by_path(args.area)
-        except AreaPathError as error:
-            print(f"Bad area: {error}", file=sys.stderr)
-            return 2
+        area = await _area(services, args.area)
         if area is None:
-            print(f"No such area: {args.area}", file=sys.stderr)
             return 2
         built = await services.digests.build(area, locale, args.date)
     finally:

@@ -26,11 +26,11 @@ from bot.i18n import fmt_date
 from bot.services.digest import DigestService, chart, render
 from bot.services.exports import ExportService
 from bot.services.plans import PlanService
-from storage.areas import AreaRepository
+from storage.areas import Area, AreaRepository
 from storage.jobs import JobRunRepository
 from storage.outbox import OutgoingMessage, Priority
 from storage.reports import ReportRepository
-from storage.users import UserRepository
+from storage.users import Recipient, UserRepository
 
 logger = logging.getLogger(__name__)
 
@@ -140,15 +140,21 @@ class Jobs:
             await self.delivery.broadcast("morning_reminder", messages)
         return len(messages)
 
+    async def _coordinators(self) -> list[tuple[Recipient, Area]]:
+        """Every active coordinator with their area (digests go to muted people too)."""
+        found = []
+        for person in await self.users.recipients(Role.COORDINATOR.value, muted_too=True):
+            area = await self.areas.get(person.area_id)
+            if area is not None:
+                found.append((person, area))
+        return found
+
     async def _digest(self, day: date) -> int:
         stored = await self.plans.active()
         if stored is None or not stored.campaign.in_season(day):
             return 0
         messages = []
-        for person in await self.users.recipients(Role.COORDINATOR.value, muted_too=True):
-            area = await self.areas.get(person.area_id)
-            if area is None:
-                continue
+        for person, area in await self._coordinators():
             digest = await self.digests.build(area, person.locale, day)
             if digest is None:
                 continue
@@ -178,10 +184,7 @@ class Jobs:
         if stored is None or day != stored.campaign.end + timedelta(days=1):
             return 0
         messages = []
-        for person in await self.users.recipients(Role.COORDINATOR.value, muted_too=True):
-            area = await self.areas.get(person.area_id)
-            if area is None:
-                continue
+        for person, area in await self._coordinators():
             document = await self.exports.final_report(area, person.locale)
             workbook = await self.exports.workbook(area, person.locale)
             stem = f"qorgau-{area.path.replace('/', '-')}-{person.locale}"

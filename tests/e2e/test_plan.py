@@ -97,3 +97,43 @@ def test_plan_check_and_load_from_the_command_line(tmp_path):
 
     missing = run("check", str(tmp_path / "nope.yaml"))
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_digest_and_export_from_the_command_line(tmp_path):
+    env = {
+        "DATABASE_PATH": str(tmp_path / "q.sqlite3"),
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+    }
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    made = run(
+        "invite",
+        "--role",
+        "reporter",
+        "--area",
+        "kz/karaganda/shakhtinsk/school-7",
+        "--name-kk",
+        "№ 7 мектеп",
+    )
+    assert made.returncode == 0, made.stderr
+    digest = run(
+        "digest", "--area", "kz/karaganda/shakhtinsk", "--lang", "kk", "--date", "2025-06-03"
+    )
+    assert digest.returncode == 0, digest.stderr
+    assert "3 маусым" in digest.stdout and "№ 7 мектеп" in digest.stdout  # it has reported nothing
+    exported = run(
+        "export", "--area", "kz/karaganda", "--lang", "ru", "--out", str(tmp_path / "out")
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".docx", ".xlsx"]
+    assert run("digest", "--area", "kz/nowhere").returncode == 2
