@@ -58,6 +58,7 @@ def build_router() -> Router:
         uses_chosen, InviteForm.uses, InviteCb.filter(F.action == "uses")
     )
     router.callback_query.register(stale_button, InviteCb.filter())
+    router.message.register(name_expected, InviteForm.new_area, ~F.text.startswith("/"))
     router.message.register(expected, StateFilter(InviteForm), ~F.text.startswith("/"))
     return router
 
@@ -305,6 +306,14 @@ def _invite_refused(code: str) -> str:
 
 async def stale_button(query: CallbackQuery) -> None:
     await query.answer(_("This button is no longer active."), show_alert=True)
+
+
+async def name_expected(message: Message) -> None:
+    await message.answer(
+        _(
+            "Please send the name of the organisation as text ({min}–{max} characters), or /cancel."
+        ).format(min=NAME_MIN, max=NAME_MAX)
+    )
 
 
 async def expected(message: Message) -> None:

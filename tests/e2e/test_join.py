@@ -153,3 +153,26 @@ async def test_menu_buttons_work_after_a_language_switch(qorgau, api):
         "Жоспар" in c["description"] or "жоспар" in c["description"]
         for c in commands.params["commands"]
     )
+
+
+async def test_coordinator_adds_a_new_organisation_while_inviting(qorgau, api):
+    coordinator = api.user(430)
+    await qorgau.join(coordinator, "coordinator", CITY)
+    await coordinator.send("/invite")
+    roles = await qorgau.said(coordinator)
+    await coordinator.press(roles.button("Исполнитель"))
+    here = await qorgau.said(coordinator)
+    await coordinator.press(here.button("➕"))
+    await qorgau.said(coordinator)
+    await coordinator.send_sticker()
+    assert "текстом" in (await qorgau.said(coordinator)).text
+    await coordinator.send("x")
+    assert "2–100" in (await qorgau.said(coordinator)).text
+    await coordinator.send("Школа-гимназия № 3")
+    uses = await qorgau.said(coordinator)
+    assert "Школа-гимназия № 3" in uses.text
+    await coordinator.press(uses.button("1"))
+    link = await qorgau.said(coordinator)
+    assert "?start=i-" in link.text
+    children = await qorgau.services.areas.children((await qorgau.services.areas.by_path(CITY)).id)
+    assert [child.name_ru for child in children] == ["Школа-гимназия № 3"]
