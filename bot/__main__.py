@@ -14,8 +14,6 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 
-logger = logging.getLogger("bot")
-
 NO_TOKEN = (
     "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), then run:\n"
     "  BOT_TOKEN=123456:ABC-your-token python -m bot   (or put BOT_TOKEN in a .env file)"

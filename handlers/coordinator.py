@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Router, html
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
@@ -53,7 +53,7 @@ async def final_report(
     if area is None:
         return
     await message.answer(
-        _("Preparing the final report for {area}…").format(area=area.name(user.locale))
+        _("Preparing the final report for {area}…").format(area=html.quote(area.name(user.locale)))
     )
     try:
         document = await exports.final_report(area, user.locale)
