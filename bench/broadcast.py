@@ -48,6 +48,7 @@ class LimitedBotAPI:
         self.too_many = 0
         self.accepted = 0  # requests within the limits, whatever their answer
         self.killed_at: float | None = None
+        self.delivered_at_kill = 0
         self.back_at: float | None = None
         self.server_errors = 0
         self.message_id = 0
@@ -131,11 +132,21 @@ class LimitedBotAPI:
             }
         )
 
+    def lost_and_repeated(self, recipients: set[int]) -> tuple[int, int]:
+        """Recipients who got nothing, and messages that arrived more than once."""
+        lost = sum(1 for user_id in recipients if self.delivered[user_id] == 0)
+        repeated = sum(count - 1 for count in self.delivered.values() if count > 1)
+        return lost, repeated
+
     def when_delivered(self, count: int) -> asyncio.Future[None]:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.watch_count = count
         self.on_delivery.append(future)
         return future
+
+
+def recipient_ids(count: int) -> list[int]:
+    return list(range(10_000_001, 10_000_001 + count))
 
 
 async def prepare(
@@ -146,7 +157,7 @@ async def prepare(
     from storage.outbox import OutboxRepository, OutgoingMessage, Priority
 
     rng = random.Random(seed)
-    ids = list(range(10_000_001, 10_000_001 + recipients))
+    ids = recipient_ids(recipients)
     blocked = set(rng.sample(ids, int(recipients * blocked_share)))
     now = datetime.now(UTC)
     db = await open_database(database)
@@ -203,42 +214,55 @@ async def run_sender(database: Path, api_base: str, limit: float) -> None:
         await db.close()
 
 
+async def send(
+    api: LimitedBotAPI, database: Path, limit: float, *, kill_after: int | None = None
+) -> None:
+    """Run the sender process to the end; with ``kill_after``, SIGKILL it after that many
+    deliveries and start it again."""
+    command = [
+        sys.executable,
+        str(SCRIPT),
+        "--sender",
+        "--db",
+        str(database),
+        "--api",
+        api.base_url,
+    ]
+    command += ["--limit", str(limit)]
+    env = {**os.environ, "LOG_LEVEL": "ERROR"}
+    process = await asyncio.create_subprocess_exec(*command, env=env)
+    try:
+        if kill_after is not None:
+            await asyncio.wait_for(api.when_delivered(kill_after), timeout=600)
+            process.send_signal(signal.SIGKILL)
+            await process.wait()
+            api.killed_at = time.monotonic()
+            api.delivered_at_kill = sum(api.delivered.values())
+            print(
+                f"killed the sender with SIGKILL after {sum(api.delivered.values())} deliveries; restarting"
+            )
+            process = await asyncio.create_subprocess_exec(*command, env=env)
+        await asyncio.wait_for(process.wait(), timeout=3600)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "bench.sqlite3"
         blocked = await prepare(database, args.recipients, 0.01, args.seed)
         api = LimitedBotAPI(args.limit, blocked, 0.01, args.seed)
         await api.start()
-        command = [
-            sys.executable,
-            str(SCRIPT),
-            "--sender",
-            "--db",
-            str(database),
-            "--api",
-            api.base_url,
-            "--limit",
-            str(args.limit),
-        ]
-        env = {**os.environ, "LOG_LEVEL": "ERROR"}
+        kill_after = None
+        if args.kill_at is not None:
+            kill_after = int((args.recipients - len(blocked)) * args.kill_at)
         try:
-            process = await asyncio.create_subprocess_exec(*command, env=env)
-            if args.kill_at is not None:
-                reachable = args.recipients - len(blocked)
-                await api.when_delivered(int(reachable * args.kill_at))
-                process.send_signal(signal.SIGKILL)
-                await process.wait()
-                api.killed_at = time.monotonic()
-                print(
-                    f"killed the sender with SIGKILL after {sum(api.delivered.values())} deliveries; restarting"
-                )
-                process = await asyncio.create_subprocess_exec(*command, env=env)
-            await process.wait()
+            await send(api, database, args.limit, kill_after=kill_after)
         finally:
             await api.stop()
-    reachable_ids = set(range(10_000_001, 10_000_001 + args.recipients)) - blocked
-    lost = sum(1 for user_id in reachable_ids if api.delivered[user_id] == 0)
-    duplicated = sum(count - 1 for count in api.delivered.values() if count > 1)
+    lost, duplicated = api.lost_and_repeated(set(recipient_ids(args.recipients)) - blocked)
     delivered = sum(api.delivered.values())
     span = max(api.last - (api.first or api.last), 1e-9)
     down = (api.back_at - api.killed_at) if api.killed_at and api.back_at else 0.0

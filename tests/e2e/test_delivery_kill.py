@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
 import sys
 from pathlib import Path
 
 import pytest
 
-from bench.broadcast import SCRIPT, LimitedBotAPI, prepare
+from bench.broadcast import LimitedBotAPI, prepare, recipient_ids, send
 from storage.db import open_database
 
 RECIPIENTS = 240
@@ -24,29 +21,11 @@ async def _kill_half_way(
     blocked = await prepare(database, RECIPIENTS, 0.01, seed=3, urgent=urgent)
     api = LimitedBotAPI(LIMIT, blocked, 0.0, seed=3)
     await api.start()
-    command = [
-        sys.executable,
-        str(SCRIPT),
-        "--sender",
-        "--db",
-        str(database),
-        "--api",
-        api.base_url,
-        "--limit",
-        str(LIMIT),
-    ]
-    env = {**os.environ, "LOG_LEVEL": "ERROR"}
     try:
-        process = await asyncio.create_subprocess_exec(*command, env=env)
-        await asyncio.wait_for(api.when_delivered(RECIPIENTS // 2), timeout=60)
-        process.send_signal(signal.SIGKILL)
-        await process.wait()
-        killed_at = sum(api.delivered.values())
-        assert killed_at < RECIPIENTS - len(blocked)  # it really was cut off half-way
-        process = await asyncio.create_subprocess_exec(*command, env=env)
-        await asyncio.wait_for(process.wait(), timeout=120)
+        await send(api, database, LIMIT, kill_after=RECIPIENTS // 2)
     finally:
         await api.stop()
+    assert 0 < api.delivered_at_kill < RECIPIENTS - len(blocked)  # it really was cut off half-way
     db = await open_database(database)
     try:
         rows = await db.fetchall("SELECT status, COUNT(*) FROM outbox GROUP BY status")
@@ -56,10 +35,7 @@ async def _kill_half_way(
 
 
 def _lost_and_repeated(api: LimitedBotAPI, blocked: set[int]) -> tuple[int, int]:
-    everyone = set(range(10_000_001, 10_000_001 + RECIPIENTS)) - blocked
-    lost = sum(1 for user_id in everyone if api.delivered[user_id] == 0)
-    repeated = sum(count - 1 for count in api.delivered.values() if count > 1)
-    return lost, repeated
+    return api.lost_and_repeated(set(recipient_ids(RECIPIENTS)) - blocked)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
