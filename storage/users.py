@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from storage.db import Database, from_iso, to_iso
 
@@ -69,25 +70,7 @@ class UserRepository:
         self.db = db
 
     async def get(self, user_id: int) -> UserRecord | None:
-        rows = await self.db.fetchall(_USER_WITH_ROLES, (user_id,))
-        if not rows:
-            return None
-        first = rows[0]
-        roles = tuple(
-            RoleGrant(r["role"], r["area_id"], r["path"], r["level"], r["name_kk"], r["name_ru"])
-            for r in rows
-            if r["role"] is not None
-        )
-        return UserRecord(
-            id=first["id"],
-            full_name=first["full_name"],
-            username=first["username"],
-            locale=first["locale"],
-            locale_chosen=bool(first["locale_chosen"]),
-            active=bool(first["active"]),
-            reminders_muted=bool(first["reminders_muted"]),
-            roles=roles,
-        )
+        return _record(await self.db.fetchall(_USER_WITH_ROLES, (user_id,)))
 
     async def seen(
         self,
@@ -103,11 +86,9 @@ class UserRepository:
         Writes only when something changed or the last-seen mark is stale, so a busy
         user costs one read per update.
         """
-        existing = await self.db.fetchall(
-            "SELECT full_name, username, active, last_seen_at FROM users WHERE id = ?", (user_id,)
-        )
+        rows = await self.db.fetchall(_USER_WITH_ROLES, (user_id,))
         stamp = to_iso(now)
-        if not existing:
+        if not rows:
             await self.db.execute(
                 "INSERT INTO users (id, full_name, username, locale, created_at, last_seen_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
@@ -115,21 +96,22 @@ class UserRepository:
             )
             record = await self.get(user_id)
             assert record is not None
-            return UserRecord(**{**_as_dict(record), "is_new": True})
-        row = existing[0]
+            return replace(record, is_new=True)
+        record = _record(rows)
+        assert record is not None
+        first = rows[0]
         if (
-            row["full_name"] != full_name
-            or row["username"] != username
-            or not row["active"]
-            or now - from_iso(row["last_seen_at"]) > SEEN_REFRESH
+            first["full_name"] != full_name
+            or first["username"] != username
+            or not first["active"]
+            or now - from_iso(first["last_seen_at"]) > SEEN_REFRESH
         ):
             await self.db.execute(
                 "UPDATE users SET full_name = ?, username = ?, active = 1, last_seen_at = ?"
                 " WHERE id = ?",
                 (full_name, username, stamp, user_id),
             )
-        record = await self.get(user_id)
-        assert record is not None
+            record = replace(record, full_name=full_name, username=username, active=True)
         return record
 
     async def set_locale(self, user_id: int, locale: str) -> None:
@@ -167,5 +149,23 @@ class UserRepository:
         return [row[0] for row in rows]
 
 
-def _as_dict(record: UserRecord) -> dict[str, object]:
-    return {name: getattr(record, name) for name in record.__slots__}
+def _record(rows: list[Any]) -> UserRecord | None:
+    """A user with their roles, from the rows of ``_USER_WITH_ROLES``."""
+    if not rows:
+        return None
+    first = rows[0]
+    roles = tuple(
+        RoleGrant(r["role"], r["area_id"], r["path"], r["level"], r["name_kk"], r["name_ru"])
+        for r in rows
+        if r["role"] is not None
+    )
+    return UserRecord(
+        id=first["id"],
+        full_name=first["full_name"],
+        username=first["username"],
+        locale=first["locale"],
+        locale_chosen=bool(first["locale_chosen"]),
+        active=bool(first["active"]),
+        reminders_muted=bool(first["reminders_muted"]),
+        roles=roles,
+    )
