@@ -7,7 +7,12 @@ import logging
 import sqlite3
 import sys
 
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramUnauthorizedError,
+)
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.token import TokenValidationError
 
@@ -42,6 +47,15 @@ async def run_bot(settings: Settings) -> int:
         return 2
     try:
         await run_polling(app)
+    except (TelegramUnauthorizedError, TelegramNotFound):
+        print("Telegram refused BOT_TOKEN: check it with @BotFather.", file=sys.stderr)
+        return 2
+    except TelegramNetworkError as error:
+        print(
+            f"Cannot reach the Bot API at {settings.telegram_api_base}: {error.message}",
+            file=sys.stderr,
+        )
+        return 2
     finally:
         await app.close()
     return 0
