@@ -9,8 +9,6 @@ from datetime import date, datetime
 
 from bot.domain.roles import ORGANISATION_LEVEL
 from bot.exports.data import ExportData, ReportRow
-from bot.exports.docx import build_final_report
-from bot.exports.xlsx import build_reports_workbook
 from bot.services.plans import PlanService
 from storage.areas import Area, AreaRepository
 from storage.db import from_iso
@@ -79,10 +77,15 @@ class ExportService:
         )
 
     async def final_report(self, area: Area, locale: str) -> bytes:
+        # python-docx and openpyxl are imported on first use: most runs of the bot never need them.
+        from bot.exports.docx import build_final_report
+
         data = await self.data(area, locale)
         # Building a large document is CPU work: keep the event loop free meanwhile.
         return await asyncio.to_thread(build_final_report, data, locale, self.plans.zone.key)
 
     async def workbook(self, area: Area, locale: str) -> bytes:
+        from bot.exports.xlsx import build_reports_workbook
+
         data = await self.data(area, locale)
         return await asyncio.to_thread(build_reports_workbook, data, locale, self.plans.zone.key)

@@ -102,7 +102,10 @@ def test_a_bad_setting_is_one_line_not_a_traceback(tmp_path):
         ({"BOT_TOKEN": "not-a-token"}, "BOT_TOKEN"),
         ({"BOT_TOKEN": "1:abc", "DATABASE_PATH": "/proc/no/such/q.sqlite3"}, "DATABASE_PATH"),
         ({"BOT_TOKEN": "1:abc", "PLAN_FILE": "/no/such/plan.yaml"}, "PLAN_FILE"),
-        ({"BOT_TOKEN": "1:abc", "TELEGRAM_API_BASE": "http://127.0.0.1:9"}, "Cannot reach the Bot API"),
+        (
+            {"BOT_TOKEN": "1:abc", "TELEGRAM_API_BASE": "http://127.0.0.1:9"},
+            "Cannot reach the Bot API",
+        ),
     ],
 )
 def test_start_up_problems_are_one_clear_line(tmp_path, env, says):

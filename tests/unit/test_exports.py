@@ -11,8 +11,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from openpyxl import load_workbook
 
-from bot.exports import ExportData, ReportRow, build_final_report, build_reports_workbook
-from bot.exports.data import SAMPLE_SIZE, summarise
+from bot.exports.data import SAMPLE_SIZE, ExportData, ReportRow, summarise
+from bot.exports.docx import build_final_report
+from bot.exports.xlsx import build_reports_workbook
 from bot.plan_files import load_bundled_plan
 
 IIN = "050101500123"
