@@ -16,7 +16,9 @@ from storage.users import UserRecord
 logger = logging.getLogger(__name__)
 
 
-def _commands(*, reporter: bool, member: bool, coordinator: bool) -> list[BotCommand]:
+def _commands(
+    *, reporter: bool, member: bool, coordinator: bool, admin: bool = False
+) -> list[BotCommand]:
     commands = [BotCommand(command="start", description=_("Main menu"))]
     if reporter:
         commands += [
@@ -29,6 +31,8 @@ def _commands(*, reporter: bool, member: bool, coordinator: bool) -> list[BotCom
         commands.append(BotCommand(command="invite", description=_("Invite a colleague")))
         commands.append(BotCommand(command="digest", description=_("Today's digest of your area")))
         commands.append(BotCommand(command="report", description=_("Final report: DOCX and XLSX")))
+    if admin:
+        commands.append(BotCommand(command="loadplan", description=_("Load another campaign plan")))
     if member:
         commands.append(BotCommand(command="settings", description=_("Reminders on or off")))
     commands += [
@@ -45,6 +49,7 @@ def commands_for(user: UserRecord | None, *, is_admin: bool) -> list[BotCommand]
         reporter=Role.REPORTER in roles,
         member=bool(roles) or is_admin,
         coordinator=is_admin or Role.COORDINATOR in roles,
+        admin=is_admin,
     )
 
 

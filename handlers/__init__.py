@@ -13,6 +13,7 @@ from handlers import (
     language,
     my_reports,
     plan,
+    plan_upload,
     reports,
     settings,
     start,
@@ -31,5 +32,6 @@ def build_routers() -> list[Router]:
         coordinator.build_router(),
         settings.build_router(),
         plan.build_router(),
+        plan_upload.build_router(),
         fallback.build_router(),
     ]

@@ -114,6 +114,8 @@ def _role_help(user: UserRecord, is_admin: bool) -> str:
         lines.append(_("/invite — invite a colleague to your area"))
         lines.append(_("/digest — today's digest of your area"))
         lines.append(_("/report — the final report of your area (DOCX) and all records (XLSX)"))
+    if is_admin:
+        lines.append(_("/loadplan — load another campaign plan from a file"))
     if user.roles or is_admin:
         lines.append(_("/settings — morning reminders on or off"))
     lines.append(_("/language — change the language"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -10,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.domain.plan import Campaign, PlanItem
+from bot.domain.plan_validation import PlanCheck
 from bot.plan_files import PlanFileError, check_plan_file, load_bundled_plan
 from storage.plans import PlanRepository, StoredCampaign
 
@@ -69,6 +71,14 @@ class PlanService:
         stored = await self.active()
         assert stored is not None
         return stored
+
+    def check_upload(self, content: bytes, file_name: str) -> PlanCheck:
+        """Validate a plan file sent to the bot (YAML, XLSX or CSV), as ``plan check`` does."""
+        suffix = Path(file_name).suffix.lower()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"plan{suffix}"
+            path.write_bytes(content)
+            return check_plan_file(path)
 
     def views(
         self, stored: StoredCampaign, items: list[PlanItem], reported: set[int], day: date

@@ -137,3 +137,35 @@ def test_digest_and_export_from_the_command_line(tmp_path):
     assert exported.returncode == 0, exported.stderr
     assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".docx", ".xlsx"]
     assert run("digest", "--area", "kz/nowhere").returncode == 2
+
+
+async def test_an_admin_loads_a_plan_by_sending_the_file(qorgau, api):
+    from tests.e2e.conftest import ADMIN_ID
+
+    admin = api.user(ADMIN_ID)
+    await admin.send("/start")
+    await qorgau.settle()
+    broken = "№;Наименование мероприятия;Сроки исполнения\n1;Классные часы;когда-нибудь\n2;;1 июня\n".encode()
+    await admin.send_document(file_name="plan.csv", mime_type="text/csv", content=broken)
+    problems = await qorgau.said(admin)
+    assert "строка 2" in problems.text and "строка 3" in problems.text
+    assert (await qorgau.services.plans.active()).id == 1
+
+    table = "№;Наименование мероприятия;Сроки исполнения\n1;Классные часы;1-12 июня\n2;Круглый стол;5 июня\n"
+    await admin.send_document(file_name="plan.csv", mime_type="text/csv", content=table.encode())
+    offer = await qorgau.said(admin)
+    assert "2" in offer.text
+    await admin.press(offer.button("✅"))
+    assert "/plan" in (await qorgau.said(admin)).text
+    stored = await qorgau.services.plans.active()
+    assert [item.title.ru for item in stored.campaign.items] == ["Классные часы", "Круглый стол"]
+
+    coordinator = api.user(1010)
+    await qorgau.join(coordinator, "coordinator", CITY)
+    await coordinator.send_document(
+        file_name="plan.csv", mime_type="text/csv", content=table.encode()
+    )
+    assert (
+        "🗓" not in (await qorgau.said(coordinator)).text
+    )  # not for coordinators: the fallback answers
+    assert (await qorgau.services.plans.active()).id == stored.id
