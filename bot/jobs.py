@@ -161,7 +161,7 @@ class Jobs:
             key = f"digest:{day.isoformat()}:{person.user_id}:{person.area_id}"
             with self.i18n.context(), self.i18n.use_locale(person.locale):
                 text = render(digest, person.locale)
-                picture = chart(digest)
+                picture = await chart(digest)
             messages.append(
                 OutgoingMessage(key=key, chat_id=person.user_id, payload={"text": text})
             )

@@ -38,7 +38,7 @@ async def show_digest(
         await message.answer(_("No campaign plan is loaded yet."))
         return
     await message.answer(render(digest, user.locale))
-    picture = chart(digest)
+    picture = await chart(digest)
     if picture is not None:
         await message.answer_photo(BufferedInputFile(picture, filename="digest.png"))
 
