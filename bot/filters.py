@@ -43,16 +43,18 @@ class PrivateChat(Filter):
 
 
 class Button(Filter):
-    """Matches a reply-keyboard label in any language, so a press works after a switch.
+    """Matches reply-keyboard labels in any language, so a press works after a switch.
 
-    ``label`` is a function returning the translated label (see ``handlers/labels.py``).
+    Each label is a function returning the translated text (see ``handlers/labels.py``).
     """
 
-    def __init__(self, label: Callable[[], str]) -> None:
-        self.label = label
-        self._labels: frozenset[str] | None = None
+    def __init__(self, *labels: Callable[[], str]) -> None:
+        self.labels = labels
+        self._texts: frozenset[str] | None = None
 
     async def __call__(self, message: Message, i18n: I18n) -> bool:
-        if self._labels is None:
-            self._labels = all_translations(i18n, self.label)
-        return message.text is not None and message.text in self._labels
+        if self._texts is None:
+            self._texts = frozenset().union(
+                *(all_translations(i18n, label) for label in self.labels)
+            )
+        return message.text is not None and message.text in self._texts

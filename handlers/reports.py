@@ -154,25 +154,10 @@ def build_router() -> Router:
     )
 
     # Anything else inside the form: say what this step expects; the draft stays.
+    # (Commands and menu buttons go on to their own routers.)
     router.callback_query.register(stale_button, in_form, FormCb.filter())
-    router.message.register(expected, in_form, ~F.text.startswith("/"), ~_menu_press())
+    router.message.register(expected, in_form, ~F.text.startswith("/"), ~Button(*labels.MENU))
     return router
-
-
-def _menu_press() -> Filter:
-    """Menu buttons and commands leave the form alone and reach their own routers."""
-
-    class MenuPress(Filter):
-        def __init__(self) -> None:
-            self.buttons = [Button(label) for label in labels.MENU]
-
-        async def __call__(self, message: Message, **data: Any) -> bool:
-            for button in self.buttons:
-                if await button(message, data["i18n"]):
-                    return True
-            return False
-
-    return MenuPress()
 
 
 # --- the draft in the FSM data ----------------------------------------------------------------

@@ -200,3 +200,20 @@ async def test_my_reports_edit_and_delete_within_24_hours(qorgau, api, clock):
     await user.press(confirm.button("Да"))
     assert "удалён" in (await qorgau.said(user)).text
     assert await qorgau.services.reports.reports.get(number) is None
+
+
+async def test_menu_and_commands_in_the_middle_of_the_form_keep_the_draft(qorgau, api):
+    from aiogram.fsm.storage.base import StorageKey
+
+    user = await _reporter(qorgau, api, user_id=706)
+    await fill_until_links(qorgau, api, user)
+    key = StorageKey(bot_id=42, chat_id=user.id, user_id=user.id)
+    before = await qorgau.app.dispatcher.storage.get_data(key)
+    await user.send("🗓 План")
+    assert "Защитим детство" in (await qorgau.said(user)).text
+    await qorgau.settle()
+    await user.send("/my")
+    assert "нет отчётов" in (await qorgau.said(user)).text
+    assert await qorgau.app.dispatcher.storage.get_data(key) == before
+    await user.send_photo()
+    assert "1" in (await qorgau.said(user)).text  # and the form goes on where it was
