@@ -178,18 +178,16 @@ async def export(settings: Settings, args: argparse.Namespace) -> int:
         if area is None:
             return 2
         try:
-            document = await services.exports.final_report(area, locale)
-            workbook = await services.exports.workbook(area, locale)
+            files = await services.exports.files(area, locale)
         except ExportError:
             print("No campaign plan is loaded.", file=sys.stderr)
             return 1
     finally:
         await services.close()
     args.out.mkdir(parents=True, exist_ok=True)
-    stem = f"qorgau-{area.path.replace('/', '-')}-{locale}"
-    for suffix, content in ((".docx", document), (".xlsx", workbook)):
-        path = args.out / f"{stem}{suffix}"
-        path.write_bytes(content)
+    for file in files:
+        path = args.out / file.name
+        path.write_bytes(file.content)
         print(path)
     return 0
 

@@ -185,17 +185,14 @@ class Jobs:
             return 0
         messages = []
         for person, area in await self._coordinators():
-            document = await self.exports.final_report(area, person.locale)
-            workbook = await self.exports.workbook(area, person.locale)
-            stem = f"qorgau-{area.path.replace('/', '-')}-{person.locale}"
             key = f"final:{day.isoformat()}:{person.user_id}:{person.area_id}"
-            for suffix, content in ((".docx", document), (".xlsx", workbook)):
+            for file in await self.exports.files(area, person.locale):
                 messages.append(
                     OutgoingMessage(
-                        key=key + suffix,
+                        key=f"{key}:{file.name.rsplit('.', 1)[1]}",
                         chat_id=person.user_id,
                         method="sendDocument",
-                        payload={"document": {"hex": content.hex(), "filename": stem + suffix}},
+                        payload={"document": {"hex": file.content.hex(), "filename": file.name}},
                     )
                 )
         if messages:

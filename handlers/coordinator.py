@@ -56,17 +56,15 @@ async def final_report(
         _("Preparing the final report for {area}…").format(area=html.quote(area.name(user.locale)))
     )
     try:
-        document = await exports.final_report(area, user.locale)
-        workbook = await exports.workbook(area, user.locale)
+        document, workbook = await exports.files(area, user.locale)
     except ExportError:
         await message.answer(_("No campaign plan is loaded yet."))
         return
-    stem = f"qorgau-{area.path.replace('/', '-')}-{user.locale}"
     await message.answer_document(
-        BufferedInputFile(document, filename=f"{stem}.docx"),
+        BufferedInputFile(document.content, filename=document.name),
         caption=_("The final report, following the plan."),
     )
     await message.answer_document(
-        BufferedInputFile(workbook, filename=f"{stem}.xlsx"),
+        BufferedInputFile(workbook.content, filename=workbook.name),
         caption=_("All activity reports, with a summary sheet."),
     )

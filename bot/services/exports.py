@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.roles import ORGANISATION_LEVEL
@@ -19,6 +20,12 @@ class ExportError(Exception):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    name: str
+    content: bytes
 
 
 class ExportService:
@@ -76,16 +83,16 @@ class ExportService:
             generated_at=self.clock(),
         )
 
-    async def final_report(self, area: Area, locale: str) -> bytes:
+    async def files(self, area: Area, locale: str) -> list[ExportFile]:
+        """The final report (DOCX) and all records (XLSX), from one read of the area's reports."""
         # python-docx and openpyxl are imported on first use: most runs of the bot never need them.
         from bot.exports.docx import build_final_report
-
-        data = await self.data(area, locale)
-        # Building a large document is CPU work: keep the event loop free meanwhile.
-        return await asyncio.to_thread(build_final_report, data, locale, self.plans.zone.key)
-
-    async def workbook(self, area: Area, locale: str) -> bytes:
         from bot.exports.xlsx import build_reports_workbook
 
         data = await self.data(area, locale)
-        return await asyncio.to_thread(build_reports_workbook, data, locale, self.plans.zone.key)
+        zone = self.plans.zone.key
+        stem = f"qorgau-{area.path.replace('/', '-')}-{locale}"
+        # Building large documents is CPU work: keep the event loop free meanwhile.
+        document = await asyncio.to_thread(build_final_report, data, locale, zone)
+        workbook = await asyncio.to_thread(build_reports_workbook, data, locale, zone)
+        return [ExportFile(f"{stem}.docx", document), ExportFile(f"{stem}.xlsx", workbook)]
