@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument(
         "--role",
         required=True,
-        choices=["reporter", "raider", "inspector", "operator", "coordinator"],
+        choices=["reporter", "raider", "inspector", "operator", "coordinator", "police"],
     )
     invite.add_argument(
         "--area", required=True, help="area path, e.g. kz/karaganda/shakhtinsk/school-7"
@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
         "--lang", choices=["kk", "ru"], default=None, help="language (default: DEFAULT_LOCALE)"
     )
     export.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
+
+    audit = commands.add_parser(
+        "audit", help="print who saw or changed a case, and who was refused"
+    )
+    audit.add_argument("--case", type=int, required=True, metavar="N", help="the case number")
     return parser
 
 
@@ -97,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(cli.digest(settings, args))
     if command == "export":
         return asyncio.run(cli.export(settings, args))
+    if command == "audit":
+        return asyncio.run(cli.audit(settings, args))
     return 2
 
 

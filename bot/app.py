@@ -17,6 +17,7 @@ from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.albums import AlbumCollector
+from bot.case_messages import CaseMessageComposer
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.context import BotIdentity, Clock, Deps
@@ -26,6 +27,7 @@ from bot.jobs import Jobs, build_scheduler
 from bot.middlewares import UserMiddleware
 from bot.names import broadcast_outcome_text
 from bot.retry import RetryMiddleware
+from bot.services.cases import CaseService
 from bot.services.digest import DigestService
 from bot.services.exports import ExportService
 from bot.services.invites import InviteService
@@ -34,6 +36,8 @@ from bot.services.reports import ReportService
 from bot.services.users import UserService
 from handlers import build_routers
 from storage.areas import AreaRepository
+from storage.audit import AuditRepository
+from storage.cases import CaseRepository
 from storage.db import Database, open_database
 from storage.fsm import SQLiteStorage
 from storage.invites import InviteRepository
@@ -64,6 +68,7 @@ class Services:
     invites: InviteService
     exports: ExportService
     digests: DigestService
+    cases: CaseService
 
     @classmethod
     async def open(cls, settings: Settings, *, clock: Clock = utc_now) -> Services:
@@ -71,17 +76,29 @@ class Services:
         areas = AreaRepository(db)
         plans = PlanService(PlanRepository(db), clock=clock, zone=settings.zone)
         reports = ReportRepository(db)
+        users = UserRepository(db)
+        cases = CaseService(
+            db,
+            CaseRepository(db),
+            AuditRepository(db),
+            users,
+            plans,
+            clock=clock,
+            admin_ids=settings.admin_ids,
+            default_locale=settings.default_locale,
+        )
         return cls(
             settings=settings,
             db=db,
             clock=clock,
             areas=areas,
-            users=UserService(UserRepository(db), admin_ids=settings.admin_ids, clock=clock),
+            users=UserService(users, admin_ids=settings.admin_ids, clock=clock),
             plans=plans,
             reports=ReportService(reports, plans, clock=clock),
             invites=InviteService(InviteRepository(db), areas, clock=clock),
-            exports=ExportService(reports, areas, plans, clock=clock),
-            digests=DigestService(reports, areas, plans, clock=clock),
+            exports=ExportService(reports, areas, plans, clock=clock, cases=CaseRepository(db)),
+            digests=DigestService(reports, areas, plans, clock=clock, cases=CaseRepository(db)),
+            cases=cases,
         )
 
     async def close(self) -> None:
@@ -145,6 +162,8 @@ async def create_app(
     identity = BotIdentity(username=settings.bot_username or "", boot_id=uuid.uuid4().hex)
     albums = AlbumCollector(delay=album_delay)
     delivery = build_delivery(settings, services, i18n)
+    services.cases.messages = CaseMessageComposer(i18n, settings.timezone)
+    services.cases.on_queued = delivery.wake
     deps = Deps(
         settings=settings,
         db=services.db,
@@ -158,6 +177,7 @@ async def create_app(
         invites=services.invites,
         exports=services.exports,
         digests=services.digests,
+        cases=services.cases,
         albums=albums,
         delivery=delivery,
     )
@@ -178,6 +198,7 @@ async def create_app(
         areas=services.areas,
         digests=services.digests,
         exports=services.exports,
+        cases=services.cases,
         runs=JobRunRepository(services.db),
         delivery=delivery,
         i18n=i18n,

@@ -209,3 +209,31 @@ async def digest(settings: Settings, args: argparse.Namespace) -> int:
     with i18n.context(), i18n.use_locale(locale):
         print(render_digest(built, locale))
     return 0
+
+
+async def audit(settings: Settings, args: argparse.Namespace) -> int:
+    """The audit log of one case, oldest first, in Kazakhstan time."""
+    services = await Services.open(settings)
+    try:
+        case = await services.cases.cases.get(args.case)
+        entries = await services.cases.trail(args.case)
+    finally:
+        await services.close()
+    if case is None and not entries:
+        print(f"No case № {args.case} and nothing in the audit log about it.", file=sys.stderr)
+        return 1
+    heading = f"Audit log of case № {args.case}"
+    if case is not None:
+        heading += f" ({case.status}, {case.area_path})"
+    else:
+        heading += " (no such case: only refused attempts)"
+    print(f"{heading}; times in {settings.timezone}")
+    for entry in entries:
+        moment = entry.at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M:%S")
+        who = "bot" if entry.actor_id is None else f"user {entry.actor_id}"
+        if entry.actor_name:
+            who += f" ({entry.actor_name})"
+        verdict = "allowed" if entry.allowed else "REFUSED"
+        detail = f"  {entry.detail}" if entry.detail else ""
+        print(f"{moment}  {who:<32}  {entry.action:<14} {verdict}{detail}")
+    return 0

@@ -17,7 +17,13 @@ logger = logging.getLogger(__name__)
 
 
 def _commands(
-    *, reporter: bool, member: bool, coordinator: bool, admin: bool = False
+    *,
+    reporter: bool,
+    member: bool,
+    coordinator: bool,
+    admin: bool = False,
+    raider: bool = False,
+    case_desk: bool = False,
 ) -> list[BotCommand]:
     commands = [BotCommand(command="start", description=_("Main menu"))]
     if reporter:
@@ -25,6 +31,10 @@ def _commands(
             BotCommand(command="new", description=_("Log a campaign activity")),
             BotCommand(command="my", description=_("My reports")),
         ]
+    if raider:
+        commands.append(BotCommand(command="case", description=_("Flag a child-labour case")))
+    if raider or case_desk:
+        commands.append(BotCommand(command="cases", description=_("Cases")))
     if member:
         commands.append(BotCommand(command="plan", description=_("The campaign plan")))
     if coordinator:
@@ -50,6 +60,8 @@ def commands_for(user: UserRecord | None, *, is_admin: bool) -> list[BotCommand]
         member=bool(roles) or is_admin,
         coordinator=is_admin or Role.COORDINATOR in roles,
         admin=is_admin,
+        raider=Role.RAIDER in roles,
+        case_desk=is_admin or bool(roles & {Role.INSPECTOR, Role.COORDINATOR}),
     )
 
 

@@ -18,6 +18,7 @@ from bot.albums import AlbumCollector
 from bot.config import Settings
 from bot.delivery import DeliveryQueue
 from bot.jobs import Jobs
+from bot.services.cases import CaseService
 from bot.services.digest import DigestService
 from bot.services.exports import ExportService
 from bot.services.invites import InviteService
@@ -54,6 +55,7 @@ class Deps(TypedDict):
     invites: InviteService
     exports: ExportService
     digests: DigestService
+    cases: CaseService
     albums: AlbumCollector
     delivery: DeliveryQueue
 

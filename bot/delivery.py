@@ -154,6 +154,10 @@ class DeliveryQueue:
         self._wake.set()
         return added
 
+    def wake(self) -> None:
+        """Rows were queued by someone else (inside their own transaction): look now."""
+        self._wake.set()
+
     async def broadcast(
         self,
         kind: str,

@@ -18,11 +18,13 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery import DeliveryQueue
 from bot.domain.reminders import Reminder, reminder_for
 from bot.domain.roles import Role, reporter_scope
 from bot.i18n import fmt_date
+from bot.services.cases import CaseService
 from bot.services.digest import DigestService, chart, render
 from bot.services.exports import ExportService
 from bot.services.plans import PlanService
@@ -54,6 +56,7 @@ class Jobs:
         areas: AreaRepository,
         digests: DigestService,
         exports: ExportService,
+        cases: CaseService,
         runs: JobRunRepository,
         delivery: DeliveryQueue,
         i18n: I18n,
@@ -66,6 +69,7 @@ class Jobs:
         self.areas = areas
         self.digests = digests
         self.exports = exports
+        self.cases = cases
         self.runs = runs
         self.delivery = delivery
         self.i18n = i18n
@@ -98,8 +102,21 @@ class Jobs:
     async def final_report(self, day: date | None = None) -> int:
         return await self._once("final_report", day or self.local_now().date(), self._final_report)
 
+    async def case_deadlines(self) -> int:
+        """Every minute: cases not accepted in time, accepted ones without an outcome.
+
+        Each case's next deadline is stored with it and moved on in the same transaction as the
+        messages it queues, so a run repeated after a crash finds nothing new to send.
+        """
+        try:
+            return await self.cases.run_deadlines()
+        except Exception:
+            logger.exception("The case deadline run failed; the next run tries again")
+            return 0
+
     async def catch_up(self) -> None:
         """After a start: run today's jobs whose time has passed and that have not run."""
+        await self.case_deadlines()
         now = self.local_now()
         if now.time() >= MORNING:
             await self.morning_reminder(now.date())
@@ -238,6 +255,12 @@ def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
         CronTrigger(hour=MORNING.hour, minute=MORNING.minute + 5, timezone=zone),
         id="final_report",
         **common,
+    )
+    scheduler.add_job(
+        jobs.case_deadlines,
+        IntervalTrigger(minutes=1, timezone=zone),
+        id="case_deadlines",
+        **{**common, "misfire_grace_time": 60},
     )
     scheduler.add_job(
         jobs.evening_digest,

@@ -34,6 +34,7 @@ def role_name(role: str) -> str:
         "inspector": _("Labour inspector"),
         "operator": _("Hotline operator"),
         "coordinator": _("Coordinator"),
+        "police": _("Police contact"),
         "admin": _("Administrator"),
     }
     return names.get(role, role)

@@ -6,6 +6,8 @@ from aiogram import Router
 
 from handlers import (
     cancel,
+    case_desk,
+    cases,
     coordinator,
     errors,
     fallback,
@@ -26,6 +28,7 @@ def build_routers() -> list[Router]:
         cancel.build_router(),
         language.build_router(),
         reports.build_router(),
+        cases.build_router(),
         my_reports.build_router(),
         start.build_router(),
         invites.build_router(),
@@ -33,5 +36,6 @@ def build_routers() -> list[Router]:
         settings.build_router(),
         plan.build_router(),
         plan_upload.build_router(),
+        case_desk.build_router(),
         fallback.build_router(),
     ]

@@ -43,12 +43,26 @@ class InviteCb(CallbackData, prefix="inv"):
     value: str = ""
 
 
-def main_menu(*, reporter: bool, coordinator: bool, member: bool) -> ReplyKeyboardMarkup:
+def main_menu(
+    *,
+    reporter: bool,
+    coordinator: bool,
+    member: bool,
+    raider: bool = False,
+    case_desk: bool = False,
+) -> ReplyKeyboardMarkup:
     rows: list[list[KeyboardButton]] = []
     if reporter:
         rows.append(
             [KeyboardButton(text=labels.new_report()), KeyboardButton(text=labels.my_reports())]
         )
+    case_row = []
+    if raider:
+        case_row.append(KeyboardButton(text=labels.flag_case()))
+    if raider or case_desk:
+        case_row.append(KeyboardButton(text=labels.cases()))
+    if case_row:
+        rows.append(case_row)
     member_row = []
     if member:
         member_row.append(KeyboardButton(text=labels.plan()))

@@ -14,6 +14,18 @@ def my_reports() -> str:
     return _("📋 My reports")
 
 
+def flag_case() -> str:
+    return _("🚩 Flag a case")
+
+
+def cases() -> str:
+    return _("📂 Cases")
+
+
+def send_location() -> str:
+    return _("📍 Send my location")
+
+
 def plan() -> str:
     return _("🗓 Plan")
 
@@ -34,4 +46,4 @@ def cancel() -> str:
     return _("✖️ Cancel")
 
 
-MENU = (new_report, my_reports, plan, invite, language, help_)
+MENU = (new_report, my_reports, flag_case, cases, plan, invite, language, help_)

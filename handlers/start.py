@@ -108,6 +108,12 @@ def _role_help(user: UserRecord, is_admin: bool) -> str:
     if user.has_role("reporter"):
         lines.append(_("/new — log an activity your organisation held"))
         lines.append(_("/my — your reports; edit or delete within 24 hours"))
+    if user.has_role("raider"):
+        lines.append(_("/case — flag a suspected child-labour case for the labour inspectorate"))
+    if user.has_role("raider", "inspector", "coordinator") or is_admin:
+        lines.append(_("/cases — cases: the queue of your area, or the ones you flagged"))
+    if user.has_role("police"):
+        lines.append(_("Alerts of children in danger found on raids come here."))
     if user.roles or is_admin:
         lines.append(_("/plan — the campaign plan and what is due today"))
     if is_admin or user.has_role("coordinator"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.case_form import CHILDREN_MAX
 from bot.domain.reports import (
     AUDIENCE_MAX,
     DESCRIPTION_MAX,
@@ -46,6 +47,12 @@ def invalid(reason: Invalid) -> str:
         Invalid.ZERO: _("At least one person must have taken part."),
         Invalid.NO_LINKS: _("I found no link in this message. A link starts with https://"),
         Invalid.TOO_MANY_LINKS: _("At most {max} links.").format(max=LINKS_MAX),
+        Invalid.TOO_MANY_CHILDREN: _("At most {max} children in one case.").format(
+            max=CHILDREN_MAX
+        ),
+        Invalid.NOT_A_MINOR: _("Ages of children only: from 5 to 17."),
+        Invalid.PAST: _("That date has passed."),
+        Invalid.TOO_FAR: _("That is more than 90 days ahead."),
     }
     return messages[reason]
 

@@ -25,6 +25,8 @@ def menu(user: UserRecord, *, is_admin: bool) -> ReplyKeyboardMarkup:
         reporter=user.has_role(Role.REPORTER.value),
         coordinator=is_admin or user.has_role(Role.COORDINATOR.value),
         member=is_admin or bool(user.roles),
+        raider=user.has_role(Role.RAIDER.value),
+        case_desk=is_admin or user.has_role(Role.INSPECTOR.value, Role.COORDINATOR.value),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -149,6 +150,17 @@ async def migrate(conn: aiosqlite.Connection, scripts: Iterable[tuple[int, str, 
 
 
 def _statements(sql: str) -> list[str]:
-    """Split a migration into statements (our migrations hold no triggers)."""
-    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
-    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
+    """Split a migration into statements; SQLite itself says where one ends (a comment or
+    quoted text may hold a semicolon)."""
+    statements: list[str] = []
+    buffer = ""
+    for part in sql.split(";"):
+        buffer += part + ";"
+        if sqlite3.complete_statement(buffer):
+            body = "\n".join(
+                line for line in buffer.splitlines() if not line.strip().startswith("--")
+            ).strip()
+            if body.rstrip(";").strip():
+                statements.append(body)
+            buffer = ""
+    return statements

@@ -9,6 +9,8 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
+import aiosqlite
+
 from storage.db import Database, to_iso
 
 
@@ -68,6 +70,18 @@ class OutboxRepository:
         self, messages: Iterable[OutgoingMessage], *, now: datetime, broadcast_id: int | None = None
     ) -> int:
         """Queue messages; those whose key is already queued are left alone. Returns how many were new."""
+        async with self.db.transaction() as conn:
+            return await self.add_within(conn, messages, now=now, broadcast_id=broadcast_id)
+
+    @staticmethod
+    async def add_within(
+        conn: aiosqlite.Connection,
+        messages: Iterable[OutgoingMessage],
+        *,
+        now: datetime,
+        broadcast_id: int | None = None,
+    ) -> int:
+        """Queue messages inside a transaction the caller holds, with the record they are about."""
         stamp = to_iso(now)
         rows = [
             (
@@ -82,15 +96,14 @@ class OutboxRepository:
             )
             for m in messages
         ]
-        async with self.db.transaction() as conn:
-            before = conn.total_changes
-            await conn.executemany(
-                "INSERT INTO outbox (dedupe_key, chat_id, priority, method, payload, broadcast_id,"
-                " not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(dedupe_key) DO NOTHING",
-                rows,
-            )
-            return conn.total_changes - before
+        before = conn.total_changes
+        await conn.executemany(
+            "INSERT INTO outbox (dedupe_key, chat_id, priority, method, payload, broadcast_id,"
+            " not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(dedupe_key) DO NOTHING",
+            rows,
+        )
+        return conn.total_changes - before
 
     async def start_broadcast(
         self,

@@ -139,6 +139,28 @@ class UserRepository:
         rows = await self.db.fetchall(sql + " ORDER BY u.id, a.path", (role,))
         return [Recipient(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
+    async def holders(self, role: str, paths: list[str]) -> list[Recipient]:
+        """Active holders of ``role`` placed exactly at one of ``paths`` (not below them)."""
+        if not paths:
+            return []
+        marks = ", ".join("?" for _ in paths)
+        rows = await self.db.fetchall(
+            "SELECT u.id, u.locale, a.id, a.path, a.level FROM roles r"
+            " JOIN users u ON u.id = r.user_id JOIN areas a ON a.id = r.area_id"
+            f" WHERE r.role = ? AND u.active = 1 AND a.path IN ({marks}) ORDER BY u.id",
+            (role, *paths),
+        )
+        return [Recipient(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    async def locales(self, user_ids: list[int]) -> dict[int, str]:
+        if not user_ids:
+            return {}
+        marks = ", ".join("?" for _ in user_ids)
+        rows = await self.db.fetchall(
+            f"SELECT id, locale FROM users WHERE id IN ({marks})", tuple(user_ids)
+        )
+        return {row[0]: row[1] for row in rows}
+
     async def with_role_in(self, role: str, area_path: str) -> list[int]:
         """Ids of users holding ``role`` anywhere in the subtree of ``area_path``."""
         rows = await self.db.fetchall(

@@ -51,6 +51,48 @@ class ActivitySection:
     organisations: int
 
 
+@dataclass(frozen=True, slots=True)
+class CasesSection:
+    """Raid cases of the area: how many, where they stand, what kind, and which are late."""
+
+    total: int
+    today: int
+    open: int
+    by_status: tuple[tuple[str, int], ...]
+    by_classification: tuple[tuple[str, int], ...]
+    by_place: tuple[tuple[str, int], ...]
+    overdue: tuple[int, ...]  # case numbers
+
+
+OPEN_STATUSES = ("new", "accepted", "scheduled")
+
+
+def cases_section(
+    counts: Iterable[tuple[str, str, str, int]], *, today: int, overdue: Iterable[int]
+) -> CasesSection:
+    """Sum (status, classification, place type, count) rows; the largest groups first."""
+    by_status: dict[str, int] = {}
+    by_class: dict[str, int] = {}
+    by_place: dict[str, int] = {}
+    for status, classification, place, count in counts:
+        by_status[status] = by_status.get(status, 0) + count
+        by_class[classification] = by_class.get(classification, 0) + count
+        by_place[place] = by_place.get(place, 0) + count
+
+    def ordered(counter: dict[str, int]) -> tuple[tuple[str, int], ...]:
+        return tuple(sorted(counter.items(), key=lambda pair: (-pair[1], pair[0])))
+
+    return CasesSection(
+        total=sum(by_status.values()),
+        today=today,
+        open=sum(by_status.get(status, 0) for status in OPEN_STATUSES),
+        by_status=ordered(by_status),
+        by_classification=ordered(by_class),
+        by_place=ordered(by_place),
+        overdue=tuple(sorted(overdue)),
+    )
+
+
 @dataclass(slots=True)
 class Digest:
     area_name: str

@@ -176,6 +176,14 @@ DEFAULT_STAGES = (
 
 
 @dataclass(frozen=True, slots=True)
+class Raid:
+    """A named raid of the plan («Дети в ночном городе», «Көше» …) that cases are flagged on."""
+
+    code: str
+    name: Text
+
+
+@dataclass(frozen=True, slots=True)
 class Campaign:
     code: str
     year: int
@@ -191,10 +199,14 @@ class Campaign:
     report_recipient: Text = field(default_factory=lambda: Text("", ""))
     report_due: date | None = None
     stages: tuple[Stage, ...] = DEFAULT_STAGES
+    raids: tuple[Raid, ...] = ()
     extra: dict[str, Text] = field(default_factory=dict)
 
     def item(self, number: int) -> PlanItem | None:
         return next((item for item in self.items if item.number == number), None)
+
+    def raid(self, code: str) -> Raid | None:
+        return next((raid for raid in self.raids if raid.code == code), None)
 
     def stage_name(self, code: str, locale: str) -> str:
         stage = next((s for s in self.stages if s.code == code), None)
@@ -266,6 +278,7 @@ class Campaign:
                 "due": self.report_due.isoformat() if self.report_due else None,
             },
             "stages": [{"code": s.code, **s.name.to_dict()} for s in self.stages],
+            "raids": [{"code": r.code, **r.name.to_dict()} for r in self.raids],
             "extra": {key: text.to_dict() for key, text in self.extra.items()},
             "items": [item.to_dict() for item in self.items],
         }
@@ -292,6 +305,7 @@ class Campaign:
             report_recipient=Text.from_value(final.get("recipient")),
             report_due=_as_date(final["due"]) if final.get("due") else None,
             stages=stages,
+            raids=tuple(Raid(str(r["code"]), Text.from_value(r)) for r in raw.get("raids") or ()),
             extra={key: Text.from_value(value) for key, value in (raw.get("extra") or {}).items()},
             items=tuple(PlanItem.from_dict(item) for item in raw["items"]),
         )

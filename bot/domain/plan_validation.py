@@ -176,6 +176,25 @@ def check_items(
     return sorted(items, key=lambda item: item.number)
 
 
+def _check_raids(raw: Any, check: PlanCheck) -> None:
+    """Raids are optional; when given, each needs a code and a name."""
+    if raw is None:
+        return
+    if not isinstance(raw, list):
+        check.errors.append(PlanIssue(Problem.UNKNOWN_VALUE, "raids", None, str(raw)[:40]))
+        return
+    codes: set[str] = set()
+    for row, raid in enumerate(raw, 1):
+        if not isinstance(raid, dict) or not str(raid.get("code") or "").strip():
+            check.errors.append(PlanIssue(Problem.MISSING, "raids.code", row))
+            continue
+        code = str(raid["code"]).strip()
+        if code in codes:
+            check.errors.append(PlanIssue(Problem.UNKNOWN_VALUE, "raids.code", row, code))
+        codes.add(code)
+        _text(raid, "raids.name", row, check, required=True)
+
+
 def check_plan(raw: Any, *, base: Campaign | None = None) -> PlanCheck:
     """Validate a whole plan given as a mapping (the YAML format).
 
@@ -204,6 +223,7 @@ def check_plan(raw: Any, *, base: Campaign | None = None) -> PlanCheck:
         (index, item if isinstance(item, dict) else {}) for index, item in enumerate(raw_items, 1)
     ]
     items = check_items(rows, year, check)
+    _check_raids(raw.get("raids"), check)
     name = raw.get("name") or (base.name.to_dict() if base else None)
     name_text = _text(name, "name", None, check, required=True)
     final = raw.get("final_report") or {}

@@ -57,6 +57,10 @@ class Invalid(StrEnum):
     ZERO = "zero"
     NO_LINKS = "no_links"
     TOO_MANY_LINKS = "too_many_links"
+    TOO_MANY_CHILDREN = "too_many_children"
+    NOT_A_MINOR = "not_a_minor"
+    PAST = "past"
+    TOO_FAR = "too_far"
 
 
 class ReportInputError(ValueError):
@@ -117,26 +121,26 @@ def title_key(title: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", title.casefold()).split())
 
 
-def parse_held_on(text: str | None, today: date) -> date:
-    """Read a date as people type it: 03.06, 3.6.2025, 2025-06-03."""
+def read_date(text: str | None, today: date) -> date:
+    """Read a date as people type it: 03.06, 3.6.2025, 2025-06-03 (the year defaults to today's)."""
     value = (text or "").strip()
     if not value:
         raise ReportInputError(Invalid.EMPTY)
     try:
         if match := _DATE_ISO.match(value):
-            day = date(int(match[1]), int(match[2]), int(match[3]))
-        elif match := _DATE_DOTTED.match(value):
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if match := _DATE_DOTTED.match(value):
             year = int(match[3]) if match[3] else today.year
             if year < 100:
                 year += 2000
-            day = date(year, int(match[2]), int(match[1]))
-        else:
-            raise ReportInputError(Invalid.NOT_A_DATE)
+            return date(year, int(match[2]), int(match[1]))
     except ValueError as error:
-        if isinstance(error, ReportInputError):
-            raise
         raise ReportInputError(Invalid.NOT_A_DATE) from error
-    return check_held_on(day, today)
+    raise ReportInputError(Invalid.NOT_A_DATE)
+
+
+def parse_held_on(text: str | None, today: date) -> date:
+    return check_held_on(read_date(text, today), today)
 
 
 def check_held_on(day: date, today: date) -> date:

@@ -11,10 +11,19 @@ class Role(StrEnum):
     INSPECTOR = "inspector"
     OPERATOR = "operator"
     COORDINATOR = "coordinator"
+    POLICE = "police"  # the police contact of an area: gets alerts of danger and trafficking
     ADMIN = "admin"
 
 
-INVITABLE_ROLES = (Role.REPORTER, Role.RAIDER, Role.INSPECTOR, Role.OPERATOR, Role.COORDINATOR)
+INVITABLE_ROLES = (
+    Role.REPORTER,
+    Role.RAIDER,
+    Role.INSPECTOR,
+    Role.OPERATOR,
+    Role.COORDINATOR,
+    Role.POLICE,
+)
+CASE_DESK_ROLES = (Role.INSPECTOR, Role.COORDINATOR)  # see the cases of their area
 ORGANISATION_LEVEL = 3  # country 0, region 1, city or district 2, organisation 3
 
 
@@ -26,6 +35,12 @@ def is_within(path: str, ancestor: str) -> bool:
 def reporter_scope(area_level: int) -> str:
     """Which plan items a reporter's place reports: an organisation's or a department's."""
     return "organisations" if area_level >= ORGANISATION_LEVEL else "department"
+
+
+def ancestors(path: str) -> list[str]:
+    """The path itself and every area above it, nearest first."""
+    parts = path.split("/")
+    return ["/".join(parts[:depth]) for depth in range(len(parts), 0, -1)]
 
 
 def can_invite(inviter_area_paths: list[str], *, is_admin: bool, target_path: str) -> bool:

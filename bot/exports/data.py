@@ -12,8 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bot.domain.digest import CasesSection
 from bot.domain.plan import Campaign
 from bot.domain.privacy import mask_personal_data
+from storage.cases import CaseRecord
 
 SAMPLE_SIZE = 50  # activities listed per plan item in the final report; the rest are counted
 LINKS_SHOWN = 50  # links listed per plan item
@@ -50,6 +52,8 @@ class ExportData:
     reports: Sequence[ReportRow]
     organisations: Sequence[str]  # every organisation of the area, to name the silent ones
     generated_at: datetime  # aware, UTC
+    cases: CasesSection | None = None
+    case_rows: Sequence[CaseRecord] = ()
 
 
 def safe_text(text: str | None) -> str:

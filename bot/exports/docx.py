@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from bot.case_texts import classification_name, place_name, status_name
 from bot.domain.plan import Campaign, DueKind, PlanItem
 from bot.exports.data import (
     LINKS_SHOWN,
@@ -42,6 +43,7 @@ FONT = "Times New Roman"
 ORGANISATIONS_NAMED = 30  # organisations named in an item's line; the rest are counted
 # Activity table: date, organisation, format, title, participants.
 ACTIVITY_WIDTHS = (Cm(2.2), Cm(4.6), Cm(3.0), Cm(6.2), Cm(2.0))
+CASE_WIDTHS = (Cm(11.0), Cm(3.0))
 ORGANISATION_WIDTHS = (Cm(8.0), Cm(2.8), Cm(3.0), Cm(4.2))
 
 
@@ -116,6 +118,7 @@ class _FinalReport:
         self._summary(summary)
         self._plan(summary)
         self._organisations(summary)
+        self._cases()
         self._footer()
         buffer = io.BytesIO()
         self.document.save(buffer)
@@ -374,6 +377,36 @@ class _FinalReport:
                 self._styled(plain_text(name), "List Number")
         else:
             self._paragraph(_("Every organisation reported."))
+
+    def _cases(self) -> None:
+        """Raid cases (plan items 9 and 10): counts by status, class and place; overdue ones."""
+        section = self.data.cases
+        if section is None:
+            return
+        n = lambda value: fmt_number(value, self.locale)  # noqa: E731
+        self._heading(_("Raid cases reported to the labour inspectorate"), level=1)
+        self._paragraph(
+            _("Cases flagged: {total}, of them still open: {open}.").format(
+                total=n(section.total), open=n(section.open)
+            )
+        )
+        for title, pairs, name in (
+            (_("Status"), section.by_status, status_name),
+            (_("Classification"), section.by_classification, classification_name),
+            (_("Place type"), section.by_place, place_name),
+        ):
+            rows = [(plain_text(name(code)), n(count)) for code, count in pairs]
+            self._table((title, _("Cases")), rows, CASE_WIDTHS)
+            self._paragraph()
+        if section.overdue:
+            self._paragraph(
+                _("Overdue: {count} ({numbers}).").format(
+                    count=n(len(section.overdue)),
+                    numbers=", ".join(f"№ {number}" for number in section.overdue),
+                )
+            )
+        else:
+            self._paragraph(_("No case is overdue."))
 
     def _footer(self) -> None:
         self._paragraph()

@@ -21,6 +21,14 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from bot.case_texts import (
+    children_line,
+    classification_name,
+    hazard_name,
+    place_name,
+    raid_label,
+    status_name,
+)
 from bot.exports.data import (
     ExportData,
     Summary,
@@ -64,6 +72,8 @@ class _Workbook:
         self._summary(summary)
         self._activities()
         self._organisations(summary)
+        if self.data.case_rows:
+            self._cases()
         buffer = io.BytesIO()
         self.workbook.save(buffer)
         return buffer.getvalue()
@@ -255,6 +265,44 @@ class _Workbook:
                     found.tally.activities if found else 0,
                     found.tally.total if found else 0,
                     ", ".join(str(n) for n in sorted(found.items)) if found else "",
+                ]
+            )
+
+    def _cases(self) -> None:
+        """One row per raid case; free text masked, as in every export."""
+        locale, zone = self.locale, ZoneInfo(self.zone)
+        header = (
+            _("No."),
+            _("Flagged"),
+            _("Area"),
+            _("Raid"),
+            _("Place type"),
+            _("Children"),
+            _("Work seen"),
+            _("Hazard signs"),
+            _("Immediate danger"),
+            _("Classification"),
+            _("Status"),
+            _("Notes"),
+        )
+        widths = (7, 17, 30, 25, 20, 22, 35, 35, 10, 22, 26, 40)
+        rows = self.data.case_rows
+        sheet = self._sheet(_("Cases"), header, widths, len(rows))
+        for case in rows:
+            sheet.append(
+                [
+                    case.id,
+                    _local(case.created_at, zone),
+                    self._text(sheet, plain_text(case.area_name.get(locale, ""))),
+                    self._text(sheet, plain_text(raid_label(case, locale))),
+                    place_name(case.place_type),
+                    children_line(case.children),
+                    self._text(sheet, safe_text(case.work)),
+                    ", ".join(hazard_name(h) for h in case.hazards),
+                    _("YES") if case.immediate_danger else _("no"),
+                    classification_name(case.classification),
+                    status_name(case.status),
+                    self._text(sheet, safe_text(case.notes)),
                 ]
             )
 

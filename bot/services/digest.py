@@ -9,12 +9,21 @@ from datetime import date, datetime
 from aiogram import html
 from aiogram.utils.i18n import gettext as _
 
+from bot.case_texts import classification_name, place_name, status_name
 from bot.charts import progress_by_item
-from bot.domain.digest import ActivitySection, CountRow, Digest, activity_section
+from bot.domain.digest import (
+    ActivitySection,
+    CasesSection,
+    CountRow,
+    Digest,
+    activity_section,
+)
 from bot.domain.roles import ORGANISATION_LEVEL
 from bot.i18n import fmt_date, fmt_number
+from bot.services.case_stats import area_cases
 from bot.services.plans import PlanService
 from storage.areas import Area, AreaRepository
+from storage.cases import CaseRepository
 from storage.reports import ReportRepository
 
 LIST_LIMIT = 15
@@ -29,7 +38,9 @@ class DigestService:
         plans: PlanService,
         *,
         clock: Callable[[], datetime],
+        cases: CaseRepository | None = None,
     ) -> None:
+        self.cases = cases
         self.reports = reports
         self.areas = areas
         self.plans = plans
@@ -66,7 +77,24 @@ class DigestService:
         digest.sections.append(
             activity_section(rows, day=day, item_titles=titles, organisations=organisations)
         )
+        cases = await self.cases_section(area, day, campaign_id=stored.id)
+        if cases is not None:
+            digest.sections.append(cases)
         return digest
+
+    async def cases_section(
+        self, area: Area, day: date, *, campaign_id: int | None = None
+    ) -> CasesSection | None:
+        if self.cases is None:
+            return None
+        return await area_cases(
+            self.cases,
+            area.path,
+            campaign_id=campaign_id,
+            now=self.clock(),
+            day=day,
+            zone=self.plans.zone,
+        )
 
 
 def render(digest: Digest, locale: str) -> str:
@@ -79,6 +107,8 @@ def render(digest: Digest, locale: str) -> str:
     for section in digest.sections:
         if isinstance(section, ActivitySection):
             parts.append(_render_activities(section, locale))
+        elif isinstance(section, CasesSection):
+            parts.append(_render_cases(section, locale))
     return "\n\n".join(parts)
 
 
@@ -155,4 +185,42 @@ def _render_activities(section: ActivitySection, locale: str) -> str:
         lines.append(shown)
     elif section.organisations:
         lines.append(_("Every organisation has reported."))
+    return "\n".join(lines)
+
+
+def _render_cases(section: CasesSection, locale: str) -> str:
+    n = lambda value: fmt_number(value, locale)  # noqa: E731
+    lines = [
+        _("<b>Raid cases:</b> today {today}, in all {total}, open {open}.").format(
+            today=n(section.today), total=n(section.total), open=n(section.open)
+        ),
+        _("By status: {parts}.").format(
+            parts=", ".join(
+                f"{status_name(code)} — {n(count)}" for code, count in section.by_status
+            )
+        ),
+        _("By class: {parts}.").format(
+            parts=", ".join(
+                f"{classification_name(code)} — {n(count)}"
+                for code, count in section.by_classification
+            )
+        ),
+        _("By place: {parts}.").format(
+            parts=", ".join(f"{place_name(code)} — {n(count)}" for code, count in section.by_place)
+        ),
+    ]
+    if section.overdue:
+        numbers = ", ".join(f"№ {number}" for number in section.overdue[:LIST_LIMIT])
+        if len(section.overdue) > LIST_LIMIT:
+            numbers += " " + _("… and {count} more").format(
+                count=n(len(section.overdue) - LIST_LIMIT)
+            )
+        lines.append(
+            "⏰ "
+            + _("Overdue: {count} ({numbers}).").format(
+                count=n(len(section.overdue)), numbers=numbers
+            )
+        )
+    else:
+        lines.append(_("No case is overdue."))
     return "\n".join(lines)

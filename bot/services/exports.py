@@ -10,8 +10,10 @@ from datetime import date, datetime
 
 from bot.domain.roles import ORGANISATION_LEVEL
 from bot.exports.data import ExportData, ReportRow
+from bot.services.case_stats import area_cases
 from bot.services.plans import PlanService
 from storage.areas import Area, AreaRepository
+from storage.cases import CaseRepository
 from storage.db import from_iso
 from storage.reports import ReportRepository
 
@@ -36,7 +38,9 @@ class ExportService:
         plans: PlanService,
         *,
         clock: Callable[[], datetime],
+        cases: CaseRepository | None = None,
     ) -> None:
+        self.cases = cases
         self.reports = reports
         self.areas = areas
         self.plans = plans
@@ -75,12 +79,25 @@ class ExportService:
             for a in await self.areas.subtree(area.path)
             if a.level >= ORGANISATION_LEVEL
         ]
+        cases, case_rows = None, []
+        if self.cases is not None:
+            cases = await area_cases(
+                self.cases,
+                area.path,
+                campaign_id=stored.id,
+                now=self.clock(),
+                day=self.plans.today(),
+                zone=self.plans.zone,
+            )
+            case_rows = await self.cases.for_export(area.path, campaign_id=stored.id)
         return ExportData(
             campaign=stored.campaign,
             area_name=area.name(locale),
             reports=reports,
             organisations=organisations,
             generated_at=self.clock(),
+            cases=cases,
+            case_rows=case_rows,
         )
 
     async def files(self, area: Area, locale: str) -> list[ExportFile]:

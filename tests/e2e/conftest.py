@@ -115,6 +115,10 @@ class RunningBot:
         await user.send(f"/start {token}")
         reply = await self.said(user)
         assert "Добро пожаловать" in reply.text or "Қош келдіңіз" in reply.text, reply.text
+        user_record = await self.services.users.get(user.id)
+        if user_record is not None and not user_record.locale_chosen:
+            offer = await self.said(user)  # the language offer follows the welcome
+            assert "lang:kk" in [data for _, data in offer.buttons()], offer.text
         await self.settle()
         self._cursor[user.id] = len(self.api.calls)
 

@@ -1,0 +1,555 @@
+"""Raid cases: flagging, routing to the inspectorate, status changes, deadlines, the audit log.
+
+Every change of a case, the history entry it leaves, the audit entry and the messages it owes
+people are written in one transaction: a case is never saved without being routed, and a crash
+never leaves a message queued for a change that did not happen. Messages are composed by a
+``CaseMessages`` given by the application (it knows languages and keyboards; this does not).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Protocol
+
+import aiosqlite
+
+from bot.domain.case_flow import (
+    COMMENT_MAX,
+    COMMENT_REQUIRED,
+    Access,
+    CaseAction,
+    CaseStatus,
+    Referral,
+    TransitionError,
+    accept_window,
+    case_access,
+    check_inspection_date,
+    next_deadline,
+    next_status,
+)
+from bot.domain.case_form import OTHER_RAID, CaseDraft
+from bot.domain.plan import Raid, Text
+from bot.domain.reports import ReportInputError
+from bot.domain.roles import Role, ancestors
+from bot.services.plans import PlanService
+from storage.audit import AuditEntry, AuditRepository
+from storage.cases import CaseEvent, CaseRecord, CaseRepository, NewCase
+from storage.db import Database, to_iso
+from storage.outbox import OutboxRepository, OutgoingMessage
+from storage.users import Recipient, RoleGrant, UserRecord, UserRepository
+
+logger = logging.getLogger(__name__)
+
+SUBJECT = "case"
+
+
+class Notice(StrEnum):
+    CARD = "card"  # a new case for the inspectors, with Accept and Decline
+    CARD_AGAIN = "card_again"  # not accepted in time: the card again
+    POLICE = "police"  # immediate danger or signs of trafficking
+    UNROUTED = "unrouted"  # no inspector above the case's area: the coordinator gets it
+    OVERDUE = "overdue"  # not accepted in time: the coordinator is told
+    DECLINED = "declined"  # an inspector declined: the coordinator is told
+    CHANGE = "change"  # the raider is told of a change
+    REMINDER = "reminder"  # accepted five days ago and no outcome yet
+
+
+class CaseMessages(Protocol):
+    def __call__(
+        self,
+        notice: Notice,
+        case: CaseRecord,
+        recipient: Recipient,
+        *,
+        number: int = 0,
+        event: CaseEvent | None = None,
+    ) -> OutgoingMessage: ...
+
+
+class CaseError(Exception):
+    """Refused; ``code`` says why: not_found, forbidden, stale, comment, date, referral, draft."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Routing:
+    inspectors: tuple[Recipient, ...] = ()
+    police: tuple[Recipient, ...] = ()
+    coordinators: tuple[Recipient, ...] = ()  # told instead, when no inspector is found
+
+    @property
+    def area_id(self) -> int | None:
+        people = self.inspectors or self.coordinators
+        return people[0].area_id if people and people[0].area_id else None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    case: CaseRecord
+    events: list[CaseEvent]
+    access: Access
+
+
+@dataclass(slots=True)
+class FlagResult:
+    case: CaseRecord
+    routing: Routing
+    queued: int = 0
+    messages: list[OutgoingMessage] = field(default_factory=list)
+
+
+def _nearest(people: list[Recipient]) -> tuple[Recipient, ...]:
+    """Of holders found up the tree, those of the deepest area (the nearest to the case)."""
+    if not people:
+        return ()
+    deepest = max(person.area_level for person in people)
+    return tuple(person for person in people if person.area_level == deepest)
+
+
+class CaseService:
+    def __init__(
+        self,
+        db: Database,
+        cases: CaseRepository,
+        audit: AuditRepository,
+        users: UserRepository,
+        plans: PlanService,
+        *,
+        clock: Callable[[], datetime],
+        admin_ids: frozenset[int] = frozenset(),
+        default_locale: str = "ru",
+    ) -> None:
+        self.db = db
+        self.cases = cases
+        self.audit = audit
+        self.users = users
+        self.plans = plans
+        self.clock = clock
+        self.admin_ids = admin_ids
+        self.default_locale = default_locale
+        self.messages: CaseMessages | None = None
+        self.on_queued: Callable[[], None] = lambda: None
+
+    # --- who and where ---------------------------------------------------------------------------
+
+    @staticmethod
+    def places(user: UserRecord) -> list[RoleGrant]:
+        """The places this user raids for."""
+        return user.grants(Role.RAIDER.value)
+
+    @staticmethod
+    def place(user: UserRecord, area_id: int) -> RoleGrant | None:
+        return next((g for g in CaseService.places(user) if g.area_id == area_id), None)
+
+    async def raids(self) -> tuple[Raid, ...]:
+        stored = await self.plans.active()
+        return stored.campaign.raids if stored else ()
+
+    async def raid_name(self, code: str) -> Text | None:
+        """The raid's name, if ``code`` is one of the plan's raids or «other»."""
+        if code == OTHER_RAID:
+            return Text("", "")
+        raid = next((r for r in await self.raids() if r.code == code), None)
+        return raid.name if raid else None
+
+    @staticmethod
+    def access(user: UserRecord, is_admin: bool, case: CaseRecord) -> Access | None:
+        return case_access(
+            user_id=user.id,
+            is_admin=is_admin,
+            grants=[(grant.role, grant.area_path) for grant in user.roles],
+            author_id=case.author_id,
+            case_path=case.area_path,
+        )
+
+    async def route(self, case_path: str) -> Routing:
+        """The inspectors of the nearest area up the tree that has any; if none, its coordinator."""
+        paths = ancestors(case_path)
+        inspectors = _nearest(await self.users.holders(Role.INSPECTOR.value, paths))
+        if inspectors:
+            return Routing(inspectors=inspectors)
+        return Routing(coordinators=await self.coordinators(case_path))
+
+    async def police(self, case_path: str) -> tuple[Recipient, ...]:
+        return _nearest(await self.users.holders(Role.POLICE.value, ancestors(case_path)))
+
+    async def coordinators(self, case_path: str) -> tuple[Recipient, ...]:
+        """The nearest coordinators; the administrators when the tree has none."""
+        found = _nearest(await self.users.holders(Role.COORDINATOR.value, ancestors(case_path)))
+        if found:
+            return found
+        locales = await self.users.locales(sorted(self.admin_ids))
+        return tuple(
+            Recipient(admin, locales.get(admin, self.default_locale), 0, "kz", 0)
+            for admin in sorted(self.admin_ids)
+        )
+
+    async def _author(self, case: CaseRecord) -> Recipient:
+        locales = await self.users.locales([case.author_id])
+        return Recipient(
+            case.author_id, locales.get(case.author_id, self.default_locale), case.area_id, "", 0
+        )
+
+    def _compose(
+        self,
+        notice: Notice,
+        case: CaseRecord,
+        people: tuple[Recipient, ...] | list[Recipient],
+        *,
+        number: int = 0,
+        event: CaseEvent | None = None,
+    ) -> list[OutgoingMessage]:
+        if self.messages is None:
+            raise RuntimeError("CaseService.messages is not set")
+        return [
+            self.messages(notice, case, person, number=number, event=event) for person in people
+        ]
+
+    async def _queue(self, conn: aiosqlite.Connection, messages: list[OutgoingMessage]) -> int:
+        return await OutboxRepository.add_within(conn, messages, now=self.clock())
+
+    # --- flagging --------------------------------------------------------------------------------
+
+    async def flag(self, user: UserRecord, draft: CaseDraft) -> FlagResult:
+        place = self.place(user, draft.area_id)
+        raid = await self.raid_name(draft.raid or "")
+        if place is None or raid is None or not draft.complete:
+            raise CaseError("draft")
+        verdict = draft.verdict()
+        stored = await self.plans.active()
+        now = self.clock()
+        new = NewCase(
+            campaign_id=stored.id if stored else None,
+            area_id=place.area_id,
+            area_path=place.area_path,
+            author_id=user.id,
+            raid_code=draft.raid or OTHER_RAID,
+            raid_name=raid.to_dict(),
+            latitude=draft.latitude,
+            longitude=draft.longitude,
+            address=draft.address,
+            place_type=draft.place or "other",
+            children=tuple(draft.children),
+            work=draft.work or "",
+            hazards=tuple(draft.hazards),
+            immediate_danger=bool(draft.danger),
+            photos=tuple(draft.photos),
+            notes=draft.notes or "",
+            classification=verdict.classification.code,
+            reasons=tuple(reason.value for reason in verdict.reasons),
+            urgent=verdict.urgent,
+            alert_police=verdict.alert_police,
+        )
+        routing = await self.route(place.area_path)
+        police = await self.police(place.area_path) if verdict.alert_police else ()
+        routing = Routing(routing.inspectors, police, routing.coordinators)
+        async with self.db.transaction() as conn:
+            due = next_deadline(CaseStatus.NEW, urgent=verdict.urgent, since=now)
+            assert due is not None
+            case_id = await CaseRepository.insert(conn, new, due_at=due, now=now)
+            await CaseRepository.set_route(conn, case_id, routing.area_id)
+            await CaseRepository.add_event(
+                conn, case_id, actor_id=user.id, action="flagged", status=CaseStatus.NEW, now=now
+            )
+            await self.audit.write(
+                actor_id=user.id,
+                subject=SUBJECT,
+                subject_id=case_id,
+                action="create",
+                now=now,
+                conn=conn,
+            )
+            case = await self.cases.get(case_id)
+            assert case is not None
+            messages = self._compose(Notice.CARD, case, routing.inspectors)
+            messages += self._compose(Notice.UNROUTED, case, routing.coordinators)
+            messages += self._compose(Notice.POLICE, case, routing.police)
+            queued = await self._queue(conn, messages)
+            await self.audit.write(
+                actor_id=None,
+                subject=SUBJECT,
+                subject_id=case_id,
+                action="routed",
+                now=now,
+                detail=_routing_detail(routing),
+                conn=conn,
+            )
+        self.on_queued()
+        logger.info("Case %s flagged: %s message(s) queued", case_id, queued)
+        return FlagResult(case, routing, queued, messages)
+
+    # --- seeing ----------------------------------------------------------------------------------
+
+    async def _allowed(
+        self, user: UserRecord, is_admin: bool, case_id: int, action: str
+    ) -> tuple[CaseRecord, Access]:
+        """The case and how this user may see it; a refusal is written to the audit log."""
+        case = await self.cases.get(case_id)
+        access = self.access(user, is_admin, case) if case else None
+        if case is None or access is None:
+            await self.audit.write(
+                actor_id=user.id,
+                subject=SUBJECT,
+                subject_id=case_id,
+                action=action,
+                allowed=False,
+                now=self.clock(),
+                detail="not_found" if case is None else "",
+            )
+            raise CaseError("forbidden")
+        return case, access
+
+    async def view(
+        self, user: UserRecord, is_admin: bool, case_id: int, *, what: str = "view"
+    ) -> CaseView:
+        case, access = await self._allowed(user, is_admin, case_id, what)
+        await self.audit.write(
+            actor_id=user.id,
+            subject=SUBJECT,
+            subject_id=case_id,
+            action=what,
+            now=self.clock(),
+            detail=access.value,
+        )
+        return CaseView(case, await self.cases.events(case_id), access)
+
+    async def may_act(
+        self, user: UserRecord, is_admin: bool, case_id: int, action: str
+    ) -> CaseRecord:
+        """Check before asking for a comment: the user may change this case, and it may change so."""
+        case, access = await self._allowed(user, is_admin, case_id, action)
+        try:
+            action_value = CaseAction(action)
+            next_status(CaseStatus(case.status), action_value)
+        except (ValueError, TransitionError):
+            await self.audit.write(
+                actor_id=user.id,
+                subject=SUBJECT,
+                subject_id=case_id,
+                action=action,
+                allowed=False,
+                now=self.clock(),
+                detail="stale",
+            )
+            raise CaseError("stale") from None
+        if not access.may_act:
+            await self.audit.write(
+                actor_id=user.id,
+                subject=SUBJECT,
+                subject_id=case_id,
+                action=action,
+                allowed=False,
+                now=self.clock(),
+                detail=access.value,
+            )
+            raise CaseError("forbidden")
+        return case
+
+    async def queue(self, user: UserRecord, is_admin: bool) -> list[CaseRecord]:
+        """Open cases of the areas where this user is an inspector or coordinator."""
+        if is_admin:
+            return await self.cases.open_in(["kz"])
+        paths = [g.area_path for g in user.roles if g.role in (Role.INSPECTOR, Role.COORDINATOR)]
+        return await self.cases.open_in(paths)
+
+    async def mine(self, user: UserRecord) -> list[CaseRecord]:
+        return await self.cases.by_author(user.id)
+
+    async def trail(self, case_id: int) -> list[AuditEntry]:
+        return await self.audit.trail(SUBJECT, case_id)
+
+    # --- changing --------------------------------------------------------------------------------
+
+    async def act(
+        self,
+        user: UserRecord,
+        is_admin: bool,
+        case_id: int,
+        action: CaseAction,
+        *,
+        comment: str = "",
+        inspection_on: date | None = None,
+        referral: Referral | None = None,
+        today: date | None = None,
+    ) -> CaseRecord:
+        case = await self.may_act(user, is_admin, case_id, action.value)
+        comment = comment.strip()
+        if action in COMMENT_REQUIRED and not comment:
+            raise CaseError("comment")
+        if len(comment) > COMMENT_MAX:
+            raise CaseError("comment")
+        if action is CaseAction.SCHEDULE:
+            try:
+                check_inspection_date(inspection_on or date.min, today or self.plans.today())
+            except ReportInputError:
+                raise CaseError("date") from None
+        if action is CaseAction.REFER and referral is None:
+            raise CaseError("referral")
+        now = self.clock()
+        status = next_status(CaseStatus(case.status), action)
+        fields: dict[str, object]
+        if action is CaseAction.ACCEPT:
+            fields = {"assignee_id": user.id, "accepted_at": to_iso(now)}
+            due = next_deadline(status, urgent=case.urgent, since=now)
+        elif action is CaseAction.SCHEDULE:
+            assert inspection_on is not None
+            fields = {"inspection_on": inspection_on.isoformat()}
+            due = case.due_at
+        else:
+            fields = {"closed_at": to_iso(now)}
+            if referral is not None:
+                fields["referred_to"] = referral.value
+            due = None
+        detail = ""
+        if action is CaseAction.SCHEDULE and inspection_on:
+            detail = inspection_on.isoformat()
+        elif action is CaseAction.REFER and referral:
+            detail = referral.value
+        async with self.db.transaction() as conn:
+            changed = await CaseRepository.change_status(
+                conn,
+                case_id,
+                expected=case.status,
+                status=status,
+                now=now,
+                due_at=due,
+                fields=fields,
+            )
+            if not changed:
+                raise CaseError("stale")
+            event_id = await CaseRepository.add_event(
+                conn,
+                case_id,
+                actor_id=user.id,
+                action=action.value,
+                status=status,
+                now=now,
+                comment=comment,
+                detail=detail,
+            )
+            await self.audit.write(
+                actor_id=user.id,
+                subject=SUBJECT,
+                subject_id=case_id,
+                action=action.value,
+                now=now,
+                detail=detail,
+                conn=conn,
+            )
+            updated = await self.cases.get(case_id)
+            assert updated is not None
+            event = next(e for e in await self.cases.events(case_id) if e.id == event_id)
+            messages = self._compose(
+                Notice.CHANGE, updated, [await self._author(updated)], event=event
+            )
+            if action is CaseAction.DECLINE:
+                messages += self._compose(
+                    Notice.DECLINED,
+                    updated,
+                    await self.coordinators(updated.area_path),
+                    event=event,
+                )
+            await self._queue(conn, messages)
+        self.on_queued()
+        return updated
+
+    # --- deadlines -------------------------------------------------------------------------------
+
+    async def run_deadlines(self) -> int:
+        """Escalate cases not accepted in time; remind of accepted ones without an outcome."""
+        queued = 0
+        for case in await self.cases.due(self.clock()):
+            if case.status == CaseStatus.NEW:
+                queued += await self._escalate(case)
+            else:
+                queued += await self._remind(case)
+        if queued:
+            self.on_queued()
+        return queued
+
+    async def _escalate(self, case: CaseRecord) -> int:
+        now = self.clock()
+        number = case.escalations + 1
+        routing = await self.route(case.area_path)
+        coordinators = routing.coordinators or await self.coordinators(case.area_path)
+        async with self.db.transaction() as conn:
+            messages = self._compose(Notice.CARD_AGAIN, case, routing.inspectors, number=number)
+            messages += self._compose(Notice.OVERDUE, case, coordinators, number=number)
+            queued = await self._queue(conn, messages)
+            await CaseRepository.postpone(
+                conn, case.id, due_at=now + accept_window(case.urgent), counter="escalations"
+            )
+            await CaseRepository.add_event(
+                conn,
+                case.id,
+                actor_id=None,
+                action="escalated",
+                status=case.status,
+                now=now,
+                detail=str(number),
+            )
+            await self.audit.write(
+                actor_id=None,
+                subject=SUBJECT,
+                subject_id=case.id,
+                action="escalated",
+                now=now,
+                detail=_routing_detail(Routing(routing.inspectors, (), coordinators)),
+                conn=conn,
+            )
+        logger.info("Case %s not accepted in time: escalation %s", case.id, number)
+        return queued
+
+    async def _remind(self, case: CaseRecord) -> int:
+        now = self.clock()
+        number = case.reminders + 1
+        people: tuple[Recipient, ...] | list[Recipient] = []
+        if case.assignee_id is not None:
+            locales = await self.users.locales([case.assignee_id])
+            people = [
+                Recipient(
+                    case.assignee_id,
+                    locales.get(case.assignee_id, self.default_locale),
+                    case.area_id,
+                    case.area_path,
+                    0,
+                )
+            ]
+        if not people:
+            people = (await self.route(case.area_path)).inspectors
+        async with self.db.transaction() as conn:
+            queued = await self._queue(
+                conn, self._compose(Notice.REMINDER, case, people, number=number)
+            )
+            due = next_deadline(CaseStatus(case.status), urgent=case.urgent, since=now)
+            assert due is not None
+            await CaseRepository.postpone(conn, case.id, due_at=due, counter="reminders")
+            await self.audit.write(
+                actor_id=None,
+                subject=SUBJECT,
+                subject_id=case.id,
+                action="reminded",
+                now=now,
+                detail=",".join(str(p.user_id) for p in people),
+                conn=conn,
+            )
+        return queued
+
+
+def _routing_detail(routing: Routing) -> str:
+    parts = []
+    for name, people in (
+        ("inspectors", routing.inspectors),
+        ("police", routing.police),
+        ("coordinators", routing.coordinators),
+    ):
+        if people:
+            parts.append(f"{name}: " + ",".join(str(p.user_id) for p in people))
+    return "; ".join(parts) or "nobody"
