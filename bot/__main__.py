@@ -66,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
 
+    triage = commands.add_parser("triage", help="check a file of hotline triage rules")
+    triage_commands = triage.add_subparsers(dest="triage_command", required=True)
+    triage_check = triage_commands.add_parser("check", help="validate a rules file (YAML)")
+    triage_check.add_argument("file", type=Path)
+
     audit = commands.add_parser(
         "audit", help="print who saw or changed a case, and who was refused"
     )
@@ -102,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(cli.digest(settings, args))
     if command == "export":
         return asyncio.run(cli.export(settings, args))
+    if command == "triage":
+        return cli.triage_check(args.file)
     if command == "audit":
         return asyncio.run(cli.audit(settings, args))
     return 2

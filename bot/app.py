@@ -22,6 +22,8 @@ from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.context import BotIdentity, Clock, Deps
 from bot.delivery import DeliveryQueue, Limits
+from bot.domain.triage import TriageRules, default_rules, load_rules
+from bot.hotline_messages import HotlineMessageComposer
 from bot.i18n import UserLocaleMiddleware, build_i18n
 from bot.jobs import Jobs, build_scheduler
 from bot.middlewares import UserMiddleware
@@ -29,7 +31,9 @@ from bot.names import broadcast_outcome_text
 from bot.retry import RetryMiddleware
 from bot.services.cases import CaseService
 from bot.services.digest import DigestService
+from bot.services.directory import Directory
 from bot.services.exports import ExportService
+from bot.services.hotline import HotlineService
 from bot.services.invites import InviteService
 from bot.services.plans import PlanService
 from bot.services.reports import ReportService
@@ -40,6 +44,7 @@ from storage.audit import AuditRepository
 from storage.cases import CaseRepository
 from storage.db import Database, open_database
 from storage.fsm import SQLiteStorage
+from storage.hotline import ContactRecord, HotlineRepository
 from storage.invites import InviteRepository
 from storage.jobs import JobRunRepository
 from storage.outbox import BroadcastOutcome, OutboxRepository, OutgoingMessage, Priority
@@ -69,9 +74,15 @@ class Services:
     exports: ExportService
     digests: DigestService
     cases: CaseService
+    hotline: HotlineService
 
     @classmethod
     async def open(cls, settings: Settings, *, clock: Clock = utc_now) -> Services:
+        loaded = load_rules(settings.triage_file) if settings.triage_file else default_rules()
+
+        def rules() -> TriageRules:
+            return loaded
+
         db = await open_database(settings.database_path)
         areas = AreaRepository(db)
         plans = PlanService(PlanRepository(db), clock=clock, zone=settings.zone)
@@ -87,6 +98,15 @@ class Services:
             admin_ids=settings.admin_ids,
             default_locale=settings.default_locale,
         )
+        hotline = HotlineService(
+            db,
+            HotlineRepository(db),
+            AuditRepository(db),
+            areas,
+            Directory(users, admin_ids=settings.admin_ids, default_locale=settings.default_locale),
+            clock=clock,
+            rules=rules,
+        )
         return cls(
             settings=settings,
             db=db,
@@ -96,9 +116,24 @@ class Services:
             plans=plans,
             reports=ReportService(reports, plans, clock=clock),
             invites=InviteService(InviteRepository(db), areas, clock=clock),
-            exports=ExportService(reports, areas, plans, clock=clock, cases=CaseRepository(db)),
-            digests=DigestService(reports, areas, plans, clock=clock, cases=CaseRepository(db)),
+            exports=ExportService(
+                reports,
+                areas,
+                plans,
+                clock=clock,
+                cases=CaseRepository(db),
+                contacts=HotlineRepository(db),
+            ),
+            digests=DigestService(
+                reports,
+                areas,
+                plans,
+                clock=clock,
+                cases=CaseRepository(db),
+                contacts=HotlineRepository(db),
+            ),
             cases=cases,
+            hotline=hotline,
         )
 
     async def close(self) -> None:
@@ -164,6 +199,9 @@ async def create_app(
     delivery = build_delivery(settings, services, i18n)
     services.cases.messages = CaseMessageComposer(i18n, settings.timezone)
     services.cases.on_queued = delivery.wake
+    services.hotline.messages = HotlineMessageComposer(i18n, settings.timezone)
+    services.hotline.on_queued = delivery.wake
+    services.hotline.to_inspectorate = _case_maker(services.cases)
     deps = Deps(
         settings=settings,
         db=services.db,
@@ -178,6 +216,7 @@ async def create_app(
         exports=services.exports,
         digests=services.digests,
         cases=services.cases,
+        hotline=services.hotline,
         albums=albums,
         delivery=delivery,
     )
@@ -188,7 +227,7 @@ async def create_app(
     )
     dispatcher.update.outer_middleware(UserMiddleware(services.users))
     dispatcher.update.outer_middleware(UserLocaleMiddleware(i18n, i18n_key=None))
-    dispatcher.include_routers(*build_routers())
+    dispatcher.include_routers(*build_routers(flood_per_minute=settings.hotline_flood_per_minute))
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)
     jobs = Jobs(
@@ -199,16 +238,35 @@ async def create_app(
         digests=services.digests,
         exports=services.exports,
         cases=services.cases,
+        hotline=services.hotline,
         runs=JobRunRepository(services.db),
         delivery=delivery,
         i18n=i18n,
         clock=clock,
         zone=settings.zone,
+        retention_days=settings.retention_days,
     )
     scheduler = build_scheduler(jobs, settings.zone)
     dispatcher["jobs"] = jobs
     dispatcher["scheduler"] = scheduler
     return Application(services, bot, dispatcher, identity, albums, delivery, jobs, scheduler)
+
+
+def _case_maker(cases: CaseService):
+    async def make(contact: ContactRecord, operator_id: int) -> int:
+        flagged = await cases.from_hotline(
+            operator_id=operator_id,
+            contact_id=contact.id,
+            area_id=contact.area_id,
+            area_path=contact.area_path,
+            description=contact.description,
+            photos=contact.photos,
+            danger_now=contact.danger_now,
+            urgent=contact.urgency in ("immediate", "high"),
+        )
+        return flagged.case.id
+
+    return make
 
 
 def build_delivery(settings: Settings, services: Services, i18n: I18n) -> DeliveryQueue:

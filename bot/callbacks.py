@@ -11,3 +11,11 @@ class CaseCb(CallbackData, prefix="case"):
     action: str
     case_id: int
     value: str = ""
+
+
+class ContactCb(CallbackData, prefix="hl"):
+    """A press on a hotline contact's card: view, take, reply, refer, close, block."""
+
+    action: str
+    contact_id: int
+    value: str = ""

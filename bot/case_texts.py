@@ -61,6 +61,7 @@ def classification_name(code: str) -> str:
         Classification.VIOLATION.code: _("Violation"),
         Classification.HAZARDOUS_WORK.code: _("Hazardous work"),
         Classification.WORST_FORM.code: _("Worst form of child labour"),
+        "to_assess": _("To be assessed by the inspector (from the hotline)"),
     }.get(code, code)
 
 
@@ -116,6 +117,8 @@ def referral_name(code: str) -> str:
 
 
 def children_line(children: tuple[str, ...] | list[str]) -> str:
+    if not children:
+        return _("ages not known")
     counts = Counter(children)
     parts = [
         _("{band}: {count}").format(band=age_name(band.value), count=counts[band.value])

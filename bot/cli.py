@@ -6,6 +6,7 @@ import argparse
 import logging
 import sqlite3
 import sys
+from pathlib import Path
 
 from aiogram.exceptions import (
     TelegramAPIError,
@@ -236,4 +237,19 @@ async def audit(settings: Settings, args: argparse.Namespace) -> int:
         verdict = "allowed" if entry.allowed else "REFUSED"
         detail = f"  {entry.detail}" if entry.detail else ""
         print(f"{moment}  {who:<32}  {entry.action:<14} {verdict}{detail}")
+    return 0
+
+
+def triage_check(path: Path) -> int:
+    """Say what is wrong with a triage rules file, or how many rules and stems it holds."""
+    from bot.domain.triage import TriageFileError, load_rules
+
+    try:
+        rules = load_rules(path)
+    except TriageFileError as error:
+        for problem in error.problems:
+            print(f"Error: {problem}")
+        return 1
+    stems = sum(len(rule.stems) for rule in rules.rules)
+    print(f"OK: {len(rules.rules)} rules, {stems} stems. Set TRIAGE_FILE={path} to use it.")
     return 0

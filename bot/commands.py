@@ -24,8 +24,11 @@ def _commands(
     admin: bool = False,
     raider: bool = False,
     case_desk: bool = False,
+    operator: bool = False,
 ) -> list[BotCommand]:
     commands = [BotCommand(command="start", description=_("Main menu"))]
+    if not (reporter or member or coordinator or admin):
+        commands.append(BotCommand(command="sos", description=_("Ask the hotline for help")))
     if reporter:
         commands += [
             BotCommand(command="new", description=_("Log a campaign activity")),
@@ -35,12 +38,18 @@ def _commands(
         commands.append(BotCommand(command="case", description=_("Flag a child-labour case")))
     if raider or case_desk:
         commands.append(BotCommand(command="cases", description=_("Cases")))
+    if operator:
+        commands.append(BotCommand(command="queue", description=_("Hotline contacts")))
+        commands.append(BotCommand(command="call", description=_("Log a hotline phone call")))
     if member:
         commands.append(BotCommand(command="plan", description=_("The campaign plan")))
     if coordinator:
         commands.append(BotCommand(command="invite", description=_("Invite a colleague")))
         commands.append(BotCommand(command="digest", description=_("Today's digest of your area")))
         commands.append(BotCommand(command="report", description=_("Final report: DOCX and XLSX")))
+        commands.append(
+            BotCommand(command="hotlinelink", description=_("A school's hotline link and QR code"))
+        )
     if admin:
         commands.append(BotCommand(command="loadplan", description=_("Load another campaign plan")))
     if member:
@@ -62,6 +71,7 @@ def commands_for(user: UserRecord | None, *, is_admin: bool) -> list[BotCommand]
         admin=is_admin,
         raider=Role.RAIDER in roles,
         case_desk=is_admin or bool(roles & {Role.INSPECTOR, Role.COORDINATOR}),
+        operator=is_admin or Role.OPERATOR in roles,
     )
 
 

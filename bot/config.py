@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     delivery_per_chat_second: float = Field(default=1.0, gt=0)
     delivery_per_group_minute: float = Field(default=20.0, gt=0)
     log_level: str = "INFO"
+    emergency_number: str = "112"
+    police_number: str = "102"
+    contact_centre_number: str = "111"
+    triage_file: Path | None = None
+    hotline_flood_per_minute: int = Field(default=12, ge=3)
+    retention_days: int = Field(default=180, ge=1)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -21,6 +21,7 @@ from bot.jobs import Jobs
 from bot.services.cases import CaseService
 from bot.services.digest import DigestService
 from bot.services.exports import ExportService
+from bot.services.hotline import HotlineService
 from bot.services.invites import InviteService
 from bot.services.plans import PlanService
 from bot.services.reports import ReportService
@@ -56,6 +57,7 @@ class Deps(TypedDict):
     exports: ExportService
     digests: DigestService
     cases: CaseService
+    hotline: HotlineService
     albums: AlbumCollector
     delivery: DeliveryQueue
 

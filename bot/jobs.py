@@ -27,6 +27,7 @@ from bot.i18n import fmt_date
 from bot.services.cases import CaseService
 from bot.services.digest import DigestService, chart, render
 from bot.services.exports import ExportService
+from bot.services.hotline import HotlineService
 from bot.services.plans import PlanService
 from storage.areas import Area, AreaRepository
 from storage.jobs import JobRunRepository
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 MORNING = time(9, 0)
 EVENING = time(19, 0)
+RETENTION = time(3, 0)
 MISFIRE_GRACE = 6 * 3600
 TITLE_SHOWN = 90
 
@@ -57,12 +59,15 @@ class Jobs:
         digests: DigestService,
         exports: ExportService,
         cases: CaseService,
+        hotline: HotlineService,
         runs: JobRunRepository,
         delivery: DeliveryQueue,
         i18n: I18n,
         clock: Callable[[], datetime],
         zone: ZoneInfo,
+        retention_days: int = 180,
     ) -> None:
+        self.retention_days = retention_days
         self.plans = plans
         self.users = users
         self.reports = reports
@@ -70,6 +75,7 @@ class Jobs:
         self.digests = digests
         self.exports = exports
         self.cases = cases
+        self.hotline = hotline
         self.runs = runs
         self.delivery = delivery
         self.i18n = i18n
@@ -114,10 +120,33 @@ class Jobs:
             logger.exception("The case deadline run failed; the next run tries again")
             return 0
 
+    async def hotline_deadlines(self) -> int:
+        """Every minute: contacts not taken in time (15 min, 2 h, 24 h by urgency)."""
+        try:
+            return await self.hotline.run_deadlines()
+        except Exception:
+            logger.exception("The hotline deadline run failed; the next run tries again")
+            return 0
+
+    async def retention(self, day: date | None = None) -> int:
+        return await self._once("retention", day or self.local_now().date(), self._redact)
+
+    async def _redact(self, day: date) -> int:
+        """Closed cases and contacts older than the retention period lose their personal data."""
+        now = self.clock()
+        cutoff = now - timedelta(days=self.retention_days)
+        cases = await self.cases.cases.redact_closed_before(cutoff, now)
+        contacts = await self.hotline.contacts.redact_closed_before(cutoff, now)
+        logger.info("Retention: %s cases and %s contacts redacted", cases, contacts)
+        return cases + contacts
+
     async def catch_up(self) -> None:
         """After a start: run today's jobs whose time has passed and that have not run."""
         await self.case_deadlines()
+        await self.hotline_deadlines()
         now = self.local_now()
+        if now.time() >= RETENTION:
+            await self.retention(now.date())
         if now.time() >= MORNING:
             await self.morning_reminder(now.date())
             await self.final_report(now.date())
@@ -261,6 +290,18 @@ def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
         IntervalTrigger(minutes=1, timezone=zone),
         id="case_deadlines",
         **{**common, "misfire_grace_time": 60},
+    )
+    scheduler.add_job(
+        jobs.hotline_deadlines,
+        IntervalTrigger(minutes=1, timezone=zone),
+        id="hotline_deadlines",
+        **{**common, "misfire_grace_time": 60},
+    )
+    scheduler.add_job(
+        jobs.retention,
+        CronTrigger(hour=RETENTION.hour, minute=RETENTION.minute, timezone=zone),
+        id="retention",
+        **common,
     )
     scheduler.add_job(
         jobs.evening_digest,

@@ -11,18 +11,21 @@ from handlers import (
     coordinator,
     errors,
     fallback,
+    hotline,
+    hotline_desk,
     invites,
     language,
     my_reports,
     plan,
     plan_upload,
     reports,
+    school_links,
     settings,
     start,
 )
 
 
-def build_routers() -> list[Router]:
+def build_routers(*, flood_per_minute: int = 12) -> list[Router]:
     return [
         errors.build_router(),
         cancel.build_router(),
@@ -30,6 +33,7 @@ def build_routers() -> list[Router]:
         reports.build_router(),
         cases.build_router(),
         my_reports.build_router(),
+        hotline.build_router(flood_per_minute),
         start.build_router(),
         invites.build_router(),
         coordinator.build_router(),
@@ -37,5 +41,7 @@ def build_routers() -> list[Router]:
         plan.build_router(),
         plan_upload.build_router(),
         case_desk.build_router(),
+        hotline_desk.build_router(),
+        school_links.build_router(),
         fallback.build_router(),
     ]

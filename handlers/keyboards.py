@@ -50,8 +50,11 @@ def main_menu(
     member: bool,
     raider: bool = False,
     case_desk: bool = False,
+    operator: bool = False,
 ) -> ReplyKeyboardMarkup:
     rows: list[list[KeyboardButton]] = []
+    if not (reporter or coordinator or member or raider or case_desk or operator):
+        rows.append([KeyboardButton(text=labels.ask_for_help())])
     if reporter:
         rows.append(
             [KeyboardButton(text=labels.new_report()), KeyboardButton(text=labels.my_reports())]
@@ -61,6 +64,8 @@ def main_menu(
         case_row.append(KeyboardButton(text=labels.flag_case()))
     if raider or case_desk:
         case_row.append(KeyboardButton(text=labels.cases()))
+    if operator:
+        case_row.append(KeyboardButton(text=labels.queue()))
     if case_row:
         rows.append(case_row)
     member_row = []

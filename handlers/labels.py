@@ -26,6 +26,22 @@ def send_location() -> str:
     return _("📍 Send my location")
 
 
+def ask_for_help() -> str:
+    return _("🆘 Ask for help")
+
+
+def stay_anonymous() -> str:
+    return _("🙈 Stay anonymous")
+
+
+def share_phone() -> str:
+    return _("📱 Share my number")
+
+
+def queue() -> str:
+    return _("📞 Hotline queue")
+
+
 def plan() -> str:
     return _("🗓 Plan")
 
@@ -46,4 +62,15 @@ def cancel() -> str:
     return _("✖️ Cancel")
 
 
-MENU = (new_report, my_reports, flag_case, cases, plan, invite, language, help_)
+MENU = (
+    new_report,
+    my_reports,
+    flag_case,
+    cases,
+    queue,
+    ask_for_help,
+    plan,
+    invite,
+    language,
+    help_,
+)

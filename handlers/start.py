@@ -88,9 +88,11 @@ async def start(message: Message, user: UserRecord, is_admin: bool) -> None:
     else:
         text = _(
             "Hello! This is Qorgau, the bot of the campaign «12 days against child labour».\n\n"
+            "If you or a child you know needs help — a child made to work, hurt, left without "
+            "food or home — press «{button}». You do not have to give your name.\n\n"
             "Social pedagogues, raid teams, labour inspectors, hotline operators and coordinators "
             "work here by invitation. If you were given an invitation link, open it."
-        )
+        ).format(button=labels.ask_for_help())
     await message.answer(text, reply_markup=menu(user, is_admin=is_admin))
     if not user.locale_chosen:
         await _offer_language(message)
@@ -120,8 +122,11 @@ def _role_help(user: UserRecord, is_admin: bool) -> str:
         lines.append(_("/invite — invite a colleague to your area"))
         lines.append(_("/digest — today's digest of your area"))
         lines.append(_("/report — the final report of your area (DOCX) and all records (XLSX)"))
+        lines.append(_("/hotlinelink — a school's hotline link and QR code for posters"))
     if is_admin:
         lines.append(_("/loadplan — load another campaign plan from a file"))
+    if user.has_role("operator", "coordinator") or is_admin:
+        lines.append(_("/queue — hotline contacts of your area; /call — log a phone call"))
     if user.roles or is_admin:
         lines.append(_("/settings — morning reminders on or off"))
     lines.append(_("/language — change the language"))

@@ -27,6 +27,7 @@ def menu(user: UserRecord, *, is_admin: bool) -> ReplyKeyboardMarkup:
         member=is_admin or bool(user.roles),
         raider=user.has_role(Role.RAIDER.value),
         case_desk=is_admin or user.has_role(Role.INSPECTOR.value, Role.COORDINATOR.value),
+        operator=is_admin or user.has_role(Role.OPERATOR.value, Role.COORDINATOR.value),
     )
 
 

@@ -355,3 +355,21 @@ class CaseRepository:
             params,
         )
         return [(r[0], r[1], bool(r[2]), from_iso(r[3]), _maybe(r[4])) for r in rows]
+
+    async def redact_closed_before(self, cutoff: datetime, now: datetime) -> int:
+        """Cases closed before ``cutoff`` lose their free text, photos and exact place; the
+        counts by status, class and place type stay."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE cases SET work = '', notes = '', photos = '[]', address = '',"
+                " latitude = NULL, longitude = NULL, redacted_at = ?"
+                " WHERE closed_at IS NOT NULL AND closed_at < ? AND redacted_at IS NULL",
+                (to_iso(now), to_iso(cutoff)),
+            )
+            count = cursor.rowcount
+            await conn.execute(
+                "UPDATE case_events SET comment = '' WHERE case_id IN"
+                " (SELECT id FROM cases WHERE redacted_at = ?)",
+                (to_iso(now),),
+            )
+            return count

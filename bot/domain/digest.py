@@ -93,6 +93,41 @@ def cases_section(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class HotlineSection:
+    """Hotline contacts of the area: what about, how urgent, which way, answered in time."""
+
+    total: int
+    by_category: tuple[tuple[str, int], ...]
+    by_urgency: tuple[tuple[str, int], ...]
+    by_channel: tuple[tuple[str, int], ...]
+    in_time: int  # taken within 15 min, 2 h or 24 h by urgency
+
+
+def hotline_section(rows: Iterable[tuple[str, str, str, int, int]]) -> HotlineSection:
+    """Sum (category, urgency, channel, contacts, taken in time) rows."""
+    category: dict[str, int] = {}
+    urgency: dict[str, int] = {}
+    channel: dict[str, int] = {}
+    in_time = 0
+    for cat, urg, chan, count, timely in rows:
+        category[cat] = category.get(cat, 0) + count
+        urgency[urg] = urgency.get(urg, 0) + count
+        channel[chan] = channel.get(chan, 0) + count
+        in_time += timely
+
+    def ordered(counter: dict[str, int]) -> tuple[tuple[str, int], ...]:
+        return tuple(sorted(counter.items(), key=lambda pair: (-pair[1], pair[0])))
+
+    return HotlineSection(
+        total=sum(category.values()),
+        by_category=ordered(category),
+        by_urgency=ordered(urgency),
+        by_channel=ordered(channel),
+        in_time=in_time,
+    )
+
+
 @dataclass(slots=True)
 class Digest:
     area_name: str

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot.domain.digest import CasesSection
+from bot.domain.digest import CasesSection, HotlineSection
 from bot.domain.plan import Campaign
 from bot.domain.privacy import mask_personal_data
 from storage.cases import CaseRecord
@@ -53,6 +53,7 @@ class ExportData:
     organisations: Sequence[str]  # every organisation of the area, to name the silent ones
     generated_at: datetime  # aware, UTC
     cases: CasesSection | None = None
+    hotline: HotlineSection | None = None
     case_rows: Sequence[CaseRecord] = ()
 
 

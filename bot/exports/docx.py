@@ -36,6 +36,7 @@ from bot.exports.data import (
     safe_text,
     summarise,
 )
+from bot.hotline_texts import category_name, urgency_name
 from bot.i18n import build_i18n, fmt_date, fmt_full_date, fmt_moment, fmt_number
 from bot.names import format_name
 
@@ -119,6 +120,7 @@ class _FinalReport:
         self._plan(summary)
         self._organisations(summary)
         self._cases()
+        self._hotline()
         self._footer()
         buffer = io.BytesIO()
         self.document.save(buffer)
@@ -407,6 +409,28 @@ class _FinalReport:
             )
         else:
             self._paragraph(_("No case is overdue."))
+
+    def _hotline(self) -> None:
+        """Plan item 17: contacts by category, urgency and channel, and how many in time."""
+        section = self.data.hotline
+        if section is None:
+            return
+        n = lambda value: fmt_number(value, self.locale)  # noqa: E731
+        self._heading(_("Hotline"), level=1)
+        self._paragraph(
+            _("Contacts: {total}, taken in time: {in_time}.").format(
+                total=n(section.total), in_time=n(section.in_time)
+            )
+        )
+        channels = {"bot": _("in the bot"), "call": _("calls")}
+        for title, pairs, name in (
+            (_("Category"), section.by_category, category_name),
+            (_("Urgency"), section.by_urgency, urgency_name),
+            (_("Channel"), section.by_channel, lambda code: channels.get(code, code)),
+        ):
+            rows = [(plain_text(name(code)), n(count)) for code, count in pairs]
+            self._table((title, _("Contacts")), rows, CASE_WIDTHS)
+            self._paragraph()
 
     def _footer(self) -> None:
         self._paragraph()

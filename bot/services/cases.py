@@ -34,7 +34,8 @@ from bot.domain.case_flow import (
 from bot.domain.case_form import OTHER_RAID, CaseDraft
 from bot.domain.plan import Raid, Text
 from bot.domain.reports import ReportInputError
-from bot.domain.roles import Role, ancestors
+from bot.domain.roles import Role
+from bot.services.directory import Directory
 from bot.services.plans import PlanService
 from storage.audit import AuditEntry, AuditRepository
 from storage.cases import CaseEvent, CaseRecord, CaseRepository, NewCase
@@ -45,6 +46,9 @@ from storage.users import Recipient, RoleGrant, UserRecord, UserRepository
 logger = logging.getLogger(__name__)
 
 SUBJECT = "case"
+HOTLINE_RAID = "hotline"
+HOTLINE_RAID_NAME = Text("Сенім телефоны", "Телефон доверия")
+TO_ASSESS = "to_assess"  # a case from the hotline: ages unknown, the inspector assesses it
 
 
 class Notice(StrEnum):
@@ -105,14 +109,6 @@ class FlagResult:
     messages: list[OutgoingMessage] = field(default_factory=list)
 
 
-def _nearest(people: list[Recipient]) -> tuple[Recipient, ...]:
-    """Of holders found up the tree, those of the deepest area (the nearest to the case)."""
-    if not people:
-        return ()
-    deepest = max(person.area_level for person in people)
-    return tuple(person for person in people if person.area_level == deepest)
-
-
 class CaseService:
     def __init__(
         self,
@@ -132,7 +128,7 @@ class CaseService:
         self.users = users
         self.plans = plans
         self.clock = clock
-        self.admin_ids = admin_ids
+        self.directory = Directory(users, admin_ids=admin_ids, default_locale=default_locale)
         self.default_locale = default_locale
         self.messages: CaseMessages | None = None
         self.on_queued: Callable[[], None] = lambda: None
@@ -171,31 +167,19 @@ class CaseService:
 
     async def route(self, case_path: str) -> Routing:
         """The inspectors of the nearest area up the tree that has any; if none, its coordinator."""
-        paths = ancestors(case_path)
-        inspectors = _nearest(await self.users.holders(Role.INSPECTOR.value, paths))
+        inspectors = await self.directory.nearest(Role.INSPECTOR, case_path)
         if inspectors:
             return Routing(inspectors=inspectors)
         return Routing(coordinators=await self.coordinators(case_path))
 
     async def police(self, case_path: str) -> tuple[Recipient, ...]:
-        return _nearest(await self.users.holders(Role.POLICE.value, ancestors(case_path)))
+        return await self.directory.nearest(Role.POLICE, case_path)
 
     async def coordinators(self, case_path: str) -> tuple[Recipient, ...]:
-        """The nearest coordinators; the administrators when the tree has none."""
-        found = _nearest(await self.users.holders(Role.COORDINATOR.value, ancestors(case_path)))
-        if found:
-            return found
-        locales = await self.users.locales(sorted(self.admin_ids))
-        return tuple(
-            Recipient(admin, locales.get(admin, self.default_locale), 0, "kz", 0)
-            for admin in sorted(self.admin_ids)
-        )
+        return await self.directory.coordinators(case_path)
 
     async def _author(self, case: CaseRecord) -> Recipient:
-        locales = await self.users.locales([case.author_id])
-        return Recipient(
-            case.author_id, locales.get(case.author_id, self.default_locale), case.area_id, "", 0
-        )
+        return await self.directory.person(case.author_id, area_id=case.area_id)
 
     def _compose(
         self,
@@ -224,7 +208,6 @@ class CaseService:
             raise CaseError("draft")
         verdict = draft.verdict()
         stored = await self.plans.active()
-        now = self.clock()
         new = NewCase(
             campaign_id=stored.id if stored else None,
             area_id=place.area_id,
@@ -247,19 +230,64 @@ class CaseService:
             urgent=verdict.urgent,
             alert_police=verdict.alert_police,
         )
-        routing = await self.route(place.area_path)
-        police = await self.police(place.area_path) if verdict.alert_police else ()
+        return await self._create(new, actor_id=user.id)
+
+    async def from_hotline(
+        self,
+        *,
+        operator_id: int,
+        contact_id: int,
+        area_id: int,
+        area_path: str,
+        description: str,
+        photos: tuple[str, ...],
+        danger_now: bool,
+        urgent: bool,
+    ) -> FlagResult:
+        """A hotline contact referred to the labour inspectorate becomes a case.
+
+        The caller could not say the children's ages, so the inspector assesses the class.
+        """
+        stored = await self.plans.active()
+        new = NewCase(
+            campaign_id=stored.id if stored else None,
+            area_id=area_id,
+            area_path=area_path,
+            author_id=operator_id,
+            raid_code=HOTLINE_RAID,
+            raid_name=HOTLINE_RAID_NAME.to_dict(),
+            latitude=None,
+            longitude=None,
+            address="",
+            place_type="other",
+            children=(),
+            work=description,
+            hazards=(),
+            immediate_danger=danger_now,
+            photos=photos,
+            notes=f"№ {contact_id}",
+            classification=TO_ASSESS,
+            reasons=(),
+            urgent=urgent or danger_now,
+            alert_police=danger_now,
+        )
+        return await self._create(new, actor_id=operator_id)
+
+    async def _create(self, new: NewCase, *, actor_id: int) -> FlagResult:
+        now = self.clock()
+        routing = await self.route(new.area_path)
+        police = await self.police(new.area_path) if new.alert_police else ()
         routing = Routing(routing.inspectors, police, routing.coordinators)
         async with self.db.transaction() as conn:
-            due = next_deadline(CaseStatus.NEW, urgent=verdict.urgent, since=now)
+            due = next_deadline(CaseStatus.NEW, urgent=new.urgent, since=now)
             assert due is not None
             case_id = await CaseRepository.insert(conn, new, due_at=due, now=now)
             await CaseRepository.set_route(conn, case_id, routing.area_id)
             await CaseRepository.add_event(
-                conn, case_id, actor_id=user.id, action="flagged", status=CaseStatus.NEW, now=now
+                conn, case_id, actor_id=actor_id, action="flagged", status=CaseStatus.NEW, now=now
             )
             await self.audit.write(
-                actor_id=user.id,
+                actor_id=actor_id,
                 subject=SUBJECT,
                 subject_id=case_id,
                 action="create",
@@ -512,16 +540,7 @@ class CaseService:
         number = case.reminders + 1
         people: tuple[Recipient, ...] | list[Recipient] = []
         if case.assignee_id is not None:
-            locales = await self.users.locales([case.assignee_id])
-            people = [
-                Recipient(
-                    case.assignee_id,
-                    locales.get(case.assignee_id, self.default_locale),
-                    case.area_id,
-                    case.area_path,
-                    0,
-                )
-            ]
+            people = [await self.directory.person(case.assignee_id, area_id=case.area_id)]
         if not people:
             people = (await self.route(case.area_path)).inspectors
         async with self.db.transaction() as conn:

@@ -16,14 +16,18 @@ from bot.domain.digest import (
     CasesSection,
     CountRow,
     Digest,
+    HotlineSection,
     activity_section,
+    hotline_section,
 )
 from bot.domain.roles import ORGANISATION_LEVEL
+from bot.hotline_texts import category_name, urgency_name
 from bot.i18n import fmt_date, fmt_number
 from bot.services.case_stats import area_cases
 from bot.services.plans import PlanService
 from storage.areas import Area, AreaRepository
 from storage.cases import CaseRepository
+from storage.hotline import HotlineRepository
 from storage.reports import ReportRepository
 
 LIST_LIMIT = 15
@@ -39,8 +43,10 @@ class DigestService:
         *,
         clock: Callable[[], datetime],
         cases: CaseRepository | None = None,
+        contacts: HotlineRepository | None = None,
     ) -> None:
         self.cases = cases
+        self.contacts = contacts
         self.reports = reports
         self.areas = areas
         self.plans = plans
@@ -80,6 +86,10 @@ class DigestService:
         cases = await self.cases_section(area, day, campaign_id=stored.id)
         if cases is not None:
             digest.sections.append(cases)
+        if self.contacts is not None:
+            rows = await self.contacts.counts(area.path)
+            if rows:
+                digest.sections.append(hotline_section(rows))
         return digest
 
     async def cases_section(
@@ -109,6 +119,8 @@ def render(digest: Digest, locale: str) -> str:
             parts.append(_render_activities(section, locale))
         elif isinstance(section, CasesSection):
             parts.append(_render_cases(section, locale))
+        elif isinstance(section, HotlineSection):
+            parts.append(render_hotline(section, locale))
     return "\n\n".join(parts)
 
 
@@ -224,3 +236,32 @@ def _render_cases(section: CasesSection, locale: str) -> str:
     else:
         lines.append(_("No case is overdue."))
     return "\n".join(lines)
+
+
+def render_hotline(section: HotlineSection, locale: str) -> str:
+    n = lambda value: fmt_number(value, locale)  # noqa: E731
+    channels = {"bot": _("in the bot"), "call": _("calls")}
+    return "\n".join(
+        [
+            _("<b>Hotline:</b> {total} contacts, {in_time} taken in time, {late} not.").format(
+                total=n(section.total),
+                in_time=n(section.in_time),
+                late=n(section.total - section.in_time),
+            ),
+            _("By category: {parts}.").format(
+                parts=", ".join(
+                    f"{category_name(code)} — {n(count)}" for code, count in section.by_category
+                )
+            ),
+            _("By urgency: {parts}.").format(
+                parts=", ".join(
+                    f"{urgency_name(code)} — {n(count)}" for code, count in section.by_urgency
+                )
+            ),
+            _("By channel: {parts}.").format(
+                parts=", ".join(
+                    f"{channels.get(code, code)} — {n(count)}" for code, count in section.by_channel
+                )
+            ),
+        ]
+    )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.domain.digest import hotline_section
 from bot.domain.roles import ORGANISATION_LEVEL
 from bot.exports.data import ExportData, ReportRow
 from bot.services.case_stats import area_cases
@@ -15,6 +16,7 @@ from bot.services.plans import PlanService
 from storage.areas import Area, AreaRepository
 from storage.cases import CaseRepository
 from storage.db import from_iso
+from storage.hotline import HotlineRepository
 from storage.reports import ReportRepository
 
 
@@ -39,8 +41,10 @@ class ExportService:
         *,
         clock: Callable[[], datetime],
         cases: CaseRepository | None = None,
+        contacts: HotlineRepository | None = None,
     ) -> None:
         self.cases = cases
+        self.contacts = contacts
         self.reports = reports
         self.areas = areas
         self.plans = plans
@@ -90,6 +94,10 @@ class ExportService:
                 zone=self.plans.zone,
             )
             case_rows = await self.cases.for_export(area.path, campaign_id=stored.id)
+        hotline = None
+        if self.contacts is not None:
+            rows = await self.contacts.counts(area.path)
+            hotline = hotline_section(rows) if rows else None
         return ExportData(
             campaign=stored.campaign,
             area_name=area.name(locale),
@@ -98,6 +106,7 @@ class ExportService:
             generated_at=self.clock(),
             cases=cases,
             case_rows=case_rows,
+            hotline=hotline,
         )
 
     async def files(self, area: Area, locale: str) -> list[ExportFile]:

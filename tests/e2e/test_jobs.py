@@ -142,10 +142,18 @@ async def test_digest_on_demand_and_the_scheduler_setup(qorgau, api):
     scheduler = qorgau.app.scheduler
     assert scheduler.running
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"morning_reminder", "evening_digest", "final_report", "case_deadlines"}
-    deadlines = jobs.pop("case_deadlines")
-    assert deadlines.coalesce and deadlines.max_instances == 1
-    assert deadlines.trigger.interval.total_seconds() == 60
+    assert set(jobs) == {
+        "morning_reminder",
+        "evening_digest",
+        "final_report",
+        "case_deadlines",
+        "hotline_deadlines",
+        "retention",
+    }
+    for name in ("case_deadlines", "hotline_deadlines"):
+        deadlines = jobs.pop(name)
+        assert deadlines.coalesce and deadlines.max_instances == 1
+        assert deadlines.trigger.interval.total_seconds() == 60
     for job in jobs.values():
         assert job.coalesce and job.misfire_grace_time == MISFIRE_GRACE
         assert str(job.trigger.timezone) == "Asia/Almaty"

@@ -19,7 +19,7 @@ async def test_first_contact_in_russian_offers_kazakh(qorgau, api):
     assert [text for text, _ in offer.buttons()] == ["🇰🇿 Қазақша", "🇷🇺 Русский"]
     # a stranger sees only what works for the public: no report, plan or invite buttons
     labels = [text for text, _ in greeting.buttons()]
-    assert len(labels) == 2 and "🌐 Тіл / Язык" in labels
+    assert labels == ["🆘 Попросить помощи", "🌐 Тіл / Язык", "❓ Помощь"]
 
 
 async def test_first_contact_in_kazakh_and_switch_to_russian(qorgau, api):

@@ -1,0 +1,182 @@
+"""Hotline contacts: who writes, what a contact may be, how soon it must be taken, who sees it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from bot.domain.reports import clean_text
+from bot.domain.triage import Category, Urgency
+
+STORY_MAX = 2000
+PLACE_MAX = 200
+CONTACT_MAX = 100
+REPLY_MAX = 2000
+PHOTOS_MAX = 5
+
+
+class CallerType(StrEnum):
+    CHILD = "child"
+    PARENT = "parent"
+    RELATIVE = "relative"
+    NEIGHBOUR = "neighbour"
+    TEACHER = "teacher"
+    ANONYMOUS = "anonymous"  # rather not say
+
+
+class ContactStatus(StrEnum):
+    OPEN = "open"  # waiting for an operator
+    TAKEN = "taken"  # an operator has it
+    CLOSED = "closed"
+
+
+class Channel(StrEnum):
+    BOT = "bot"
+    CALL = "call"
+
+
+class HotlineReferral(StrEnum):
+    LABOUR_INSPECTORATE = "labour_inspectorate"
+    POLICE = "police"
+    LAWYER = "lawyer"
+    PSYCHOLOGIST = "psychologist"
+
+
+TAKE_WITHIN = {
+    Urgency.IMMEDIATE: timedelta(minutes=15),
+    Urgency.HIGH: timedelta(hours=2),
+    Urgency.NORMAL: timedelta(hours=24),
+}
+
+
+def urgency_of(code: str) -> Urgency:
+    return next((u for u in Urgency if u.code == code), Urgency.NORMAL)
+
+
+def take_deadline(urgency: Urgency, since: datetime) -> datetime:
+    return since + TAKE_WITHIN[urgency]
+
+
+def answered_in_time(urgency: Urgency, created_at: datetime, taken_at: datetime | None) -> bool:
+    return taken_at is not None and taken_at - created_at <= TAKE_WITHIN[urgency]
+
+
+def parse_story(text: str | None) -> str:
+    return clean_text(text, minimum=2, maximum=STORY_MAX)
+
+
+def parse_place(text: str | None) -> str:
+    return clean_text(text, minimum=2, maximum=PLACE_MAX)
+
+
+def parse_contact(text: str | None) -> str:
+    return clean_text(text, minimum=3, maximum=CONTACT_MAX)
+
+
+def parse_reply(text: str | None) -> str:
+    return clean_text(text, minimum=1, maximum=REPLY_MAX)
+
+
+def contact_access(
+    *, is_admin: bool, grants: list[tuple[str, str]], contact_path: str
+) -> str | None:
+    """Operators and coordinators of the contact's area (and admins) see it; nobody else."""
+    if is_admin:
+        return "admin"
+    inside = {
+        role for role, path in grants if contact_path == path or contact_path.startswith(path + "/")
+    }
+    if "operator" in inside:
+        return "operator"
+    if "coordinator" in inside:
+        return "coordinator"
+    return None
+
+
+@dataclass(slots=True)
+class HotlineDraft:
+    """The answers of a public sender (or of an operator logging a call), JSON-safe."""
+
+    caller: str | None = None
+    category: str | None = None
+    danger: bool | None = None
+    area_id: int | None = None
+    school_area_id: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    place: str = ""
+    story: str | None = None
+    photos: list[str] = field(default_factory=list)
+    contact: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return (
+            self.caller in CallerType.__members__.values()
+            and self.category in Category.__members__.values()
+            and self.danger is not None
+            and self.area_id is not None
+            and bool(self.story)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "caller": self.caller,
+            "category": self.category,
+            "danger": self.danger,
+            "area_id": self.area_id,
+            "school_area_id": self.school_area_id,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "place": self.place,
+            "story": self.story,
+            "photos": list(self.photos),
+            "contact": self.contact,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> HotlineDraft:
+        return cls(
+            caller=raw.get("caller"),
+            category=raw.get("category"),
+            danger=raw.get("danger"),
+            area_id=raw.get("area_id"),
+            school_area_id=raw.get("school_area_id"),
+            latitude=raw.get("latitude"),
+            longitude=raw.get("longitude"),
+            place=raw.get("place") or "",
+            story=raw.get("story"),
+            photos=list(raw.get("photos") or []),
+            contact=raw.get("contact") or "",
+        )
+
+
+class FloodGate:
+    """At most ``limit`` messages from one public sender in ``window`` seconds.
+
+    The first message over the limit gets one polite answer; the rest until the window clears
+    get nothing. Kept in memory: a restart forgives everyone, which is harmless.
+    """
+
+    def __init__(self, limit: int = 12, window: float = 60.0) -> None:
+        self.limit = limit
+        self.window = window
+        self.seen: dict[int, list[float]] = {}
+        self.warned: set[int] = set()
+
+    def check(self, sender: int, now: float) -> str:
+        """``ok``, ``warn`` (answer once) or ``drop``."""
+        times = [t for t in self.seen.get(sender, []) if now - t < self.window]
+        times.append(now)
+        self.seen[sender] = times
+        if len(self.seen) > 10_000:
+            self.seen = {k: v for k, v in self.seen.items() if v and now - v[-1] < self.window}
+        if len(times) <= self.limit:
+            self.warned.discard(sender)
+            return "ok"
+        if sender in self.warned:
+            return "drop"
+        self.warned.add(sender)
+        return "warn"

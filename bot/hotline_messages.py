@@ -1,0 +1,147 @@
+"""The messages a hotline contact owes people, each in the person's language."""
+
+from __future__ import annotations
+
+from aiogram import html
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import ContactCb
+from bot.hotline_texts import contact_card, urgency_name
+from bot.services.hotline import HotlineNotice
+from storage.hotline import ContactMessage, ContactRecord
+from storage.outbox import OutgoingMessage, Priority
+from storage.users import Recipient
+
+
+def contact_keyboard(
+    contact: ContactRecord, *, viewer_id: int, may_act: bool, is_admin: bool = False
+) -> InlineKeyboardMarkup | None:
+    """Take while it is open; reply, refer, close and block for the operator who has it."""
+    builder = InlineKeyboardBuilder()
+    cid = contact.id
+    if may_act and contact.status == "open":
+        builder.button(text=_("🙋 Take it"), callback_data=ContactCb(action="take", contact_id=cid))
+    if may_act and contact.status == "taken" and (contact.operator_id == viewer_id or is_admin):
+        if contact.channel == "bot":
+            builder.button(
+                text=_("💬 Reply"), callback_data=ContactCb(action="reply", contact_id=cid)
+            )
+        builder.button(text=_("↪️ Refer"), callback_data=ContactCb(action="refer", contact_id=cid))
+        builder.button(text=_("✅ Close"), callback_data=ContactCb(action="close", contact_id=cid))
+        if contact.channel == "bot":
+            builder.button(
+                text=_("⛔ Block the sender"),
+                callback_data=ContactCb(action="block", contact_id=cid),
+            )
+    builder.adjust(2)
+    markup = builder.as_markup()
+    return markup if markup.inline_keyboard else None
+
+
+def open_keyboard(contact: ContactRecord) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🔎 Open"), callback_data=ContactCb(action="view", contact_id=contact.id))
+    return builder.as_markup()
+
+
+class HotlineMessageComposer:
+    """Implements ``bot.services.hotline.HotlineMessages``."""
+
+    def __init__(self, i18n: I18n, zone: str) -> None:
+        self.i18n = i18n
+        self.zone = zone
+
+    def __call__(
+        self,
+        notice: HotlineNotice,
+        contact: ContactRecord,
+        recipient: Recipient,
+        *,
+        number: int = 0,
+        message: ContactMessage | None = None,
+    ) -> OutgoingMessage:
+        with self.i18n.context(), self.i18n.use_locale(recipient.locale):
+            text, markup = self._render(notice, contact, recipient, message)
+        payload: dict[str, object] = {"link_preview_options": {"is_disabled": True}}
+        method = "sendMessage"
+        if notice is HotlineNotice.FOLLOW_UP and message is not None and message.photo:
+            method = "sendPhoto"
+            payload = {"photo": message.photo, "caption": text[:1000]}
+        else:
+            payload["text"] = text
+        if markup is not None:
+            payload["reply_markup"] = markup.model_dump(mode="json", exclude_none=True)
+        suffix = f":{number}" if number else ""
+        if message is not None:
+            suffix += f":{message.id}"
+        urgent = contact.urgency in ("immediate", "high") or notice is HotlineNotice.ALERT
+        return OutgoingMessage(
+            key=f"contact:{contact.id}:{notice.value}{suffix}:{recipient.user_id}",
+            chat_id=recipient.user_id,
+            payload=payload,
+            method=method,
+            priority=Priority.URGENT if urgent else Priority.NORMAL,
+        )
+
+    def _render(
+        self,
+        notice: HotlineNotice,
+        contact: ContactRecord,
+        recipient: Recipient,
+        message: ContactMessage | None,
+    ) -> tuple[str, InlineKeyboardMarkup | None]:
+        locale, zone = recipient.locale, self.zone
+        take = contact_keyboard(contact, viewer_id=recipient.user_id, may_act=True)
+        if notice is HotlineNotice.NEW:
+            head = _("📞 A new hotline contact for your area. Take it to answer.")
+            return head + "\n\n" + contact_card(contact, locale, zone, full=True), take
+        if notice is HotlineNotice.AGAIN:
+            head = _(
+                "⏰ Hotline contact № {number} ({urgency}) has not been taken in time. "
+                "The coordinator has been told."
+            ).format(number=contact.id, urgency=urgency_name(contact.urgency))
+            return head + "\n\n" + contact_card(contact, locale, zone, full=True), take
+        if notice is HotlineNotice.ALERT:
+            head = _("🚨 Hotline: a child may be in immediate danger. Please act now.")
+            return head + "\n\n" + contact_card(contact, locale, zone, full=False), None
+        if notice is HotlineNotice.UNROUTED:
+            head = _(
+                "⚠️ No hotline operator is registered for this area, so the contact came to you. "
+                "Invite an operator with /invite."
+            )
+            return head + "\n\n" + contact_card(contact, locale, zone, full=False), open_keyboard(
+                contact
+            )
+        if notice is HotlineNotice.OVERDUE:
+            text = _(
+                "⏰ Hotline contact № {number} ({urgency}) has not been taken by an operator in time."
+            ).format(number=contact.id, urgency=urgency_name(contact.urgency))
+            return text, open_keyboard(contact)
+        if notice is HotlineNotice.REPLY:
+            assert message is not None
+            text = _("💬 <b>Hotline operator</b> (request № {number}):").format(number=contact.id)
+            text += "\n" + html.quote(message.text) + "\n\n"
+            text += _("You can answer here. Nobody sees who you are.")
+            return text, None
+        if notice is HotlineNotice.FOLLOW_UP:
+            assert message is not None
+            text = _("💬 Contact № {number}: the sender writes:").format(number=contact.id)
+            text += "\n" + (html.quote(message.text) if message.text else _("[photo]"))
+            builder = InlineKeyboardBuilder()
+            builder.button(
+                text=_("💬 Reply"), callback_data=ContactCb(action="reply", contact_id=contact.id)
+            )
+            return text, builder.as_markup()
+        if notice is HotlineNotice.CLOSED:
+            text = _(
+                "Your request № {number} is closed. Thank you for writing. If you need help "
+                "again, write here at any time."
+            ).format(number=contact.id)
+            return text, None
+        if notice is HotlineNotice.BLOCKED:
+            return _("Your messages to the hotline are no longer accepted."), None
+        head = _("Hotline contact № {number} has been referred to you.").format(number=contact.id)
+        return head + "\n\n" + contact_card(contact, locale, zone, full=False), None

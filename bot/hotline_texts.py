@@ -1,0 +1,156 @@
+"""How a hotline contact reads, in the current language."""
+
+from __future__ import annotations
+
+from aiogram import html
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.case_form import map_link
+from bot.domain.hotline import CallerType, HotlineReferral
+from bot.domain.privacy import mask_personal_data
+from bot.domain.triage import Category
+from bot.i18n import fmt_moment
+from storage.hotline import ContactMessage, ContactRecord
+
+
+def caller_name(code: str) -> str:
+    return {
+        CallerType.CHILD: _("A child"),
+        CallerType.PARENT: _("A parent"),
+        CallerType.RELATIVE: _("A relative"),
+        CallerType.NEIGHBOUR: _("A neighbour"),
+        CallerType.TEACHER: _("A teacher"),
+        CallerType.ANONYMOUS: _("Rather not say"),
+    }.get(code, code)
+
+
+def category_name(code: str) -> str:
+    """For staff: the categories as the brief names them."""
+    return {
+        Category.CHILD_LABOUR: _("Child labour"),
+        Category.VIOLENCE: _("Violence or abuse"),
+        Category.TRAFFICKING: _("Trafficking or sexual exploitation"),
+        Category.NEGLECT: _("Neglect or homelessness"),
+        Category.MIGRANT_CHILD: _("Migrant child"),
+        Category.SCHOOL_ACCESS: _("Access to school"),
+        Category.LEGAL: _("Legal question"),
+        Category.PSYCHOLOGICAL: _("Psychological support"),
+        Category.OTHER: _("Other"),
+    }.get(code, code)
+
+
+def category_plain(code: str) -> str:
+    """For the public: words a 12-year-old understands."""
+    return {
+        Category.CHILD_LABOUR: _("💼 A child is made to work"),
+        Category.VIOLENCE: _("👊 Someone hurts a child"),
+        Category.TRAFFICKING: _("⛓ Sold, taken away, or forced into sex"),
+        Category.NEGLECT: _("🍞 No food, no home, nobody cares"),
+        Category.MIGRANT_CHILD: _("🧳 A child from another country, no papers"),
+        Category.SCHOOL_ACCESS: _("🏫 Cannot go to school"),
+        Category.LEGAL: _("⚖️ A question about the law"),
+        Category.PSYCHOLOGICAL: _("💬 I feel bad, I need to talk"),
+        Category.OTHER: _("❓ Something else"),
+    }.get(code, code)
+
+
+def urgency_name(code: str) -> str:
+    return {
+        "immediate": _("🚨 Immediate danger"),
+        "high": _("⚠️ High"),
+        "normal": _("Normal"),
+    }.get(code, code)
+
+
+def route_name(code: str) -> str:
+    return {
+        "labour_inspectorate": _("labour inspectorate"),
+        "police": _("police"),
+        "lawyer": _("lawyer on duty"),
+        "psychologist": _("psychologist on duty"),
+        "operator": _("hotline operator"),
+    }.get(code, code)
+
+
+def referral_name(code: str) -> str:
+    return {
+        HotlineReferral.LABOUR_INSPECTORATE: _("Labour inspectorate"),
+        HotlineReferral.POLICE: _("Police"),
+        HotlineReferral.LAWYER: _("Lawyer"),
+        HotlineReferral.PSYCHOLOGIST: _("Psychologist"),
+    }.get(code, code)
+
+
+def status_name(code: str) -> str:
+    return {
+        "open": _("Waiting for an operator"),
+        "taken": _("Taken"),
+        "closed": _("Closed"),
+    }.get(code, code)
+
+
+def _shown(text: str, full: bool) -> str:
+    return html.quote(text if full else mask_personal_data(text))
+
+
+def contact_card(contact: ContactRecord, locale: str, zone: str, *, full: bool) -> str:
+    """The contact for staff; ``full`` is for operators of the area (coordinators see it masked)."""
+    channel = _("phone call") if contact.channel == "call" else _("in the bot, anonymous")
+    lines = [
+        _("{urgency} · <b>Hotline contact № {number}</b>").format(
+            urgency=urgency_name(contact.urgency), number=contact.id
+        ),
+        _("<b>About:</b> {category} → {route}").format(
+            category=category_name(contact.category), route=route_name(contact.route)
+        ),
+        _("<b>Who:</b> {caller} · {channel}").format(
+            caller=caller_name(contact.caller_type), channel=channel
+        ),
+        _("<b>Where:</b> {area}").format(area=html.quote(contact.area_name.get(locale, "")))
+        + (f" · {html.quote(contact.school_name.get(locale, ''))}" if contact.school_name else "")
+        + (f" · {_shown(contact.place, full)}" if contact.place else "")
+        + (
+            " · "
+            + _('<a href="{link}">on the map</a>').format(
+                link=map_link(contact.latitude, contact.longitude)
+            )
+            if contact.latitude is not None and contact.longitude is not None
+            else ""
+        ),
+        _("<b>Danger right now:</b> {answer}").format(
+            answer=_("YES") if contact.danger_now else _("no")
+        ),
+        _("<b>Story:</b> {story}").format(story=_shown(contact.description, full)),
+    ]
+    if contact.photos:
+        lines.append(_("<b>Photos:</b> {count}").format(count=len(contact.photos)))
+    if contact.contact_info:
+        lines.append(
+            _("<b>Contact left:</b> {contact}").format(contact=_shown(contact.contact_info, full))
+        )
+    lines.append(
+        _("<b>Received:</b> {moment}").format(moment=fmt_moment(contact.created_at, locale, zone))
+    )
+    status = status_name(contact.status)
+    if contact.operator_name and contact.status != "open":
+        status += " — " + html.quote(contact.operator_name)
+    if contact.referral:
+        status += " · " + _("referred: {where}").format(where=referral_name(contact.referral))
+    if contact.outcome and contact.status == "closed":
+        status += " · " + _shown(contact.outcome, full)
+    lines.append(_("<b>Status:</b> {status}").format(status=status))
+    return "\n".join(lines)
+
+
+def thread(
+    messages: list[ContactMessage], locale: str, zone: str, *, full: bool, last: int = 6
+) -> str:
+    later = messages[1:]  # the first one is the story itself
+    if not later:
+        return ""
+    lines = [_("<b>Conversation:</b>")]
+    for message in later[-last:]:
+        who = _("Sender") if message.direction == "in" else _("Operator")
+        text = _shown(message.text, full) if message.text else _("[photo]")
+        lines.append(f"• {fmt_moment(message.at, locale, zone)} {who}: {text}")
+    return "\n".join(lines)

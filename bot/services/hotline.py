@@ -1,0 +1,590 @@
+"""The hotline: contacts from the public and logged calls, triage, routing, the anonymous channel.
+
+A public sender's Telegram account never reaches an operator: the operator sees the contact's
+number and what the sender chose to say, and writes back through the bot. As with cases, each
+change, its audit entry and the messages it owes are written in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+import aiosqlite
+
+from bot.domain.hotline import (
+    Channel,
+    ContactStatus,
+    HotlineDraft,
+    HotlineReferral,
+    contact_access,
+    take_deadline,
+    urgency_of,
+)
+from bot.domain.roles import Role
+from bot.domain.triage import Category, TriageResult, TriageRules, route_for, triage
+from bot.services.directory import Directory
+from storage.areas import Area, AreaRepository
+from storage.audit import AuditEntry, AuditRepository
+from storage.db import Database, to_iso
+from storage.hotline import ContactMessage, ContactRecord, HotlineRepository, NewContact
+from storage.outbox import OutboxRepository, OutgoingMessage
+from storage.users import Recipient, UserRecord
+
+logger = logging.getLogger(__name__)
+
+SUBJECT = "contact"
+
+
+class HotlineNotice(StrEnum):
+    NEW = "new"  # a new contact for the operators
+    AGAIN = "again"  # not taken in time: to the operators again
+    ALERT = "alert"  # immediate danger: the police contact
+    UNROUTED = "unrouted"  # no operator above the area: the coordinator
+    OVERDUE = "overdue"  # not taken in time: the coordinator
+    REPLY = "reply"  # the operator's words, to the sender
+    FOLLOW_UP = "follow_up"  # the sender wrote again: to the operator who has it
+    CLOSED = "closed"  # to the sender
+    BLOCKED = "blocked"  # to the sender
+    REFERRED = "referred"  # to the police contact, the inspectors, the lawyer, the psychologist
+
+
+class HotlineMessages(Protocol):
+    def __call__(
+        self,
+        notice: HotlineNotice,
+        contact: ContactRecord,
+        recipient: Recipient,
+        *,
+        number: int = 0,
+        message: ContactMessage | None = None,
+    ) -> OutgoingMessage: ...
+
+
+class CaseMaker(Protocol):
+    """Makes a raid case of a contact referred to the labour inspectorate; returns its number."""
+
+    async def __call__(self, contact: ContactRecord, operator_id: int) -> int: ...
+
+
+class HotlineError(Exception):
+    """Refused; ``code``: forbidden, taken, not_yours, closed, draft, blocked."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    contact: ContactRecord
+    result: TriageResult
+    operators: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContactView:
+    contact: ContactRecord
+    messages: list[ContactMessage]
+    access: str
+
+
+REFERRAL_ROLES = {
+    HotlineReferral.POLICE: Role.POLICE,
+    HotlineReferral.LABOUR_INSPECTORATE: Role.INSPECTOR,
+}
+
+
+class HotlineService:
+    def __init__(
+        self,
+        db: Database,
+        contacts: HotlineRepository,
+        audit: AuditRepository,
+        areas: AreaRepository,
+        directory: Directory,
+        *,
+        clock: Callable[[], datetime],
+        rules: Callable[[], TriageRules],
+    ) -> None:
+        self.db = db
+        self.contacts = contacts
+        self.audit = audit
+        self.areas = areas
+        self.directory = directory
+        self.clock = clock
+        self.rules = rules
+        self.messages: HotlineMessages | None = None
+        self.to_inspectorate: CaseMaker | None = None
+        self.on_queued: Callable[[], None] = lambda: None
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def _compose(
+        self,
+        notice: HotlineNotice,
+        contact: ContactRecord,
+        people: tuple[Recipient, ...] | list[Recipient],
+        *,
+        number: int = 0,
+        message: ContactMessage | None = None,
+    ) -> list[OutgoingMessage]:
+        if self.messages is None:
+            raise RuntimeError("HotlineService.messages is not set")
+        return [
+            self.messages(notice, contact, person, number=number, message=message)
+            for person in people
+        ]
+
+    async def _queue(self, conn: aiosqlite.Connection, messages: list[OutgoingMessage]) -> int:
+        return await OutboxRepository.add_within(conn, messages, now=self.clock())
+
+    async def _sender(self, contact: ContactRecord) -> list[Recipient]:
+        if contact.channel != Channel.BOT or contact.sender_id is None:
+            return []
+        return [await self.directory.person(contact.sender_id, area_id=contact.area_id)]
+
+    async def regions(self) -> list[Area]:
+        return await self.areas.children(1)
+
+    async def cities(self, region_id: int) -> list[Area]:
+        region = await self.areas.get(region_id)
+        if region is None or region.level != 1:
+            return []
+        return await self.areas.children(region_id)
+
+    async def place_area(self, area_id: int) -> Area | None:
+        """An area a sender may pick: the country, a region or a city or district."""
+        area = await self.areas.get(area_id)
+        return area if area is not None and area.level <= 2 else None
+
+    async def is_blocked(self, user_id: int) -> bool:
+        return await self.contacts.is_blocked(user_id)
+
+    def assess(self, draft: HotlineDraft) -> TriageResult:
+        chosen = Category(draft.category) if draft.category else None
+        return triage(
+            draft.story or "", self.rules(), danger_now=bool(draft.danger), category=chosen
+        )
+
+    def words_say_danger(self, text: str) -> bool:
+        return triage(text, self.rules()).urgency.code == "immediate"
+
+    # --- a new contact ---------------------------------------------------------------------------
+
+    async def submit(
+        self, draft: HotlineDraft, *, sender_id: int | None, operator: UserRecord | None = None
+    ) -> Submitted:
+        """A contact from the public (``sender_id``) or a call logged by ``operator``."""
+        if not draft.complete or draft.area_id is None:
+            raise HotlineError("draft")
+        area = await self.areas.get(draft.area_id)
+        if area is None:
+            raise HotlineError("draft")
+        if sender_id is not None and await self.contacts.is_blocked(sender_id):
+            raise HotlineError("blocked")
+        result = self.assess(draft)
+        now = self.clock()
+        operators = await self.directory.nearest(Role.OPERATOR, area.path)
+        is_call = operator is not None
+        new = NewContact(
+            channel=Channel.CALL if is_call else Channel.BOT,
+            sender_id=sender_id,
+            logged_by=operator.id if operator else None,
+            area_id=area.id,
+            area_path=area.path,
+            school_area_id=draft.school_area_id,
+            caller_type=draft.caller or "anonymous",
+            category=result.category.value,
+            urgency=result.urgency.code,
+            danger_now=bool(draft.danger),
+            matched=result.matched,
+            place=draft.place,
+            latitude=draft.latitude,
+            longitude=draft.longitude,
+            description=draft.story or "",
+            photos=tuple(draft.photos),
+            contact_info=draft.contact,
+            route=route_for(result.category).value,
+            status=ContactStatus.TAKEN if is_call else ContactStatus.OPEN,
+            operator_id=operator.id if operator else None,
+        )
+        due = None if is_call else take_deadline(result.urgency, now)
+        async with self.db.transaction() as conn:
+            contact_id = await HotlineRepository.insert(conn, new, now=now, due_at=due)
+            await HotlineRepository.add_message(
+                conn,
+                contact_id,
+                direction="in",
+                author_id=operator.id if operator else None,
+                text=draft.story or "",
+                photo=None,
+                now=now,
+            )
+            await self.audit.write(
+                actor_id=operator.id if operator else None,
+                subject=SUBJECT,
+                subject_id=contact_id,
+                action="call" if is_call else "create",
+                now=now,
+                detail=f"{result.urgency.code} {result.category.value}",
+                conn=conn,
+            )
+            contact = await self.contacts.get(contact_id)
+            assert contact is not None
+            messages: list[OutgoingMessage] = []
+            if not is_call:
+                if operators:
+                    messages += self._compose(HotlineNotice.NEW, contact, operators)
+                else:
+                    coordinators = await self.directory.coordinators(area.path)
+                    messages += self._compose(HotlineNotice.UNROUTED, contact, coordinators)
+            if result.urgency.code == "immediate":
+                police = await self.directory.nearest(Role.POLICE, area.path)
+                messages += self._compose(HotlineNotice.ALERT, contact, police)
+            await self._queue(conn, messages)
+        self.on_queued()
+        logger.info("Hotline contact %s: %s", contact_id, result.urgency.code)
+        return Submitted(contact, result, len(operators))
+
+    async def follow_up(
+        self, sender_id: int, *, text: str, photo: str | None
+    ) -> ContactRecord | None:
+        """A later message from a sender joins their open contact; None when they have none."""
+        contact = await self.contacts.latest_open_of(sender_id)
+        if contact is None:
+            return None
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            message_id = await HotlineRepository.add_message(
+                conn, contact.id, direction="in", author_id=None, text=text, photo=photo, now=now
+            )
+            if contact.operator_id is not None:
+                message = ContactMessage(message_id, contact.id, now, "in", None, text, photo)
+                operator = await self.directory.person(contact.operator_id)
+                await self._queue(
+                    conn,
+                    self._compose(HotlineNotice.FOLLOW_UP, contact, [operator], message=message),
+                )
+        self.on_queued()
+        return contact
+
+    # --- the operator's desk ---------------------------------------------------------------------
+
+    @staticmethod
+    def access(user: UserRecord, is_admin: bool, contact: ContactRecord) -> str | None:
+        return contact_access(
+            is_admin=is_admin,
+            grants=[(grant.role, grant.area_path) for grant in user.roles],
+            contact_path=contact.area_path,
+        )
+
+    async def _allowed(
+        self, user: UserRecord, is_admin: bool, contact_id: int, action: str
+    ) -> tuple[ContactRecord, str]:
+        contact = await self.contacts.get(contact_id)
+        access = self.access(user, is_admin, contact) if contact else None
+        if contact is None or access is None:
+            await self.audit.write(
+                actor_id=user.id,
+                subject=SUBJECT,
+                subject_id=contact_id,
+                action=action,
+                allowed=False,
+                now=self.clock(),
+                detail="not_found" if contact is None else "",
+            )
+            raise HotlineError("forbidden")
+        return contact, access
+
+    async def view(
+        self, user: UserRecord, is_admin: bool, contact_id: int, *, what: str = "view"
+    ) -> ContactView:
+        contact, access = await self._allowed(user, is_admin, contact_id, what)
+        await self.audit.write(
+            actor_id=user.id,
+            subject=SUBJECT,
+            subject_id=contact_id,
+            action=what,
+            now=self.clock(),
+            detail=access,
+        )
+        return ContactView(contact, await self.contacts.messages(contact_id), access)
+
+    async def queue(self, user: UserRecord, is_admin: bool) -> list[ContactRecord]:
+        if is_admin:
+            return await self.contacts.open_in(["kz"])
+        paths = [g.area_path for g in user.roles if g.role in (Role.OPERATOR, Role.COORDINATOR)]
+        return await self.contacts.open_in(paths)
+
+    async def _change(
+        self,
+        user: UserRecord,
+        is_admin: bool,
+        contact_id: int,
+        action: str,
+        *,
+        expected: tuple[str, ...],
+        fields: dict[str, object],
+        mine: bool,
+        notices: Callable[[ContactRecord], Awaitable[list[OutgoingMessage]]] | None = None,
+        detail: str = "",
+    ) -> ContactRecord:
+        contact, access = await self._allowed(user, is_admin, contact_id, action)
+        refused = ""
+        if access == "coordinator":
+            refused = "forbidden"
+        elif contact.status == ContactStatus.CLOSED:
+            refused = "closed"
+        elif mine and contact.operator_id != user.id and not is_admin:
+            refused = "not_yours"
+        elif contact.status not in expected:
+            refused = "taken"
+        if refused:
+            await self.audit.write(
+                actor_id=user.id,
+                subject=SUBJECT,
+                subject_id=contact_id,
+                action=action,
+                allowed=False,
+                now=self.clock(),
+                detail=refused,
+            )
+            raise HotlineError(refused)
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            changed = await HotlineRepository.update(
+                conn,
+                contact_id,
+                expected=expected,
+                now=now,
+                fields=fields,
+                operator_id=contact.operator_id if mine and not is_admin else None,
+            )
+            if not changed:
+                raise HotlineError("taken")
+            await self.audit.write(
+                actor_id=user.id,
+                subject=SUBJECT,
+                subject_id=contact_id,
+                action=action,
+                now=now,
+                detail=detail,
+                conn=conn,
+            )
+            updated = await self.contacts.get(contact_id)
+            assert updated is not None
+            if notices is not None:
+                messages = await notices(updated)
+                await self._queue(conn, messages)
+        self.on_queued()
+        return updated
+
+    async def take(self, user: UserRecord, is_admin: bool, contact_id: int) -> ContactRecord:
+        now = self.clock()
+        return await self._change(
+            user,
+            is_admin,
+            contact_id,
+            "take",
+            expected=(ContactStatus.OPEN,),
+            fields={
+                "status": ContactStatus.TAKEN.value,
+                "operator_id": user.id,
+                "taken_at": to_iso(now),
+                "due_at": None,
+            },
+            mine=False,
+        )
+
+    async def reply(
+        self, user: UserRecord, is_admin: bool, contact_id: int, text: str
+    ) -> ContactRecord:
+        contact, _ = await self._allowed(user, is_admin, contact_id, "reply")
+        if contact.status != ContactStatus.TAKEN or (
+            contact.operator_id != user.id and not is_admin
+        ):
+            await self.audit.write(
+                actor_id=user.id,
+                subject=SUBJECT,
+                subject_id=contact_id,
+                action="reply",
+                allowed=False,
+                now=self.clock(),
+                detail="not_yours",
+            )
+            raise HotlineError("closed" if contact.status == ContactStatus.CLOSED else "not_yours")
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            message_id = await HotlineRepository.add_message(
+                conn, contact_id, direction="out", author_id=user.id, text=text, photo=None, now=now
+            )
+            await self.audit.write(
+                actor_id=user.id,
+                subject=SUBJECT,
+                subject_id=contact_id,
+                action="reply",
+                now=now,
+                conn=conn,
+            )
+            message = ContactMessage(message_id, contact_id, now, "out", user.id, text, None)
+            await self._queue(
+                conn,
+                self._compose(
+                    HotlineNotice.REPLY, contact, await self._sender(contact), message=message
+                ),
+            )
+        self.on_queued()
+        return contact
+
+    async def close(
+        self, user: UserRecord, is_admin: bool, contact_id: int, outcome: str
+    ) -> ContactRecord:
+        async def tell(contact: ContactRecord) -> list[OutgoingMessage]:
+            return self._compose(HotlineNotice.CLOSED, contact, await self._sender(contact))
+
+        return await self._change(
+            user,
+            is_admin,
+            contact_id,
+            "close",
+            expected=(ContactStatus.TAKEN,),
+            fields={
+                "status": ContactStatus.CLOSED.value,
+                "outcome": outcome,
+                "closed_at": to_iso(self.clock()),
+                "due_at": None,
+            },
+            mine=True,
+            notices=tell,
+        )
+
+    async def refer(
+        self, user: UserRecord, is_admin: bool, contact_id: int, referral: HotlineReferral
+    ) -> ContactRecord:
+        """Record where the contact goes and tell them. To the labour inspectorate it becomes a
+        case first, so the inspectors get the case card and nothing is lost in between."""
+        fields: dict[str, object] = {"referral": referral.value}
+        if referral is HotlineReferral.LABOUR_INSPECTORATE and self.to_inspectorate is not None:
+            contact, access = await self._allowed(user, is_admin, contact_id, "refer")
+            if (
+                access != "coordinator"
+                and contact.status == ContactStatus.TAKEN
+                and contact.case_id is None
+                and (contact.operator_id == user.id or is_admin)
+            ):
+                fields["case_id"] = await self.to_inspectorate(contact, user.id)
+
+        async def tell(contact: ContactRecord) -> list[OutgoingMessage]:
+            if "case_id" in fields:
+                return []  # the inspectors get the case card instead
+            role = REFERRAL_ROLES.get(referral)
+            people = await self.directory.nearest(role, contact.area_path) if role else ()
+            return self._compose(HotlineNotice.REFERRED, contact, people)
+
+        return await self._change(
+            user,
+            is_admin,
+            contact_id,
+            "refer",
+            expected=(ContactStatus.TAKEN,),
+            fields=fields,
+            mine=True,
+            notices=tell,
+            detail=referral.value + (f" case {fields['case_id']}" if "case_id" in fields else ""),
+        )
+
+    async def block(self, user: UserRecord, is_admin: bool, contact_id: int) -> ContactRecord:
+        contact, access = await self._allowed(user, is_admin, contact_id, "block")
+        if access == "coordinator" or contact.sender_id is None:
+            await self.audit.write(
+                actor_id=user.id,
+                subject=SUBJECT,
+                subject_id=contact_id,
+                action="block",
+                allowed=False,
+                now=self.clock(),
+                detail=access,
+            )
+            raise HotlineError("forbidden")
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            await HotlineRepository.block(
+                conn, contact.sender_id, by=user.id, contact_id=contact_id, now=now
+            )
+            await HotlineRepository.update(
+                conn,
+                contact_id,
+                expected=(ContactStatus.OPEN, ContactStatus.TAKEN),
+                now=now,
+                fields={
+                    "status": ContactStatus.CLOSED.value,
+                    "closed_at": to_iso(now),
+                    "outcome": "blocked",
+                    "due_at": None,
+                },
+            )
+            await self.audit.write(
+                actor_id=user.id,
+                subject=SUBJECT,
+                subject_id=contact_id,
+                action="block",
+                now=now,
+                conn=conn,
+            )
+            await self._queue(
+                conn, self._compose(HotlineNotice.BLOCKED, contact, await self._sender(contact))
+            )
+        self.on_queued()
+        return contact
+
+    async def trail(self, contact_id: int) -> list[AuditEntry]:
+        return await self.audit.trail(SUBJECT, contact_id)
+
+    # --- deadlines -------------------------------------------------------------------------------
+
+    async def run_deadlines(self) -> int:
+        """Contacts not taken in time: to the operators again, and the coordinator is told."""
+        queued = 0
+        for contact in await self.contacts.due(self.clock()):
+            now = self.clock()
+            number = contact.escalations + 1
+            operators = await self.directory.nearest(Role.OPERATOR, contact.area_path)
+            coordinators = await self.directory.coordinators(contact.area_path)
+            async with self.db.transaction() as conn:
+                messages = self._compose(HotlineNotice.AGAIN, contact, operators, number=number)
+                messages += self._compose(
+                    HotlineNotice.OVERDUE, contact, coordinators, number=number
+                )
+                queued += await self._queue(conn, messages)
+                await HotlineRepository.postpone(
+                    conn, contact.id, due_at=take_deadline(urgency_of(contact.urgency), now)
+                )
+                await self.audit.write(
+                    actor_id=None,
+                    subject=SUBJECT,
+                    subject_id=contact.id,
+                    action="escalated",
+                    now=now,
+                    detail=str(number),
+                    conn=conn,
+                )
+        if queued:
+            self.on_queued()
+        return queued
+
+    # --- a school's poster link ------------------------------------------------------------------
+
+    async def school_link(self, area: Area, *, by: int | None) -> str:
+        return await self.contacts.link_for(
+            area.id, token="h-" + secrets.token_urlsafe(9), by=by, now=self.clock()
+        )
+
+    async def school_of(self, token: str) -> Area | None:
+        area_id = await self.contacts.area_of_link(token)
+        return await self.areas.get(area_id) if area_id else None

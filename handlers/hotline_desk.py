@@ -1,0 +1,526 @@
+"""The operator's desk: the queue, a contact's card, taking, answering, referring, closing, calls."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import ContactCb
+from bot.config import Settings
+from bot.domain.hotline import (
+    CallerType,
+    HotlineDraft,
+    HotlineReferral,
+    parse_contact,
+    parse_reply,
+    parse_story,
+)
+from bot.domain.reports import ReportInputError
+from bot.domain.roles import Role
+from bot.domain.triage import Category
+from bot.filters import Button, HasRole, PrivateChat
+from bot.hotline_messages import contact_keyboard
+from bot.hotline_texts import (
+    caller_name,
+    category_name,
+    contact_card,
+    referral_name,
+    status_name,
+    thread,
+    urgency_name,
+)
+from bot.services.hotline import HotlineError, HotlineService
+from handlers import labels, texts
+from handlers.case_keyboards import DeskCb
+from handlers.keyboards import FormCb
+from handlers.views import drop_buttons
+from storage.users import UserRecord
+
+
+class ContactDesk(StatesGroup):
+    reply = State()
+    outcome = State()
+    call_caller = State()
+    call_category = State()
+    call_danger = State()
+    call_story = State()
+    call_contact = State()
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    desk = Router(name=f"{__name__}.desk")
+    for observer in (desk.message, desk.callback_query):
+        observer.filter(PrivateChat(), HasRole(Role.OPERATOR, Role.COORDINATOR))
+    desk.message.register(show_queue, Command("queue"))
+    desk.message.register(show_queue, Button(labels.queue))
+    desk.callback_query.register(view, ContactCb.filter(F.action == "view"))
+    desk.callback_query.register(take, ContactCb.filter(F.action == "take"))
+    desk.callback_query.register(ask_reply, ContactCb.filter(F.action == "reply"))
+    desk.callback_query.register(ask_referral, ContactCb.filter(F.action == "refer"))
+    desk.callback_query.register(referred, ContactCb.filter(F.action == "refer_to"))
+    desk.callback_query.register(ask_outcome, ContactCb.filter(F.action == "close"))
+    desk.callback_query.register(block, ContactCb.filter(F.action == "block"))
+    text_only = (F.text, ~F.text.startswith("/"), ~Button(*labels.MENU))
+    desk.message.register(reply_typed, ContactDesk.reply, *text_only)
+    desk.message.register(outcome_typed, ContactDesk.outcome, *text_only)
+    # Logging a phone call.
+    desk.message.register(call_begin, Command("call"), HasRole(Role.OPERATOR))
+    desk.callback_query.register(
+        call_choice,
+        StateFilter(ContactDesk.call_caller, ContactDesk.call_category, ContactDesk.call_danger),
+        DeskCb.filter(F.action == "call"),
+    )
+    desk.message.register(call_story, ContactDesk.call_story, *text_only)
+    desk.message.register(call_contact, ContactDesk.call_contact, *text_only)
+    desk.callback_query.register(
+        call_no_contact, ContactDesk.call_contact, DeskCb.filter(F.action == "skip")
+    )
+    desk.callback_query.register(stale, StateFilter(ContactDesk), DeskCb.filter())
+    desk.message.register(
+        expected, StateFilter(ContactDesk), ~F.text.startswith("/"), ~Button(*labels.MENU)
+    )
+
+    outsiders = Router(name=f"{__name__}.outsiders")
+    outsiders.callback_query.register(refuse_outsider, ContactCb.filter())
+    router.include_routers(desk, outsiders)
+    return router
+
+
+def _refusal(error: HotlineError) -> str:
+    return {
+        "forbidden": _("You may not open this contact."),
+        "taken": _("Another operator has already taken this contact."),
+        "not_yours": _("This contact is handled by another operator."),
+        "closed": _("This contact is closed."),
+    }.get(error.code, _("This button is not valid."))
+
+
+async def show_queue(
+    message: Message, user: UserRecord, is_admin: bool, hotline: HotlineService
+) -> None:
+    contacts = await hotline.queue(user, is_admin)
+    if not contacts:
+        await message.answer(_("No open hotline contacts in your area."))
+        return
+    builder = InlineKeyboardBuilder()
+    for contact in contacts:
+        icon = {"immediate": "🚨", "high": "⚠️"}.get(contact.urgency, "•")
+        text = f"{icon} № {contact.id} · {category_name(contact.category)} · {status_name(contact.status)}"
+        builder.button(
+            text=text[:60], callback_data=ContactCb(action="view", contact_id=contact.id)
+        )
+    builder.adjust(1)
+    await message.answer(
+        _("Hotline contacts of your area: {count}. Immediate first, then the oldest.").format(
+            count=len(contacts)
+        ),
+        reply_markup=builder.as_markup(),
+    )
+
+
+async def _card(
+    message: Message,
+    user: UserRecord,
+    is_admin: bool,
+    hotline: HotlineService,
+    settings: Settings,
+    contact_id: int,
+) -> None:
+    shown = await hotline.view(user, is_admin, contact_id)
+    full = shown.access != "coordinator"
+    text = contact_card(shown.contact, user.locale, settings.timezone, full=full)
+    conversation = thread(shown.messages, user.locale, settings.timezone, full=full)
+    if conversation:
+        text += "\n\n" + conversation
+    markup = contact_keyboard(
+        shown.contact, viewer_id=user.id, may_act=shown.access != "coordinator", is_admin=is_admin
+    )
+    await message.answer(text, reply_markup=markup)
+
+
+async def view(
+    query: CallbackQuery,
+    callback_data: ContactCb,
+    user: UserRecord,
+    is_admin: bool,
+    hotline: HotlineService,
+    settings: Settings,
+) -> None:
+    assert query.message is not None
+    try:
+        await _card(query.message, user, is_admin, hotline, settings, callback_data.contact_id)
+    except HotlineError as error:
+        await query.answer(_refusal(error), show_alert=True)
+        return
+    await query.answer()
+
+
+async def take(
+    query: CallbackQuery,
+    callback_data: ContactCb,
+    user: UserRecord,
+    is_admin: bool,
+    hotline: HotlineService,
+    settings: Settings,
+) -> None:
+    try:
+        contact = await hotline.take(user, is_admin, callback_data.contact_id)
+    except HotlineError as error:
+        await query.answer(_refusal(error), show_alert=True)
+        return
+    await query.answer(_("The contact is yours."))
+    await drop_buttons(query)
+    assert query.message is not None
+    await _card(query.message, user, is_admin, hotline, settings, contact.id)
+
+
+async def _check_mine(
+    query: CallbackQuery,
+    user: UserRecord,
+    is_admin: bool,
+    hotline: HotlineService,
+    contact_id: int,
+    action: str,
+) -> bool:
+    try:
+        shown = await hotline.view(user, is_admin, contact_id, what=action)
+    except HotlineError as error:
+        await query.answer(_refusal(error), show_alert=True)
+        return False
+    contact = shown.contact
+    if (
+        shown.access == "coordinator"
+        or contact.status != "taken"
+        or (contact.operator_id != user.id and not is_admin)
+    ):
+        code = "closed" if contact.status == "closed" else "not_yours"
+        await query.answer(_refusal(HotlineError(code)), show_alert=True)
+        return False
+    return True
+
+
+async def ask_reply(
+    query: CallbackQuery,
+    callback_data: ContactCb,
+    state: FSMContext,
+    user: UserRecord,
+    is_admin: bool,
+    hotline: HotlineService,
+) -> None:
+    if not await _check_mine(
+        query, user, is_admin, hotline, callback_data.contact_id, "open_reply"
+    ):
+        return
+    await query.answer()
+    await state.set_state(ContactDesk.reply)
+    await state.set_data({"contact_id": callback_data.contact_id})
+    assert query.message is not None
+    await query.message.answer(
+        _(
+            "Write your answer to the sender of № {number}. They will see it as from «hotline operator», without your name."
+        ).format(number=callback_data.contact_id),
+        reply_markup=_cancel(),
+    )
+
+
+async def reply_typed(
+    message: Message, state: FSMContext, user: UserRecord, is_admin: bool, hotline: HotlineService
+) -> None:
+    try:
+        text = parse_reply(message.text)
+    except ReportInputError as error:
+        await message.answer(texts.invalid(error.reason))
+        return
+    contact_id = int((await state.get_data())["contact_id"])
+    try:
+        await hotline.reply(user, is_admin, contact_id, text)
+    except HotlineError as error:
+        await state.clear()
+        await message.answer(_refusal(error))
+        return
+    await state.clear()
+    await message.answer(_("Sent to the sender of № {number}.").format(number=contact_id))
+
+
+async def ask_referral(
+    query: CallbackQuery,
+    callback_data: ContactCb,
+    user: UserRecord,
+    is_admin: bool,
+    hotline: HotlineService,
+) -> None:
+    if not await _check_mine(
+        query, user, is_admin, hotline, callback_data.contact_id, "open_refer"
+    ):
+        return
+    await query.answer()
+    builder = InlineKeyboardBuilder()
+    for referral in HotlineReferral:
+        builder.button(
+            text=referral_name(referral.value),
+            callback_data=ContactCb(
+                action="refer_to", contact_id=callback_data.contact_id, value=referral.value
+            ),
+        )
+    builder.adjust(2)
+    assert query.message is not None
+    await query.message.answer(
+        _("Where is № {number} referred?").format(number=callback_data.contact_id),
+        reply_markup=builder.as_markup(),
+    )
+
+
+async def referred(
+    query: CallbackQuery,
+    callback_data: ContactCb,
+    user: UserRecord,
+    is_admin: bool,
+    hotline: HotlineService,
+) -> None:
+    if callback_data.value not in HotlineReferral.__members__.values():
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    try:
+        await hotline.refer(
+            user, is_admin, callback_data.contact_id, HotlineReferral(callback_data.value)
+        )
+    except HotlineError as error:
+        await query.answer(_refusal(error), show_alert=True)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    assert query.message is not None
+    await query.message.answer(
+        _("№ {number} is referred: {where}. Close it when it is settled.").format(
+            number=callback_data.contact_id, where=referral_name(callback_data.value)
+        )
+    )
+
+
+async def ask_outcome(
+    query: CallbackQuery,
+    callback_data: ContactCb,
+    state: FSMContext,
+    user: UserRecord,
+    is_admin: bool,
+    hotline: HotlineService,
+) -> None:
+    if not await _check_mine(
+        query, user, is_admin, hotline, callback_data.contact_id, "open_close"
+    ):
+        return
+    await query.answer()
+    await state.set_state(ContactDesk.outcome)
+    await state.set_data({"contact_id": callback_data.contact_id})
+    assert query.message is not None
+    await query.message.answer(
+        _("How did it end? Write the outcome of № {number} in a few words.").format(
+            number=callback_data.contact_id
+        ),
+        reply_markup=_cancel(),
+    )
+
+
+async def outcome_typed(
+    message: Message, state: FSMContext, user: UserRecord, is_admin: bool, hotline: HotlineService
+) -> None:
+    try:
+        outcome = parse_reply(message.text)
+    except ReportInputError as error:
+        await message.answer(texts.invalid(error.reason))
+        return
+    contact_id = int((await state.get_data())["contact_id"])
+    await state.clear()
+    try:
+        await hotline.close(user, is_admin, contact_id, outcome)
+    except HotlineError as error:
+        await message.answer(_refusal(error))
+        return
+    await message.answer(_("№ {number} is closed.").format(number=contact_id))
+
+
+async def block(
+    query: CallbackQuery,
+    callback_data: ContactCb,
+    user: UserRecord,
+    is_admin: bool,
+    hotline: HotlineService,
+) -> None:
+    try:
+        await hotline.block(user, is_admin, callback_data.contact_id)
+    except HotlineError as error:
+        await query.answer(_refusal(error), show_alert=True)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    assert query.message is not None
+    await query.message.answer(
+        _("The sender of № {number} is blocked: their messages are no longer accepted.").format(
+            number=callback_data.contact_id
+        )
+    )
+
+
+# --- logging a call -----------------------------------------------------------------------------
+
+
+def _cancel() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=labels.cancel(), callback_data=FormCb(action="cancel"))
+    return builder.as_markup()
+
+
+def _call_choices(options: list[tuple[str, str]], width: int = 2) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for value, text in options:
+        builder.button(text=text, callback_data=DeskCb(action="call", value=value))
+    builder.adjust(width)
+    builder.row(*_cancel().inline_keyboard[0])
+    return builder.as_markup()
+
+
+async def call_begin(message: Message, state: FSMContext, user: UserRecord) -> None:
+    grants = user.grants(Role.OPERATOR.value)
+    draft = HotlineDraft(area_id=grants[0].area_id)
+    await state.set_state(ContactDesk.call_caller)
+    await state.set_data({"draft": draft.to_dict()})
+    await message.answer(
+        _("Logging a phone call. Who called?"),
+        reply_markup=_call_choices([(c.value, caller_name(c.value)) for c in CallerType]),
+    )
+
+
+async def call_choice(query: CallbackQuery, callback_data: DeskCb, state: FSMContext) -> None:
+    current = await state.get_state()
+    draft = HotlineDraft.from_dict((await state.get_data())["draft"])
+    value = callback_data.value
+    assert query.message is not None
+    if current == ContactDesk.call_caller.state and value in CallerType.__members__.values():
+        draft.caller = value
+        next_state, text, markup = (
+            ContactDesk.call_category,
+            _("What is it about?"),
+            _call_choices([(c.value, category_name(c.value)) for c in Category], 1),
+        )
+    elif current == ContactDesk.call_category.state and value in Category.__members__.values():
+        draft.category = value
+        next_state, text, markup = (
+            ContactDesk.call_danger,
+            _("Is a child in danger right now?"),
+            _call_choices([("yes", _("🚨 Yes, right now")), ("no", _("No"))]),
+        )
+    elif current == ContactDesk.call_danger.state and value in ("yes", "no"):
+        draft.danger = value == "yes"
+        next_state, text, markup = (
+            ContactDesk.call_story,
+            _("What did the caller say? Write it down briefly."),
+            _cancel(),
+        )
+    else:
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    await state.update_data(draft=draft.to_dict())
+    await state.set_state(next_state)
+    await query.message.answer(text, reply_markup=markup)
+
+
+async def call_story(message: Message, state: FSMContext) -> None:
+    try:
+        story = parse_story(message.text)
+    except ReportInputError as error:
+        await message.answer(texts.invalid(error.reason))
+        return
+    draft = HotlineDraft.from_dict((await state.get_data())["draft"])
+    draft.story = story
+    await state.update_data(draft=draft.to_dict())
+    await state.set_state(ContactDesk.call_contact)
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("⏭ No contact"), callback_data=DeskCb(action="skip"))
+    await message.answer(
+        _("The caller's phone or name, if they left one:"), reply_markup=builder.as_markup()
+    )
+
+
+async def call_contact(
+    message: Message, state: FSMContext, user: UserRecord, hotline: HotlineService
+) -> None:
+    try:
+        contact = parse_contact(message.text)
+    except ReportInputError as error:
+        await message.answer(texts.invalid(error.reason))
+        return
+    await _log_call(message, state, user, hotline, contact)
+
+
+async def call_no_contact(
+    query: CallbackQuery, state: FSMContext, user: UserRecord, hotline: HotlineService
+) -> None:
+    await query.answer()
+    await drop_buttons(query)
+    assert isinstance(query.message, Message)
+    await _log_call(query.message, state, user, hotline, "")
+
+
+async def _log_call(
+    message: Message, state: FSMContext, user: UserRecord, hotline: HotlineService, contact: str
+) -> None:
+    draft = HotlineDraft.from_dict((await state.get_data())["draft"])
+    draft.contact = contact
+    await state.clear()
+    try:
+        submitted = await hotline.submit(draft, sender_id=None, operator=user)
+    except HotlineError:
+        await message.answer(
+            _("The call could not be logged: an answer is missing. Start again with /call.")
+        )
+        return
+    await message.answer(
+        _(
+            "Call logged as № {number} ({urgency}, {category}); it is yours. Close it from /queue when it is settled."
+        ).format(
+            number=submitted.contact.id,
+            urgency=urgency_name(submitted.contact.urgency),
+            category=category_name(submitted.contact.category),
+        )
+    )
+
+
+async def stale(query: CallbackQuery) -> None:
+    await query.answer(_("This button is no longer active."), show_alert=True)
+
+
+async def expected(message: Message, state: FSMContext) -> None:
+    current = await state.get_state()
+    if current in (
+        ContactDesk.reply.state,
+        ContactDesk.outcome.state,
+        ContactDesk.call_story.state,
+        ContactDesk.call_contact.state,
+    ):
+        text = _("Please write it as text.")
+    else:
+        text = _("Please choose with the buttons above.")
+    await message.answer(text + "\n" + _("To stop: /cancel"))
+
+
+async def refuse_outsider(
+    query: CallbackQuery,
+    callback_data: ContactCb,
+    user: UserRecord | None = None,
+    is_admin: bool = False,
+    hotline: HotlineService | None = None,
+) -> None:
+    if user is not None and hotline is not None:
+        with suppress(HotlineError):
+            await hotline.view(user, is_admin, callback_data.contact_id, what=callback_data.action)
+    await query.answer(_("You may not open this contact."), show_alert=True)
