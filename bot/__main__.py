@@ -71,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     triage_check = triage_commands.add_parser("check", help="validate a rules file (YAML)")
     triage_check.add_argument("file", type=Path)
 
+    commands.add_parser("status", help="print the health of the database, queue and jobs")
+    commands.add_parser("backup", help="back up the database now (safe while the bot runs)")
+    restore = commands.add_parser("restore", help="restore the database from a backup file")
+    restore.add_argument("file", type=Path)
+
     audit = commands.add_parser(
         "audit", help="print who saw or changed a case, and who was refused"
     )
@@ -107,6 +112,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(cli.digest(settings, args))
     if command == "export":
         return asyncio.run(cli.export(settings, args))
+    if command == "status":
+        return asyncio.run(cli.status(settings))
+    if command == "backup":
+        return cli.backup_now(settings)
+    if command == "restore":
+        return cli.restore_from(settings, args.file)
     if command == "triage":
         return cli.triage_check(args.file)
     if command == "audit":

@@ -25,7 +25,7 @@ from bot.delivery import DeliveryQueue, Limits
 from bot.domain.triage import TriageRules, default_rules, load_rules
 from bot.hotline_messages import HotlineMessageComposer
 from bot.i18n import UserLocaleMiddleware, build_i18n
-from bot.jobs import Jobs, build_scheduler
+from bot.jobs import BackupPlan, Jobs, build_scheduler
 from bot.middlewares import UserMiddleware
 from bot.names import broadcast_outcome_text
 from bot.retry import RetryMiddleware
@@ -35,6 +35,7 @@ from bot.services.directory import Directory
 from bot.services.exports import ExportService
 from bot.services.hotline import HotlineService
 from bot.services.invites import InviteService
+from bot.services.people import PeopleService
 from bot.services.plans import PlanService
 from bot.services.reports import ReportService
 from bot.services.users import UserService
@@ -75,6 +76,7 @@ class Services:
     digests: DigestService
     cases: CaseService
     hotline: HotlineService
+    people: PeopleService
 
     @classmethod
     async def open(cls, settings: Settings, *, clock: Clock = utc_now) -> Services:
@@ -134,6 +136,7 @@ class Services:
             ),
             cases=cases,
             hotline=hotline,
+            people=PeopleService(users, InviteRepository(db), AuditRepository(db), clock=clock),
         )
 
     async def close(self) -> None:
@@ -217,6 +220,7 @@ async def create_app(
         digests=services.digests,
         cases=services.cases,
         hotline=services.hotline,
+        people=services.people,
         albums=albums,
         delivery=delivery,
     )
@@ -245,6 +249,7 @@ async def create_app(
         clock=clock,
         zone=settings.zone,
         retention_days=settings.retention_days,
+        backups=BackupPlan(settings.database_path, settings.backups_folder, settings.backup_keep),
     )
     scheduler = build_scheduler(jobs, settings.zone)
     dispatcher["jobs"] = jobs

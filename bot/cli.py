@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import logging
+import signal
 import sqlite3
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiogram.exceptions import (
@@ -17,9 +21,12 @@ from aiogram.exceptions import (
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.token import TokenValidationError
 
-from bot.app import Services, build_bot, create_app, run_polling
+from bot.app import Application, Services, build_bot, create_app, run_polling
+from bot.backup import BackupError, DatabaseInUse, backup, restore, running_lock
 from bot.config import Settings
 from bot.domain.plan_validation import PlanCheck
+from bot.domain.triage import TriageFileError
+from bot.health import health
 from bot.i18n import build_i18n, fmt_date
 from bot.plan_files import PlanFileError, check_plan_file
 from bot.plan_report import issue_text
@@ -32,6 +39,22 @@ logger = logging.getLogger(__name__)
 
 
 async def run_bot(settings: Settings) -> int:
+    """Run until stopped; one running bot per database (a second one is refused)."""
+    try:
+        with running_lock(settings.database_path):
+            return await _run(settings)
+    except DatabaseInUse:
+        print(
+            f"Another Qorgau process is running on {settings.database_path}; stop it first.",
+            file=sys.stderr,
+        )
+        return 2
+    except OSError as error:
+        print(f"DATABASE_PATH {settings.database_path} cannot be opened: {error}", file=sys.stderr)
+        return 2
+
+
+async def _run(settings: Settings) -> int:
     try:
         app = await create_app(settings)
     except TokenValidationError:
@@ -43,11 +66,18 @@ async def run_bot(settings: Settings) -> int:
     except PlanFileError as error:
         print(f"PLAN_FILE cannot be loaded: {error}", file=sys.stderr)
         return 2
+    except TriageFileError as error:
+        print(f"TRIAGE_FILE cannot be used: {'; '.join(error.problems)}", file=sys.stderr)
+        return 2
     except (OSError, sqlite3.Error) as error:
         print(f"DATABASE_PATH {settings.database_path} cannot be opened: {error}", file=sys.stderr)
         return 2
     try:
-        await run_polling(app)
+        if settings.webhook_url:
+            await _run_webhook(app)
+        else:
+            await app.bot.delete_webhook()
+            await run_polling(app)
     except (TelegramUnauthorizedError, TelegramNotFound):
         print("Telegram refused BOT_TOKEN: check it with @BotFather.", file=sys.stderr)
         return 2
@@ -59,6 +89,55 @@ async def run_bot(settings: Settings) -> int:
         return 2
     finally:
         await app.close()
+    return 0
+
+
+async def _run_webhook(app: Application) -> None:
+    from bot.webhook import serve
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    await serve(app, stop=stop)
+
+
+async def status(settings: Settings) -> int:
+    """The same report as ``/healthz``, read from the database (works while the bot runs)."""
+    services = await Services.open(settings)
+    try:
+        report = await health(services.db, now=services.clock())
+    finally:
+        await services.close()
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0 if report["ok"] else 1
+
+
+def backup_now(settings: Settings) -> int:
+    try:
+        target = backup(
+            settings.database_path,
+            settings.backups_folder,
+            now=datetime.now(UTC),
+            keep=settings.backup_keep,
+        )
+    except (BackupError, sqlite3.Error, OSError) as error:
+        print(f"Backup failed: {error}", file=sys.stderr)
+        return 1
+    print(target)
+    return 0
+
+
+def restore_from(settings: Settings, file: Path) -> int:
+    try:
+        restore(file, settings.database_path)
+    except DatabaseInUse:
+        print("The bot is running on this database: stop it, then restore.", file=sys.stderr)
+        return 2
+    except (BackupError, sqlite3.Error, OSError) as error:
+        print(f"Cannot restore: {error}", file=sys.stderr)
+        return 1
+    print(f"Restored {settings.database_path} from {file}")
     return 0
 
 

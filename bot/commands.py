@@ -50,6 +50,8 @@ def _commands(
         commands.append(
             BotCommand(command="hotlinelink", description=_("A school's hotline link and QR code"))
         )
+        commands.append(BotCommand(command="people", description=_("People of your area")))
+        commands.append(BotCommand(command="invites", description=_("Open invitations")))
     if admin:
         commands.append(BotCommand(command="loadplan", description=_("Load another campaign plan")))
     if member:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("kk", "ru")
 KAZAKHSTAN_UTC_OFFSET_HOURS = 5
 OFFICIAL_API_BASE = "https://api.telegram.org"
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -40,6 +43,12 @@ class Settings(BaseSettings):
     triage_file: Path | None = None
     hotline_flood_per_minute: int = Field(default=12, ge=3)
     retention_days: int = Field(default=180, ge=1)
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=7, ge=1)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -77,6 +86,41 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parsed = urlparse(value.strip())
+        local = parsed.hostname in ("127.0.0.1", "localhost")
+        if parsed.scheme != "https" and not (parsed.scheme == "http" and local):
+            raise ValueError("must be an https:// URL (Telegram sends webhooks over HTTPS only)")
+        if not parsed.hostname:
+            raise ValueError("has no host name")
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("use 1-256 characters: A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET is required with WEBHOOK_URL")
+        return self
+
+    @property
+    def backups_folder(self) -> Path:
+        """BACKUP_DIR, or ``backups`` beside the database."""
+        return self.backup_dir or self.database_path.parent / "backups"
+
+    @property
+    def webhook_path(self) -> str:
+        return urlparse(self.webhook_url or "").path or "/"
 
     @property
     def zone(self) -> ZoneInfo:

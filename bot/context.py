@@ -23,6 +23,7 @@ from bot.services.digest import DigestService
 from bot.services.exports import ExportService
 from bot.services.hotline import HotlineService
 from bot.services.invites import InviteService
+from bot.services.people import PeopleService
 from bot.services.plans import PlanService
 from bot.services.reports import ReportService
 from bot.services.users import UserService
@@ -58,6 +59,7 @@ class Deps(TypedDict):
     digests: DigestService
     cases: CaseService
     hotline: HotlineService
+    people: PeopleService
     albums: AlbumCollector
     delivery: DeliveryQueue
 

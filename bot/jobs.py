@@ -8,9 +8,12 @@ while the bot was down happens once when it is back (``catch_up``), and a run th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiogram import html
@@ -20,6 +23,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.backup import backup
 from bot.delivery import DeliveryQueue
 from bot.domain.reminders import Reminder, reminder_for
 from bot.domain.roles import Role, reporter_scope
@@ -40,6 +44,16 @@ logger = logging.getLogger(__name__)
 MORNING = time(9, 0)
 EVENING = time(19, 0)
 RETENTION = time(3, 0)
+BACKUP = time(2, 30)
+
+
+@dataclass(frozen=True, slots=True)
+class BackupPlan:
+    database: Path
+    folder: Path
+    keep: int
+
+
 MISFIRE_GRACE = 6 * 3600
 TITLE_SHOWN = 90
 
@@ -66,8 +80,10 @@ class Jobs:
         clock: Callable[[], datetime],
         zone: ZoneInfo,
         retention_days: int = 180,
+        backups: BackupPlan | None = None,
     ) -> None:
         self.retention_days = retention_days
+        self.backups = backups
         self.plans = plans
         self.users = users
         self.reports = reports
@@ -128,6 +144,22 @@ class Jobs:
             logger.exception("The hotline deadline run failed; the next run tries again")
             return 0
 
+    async def backup(self, day: date | None = None) -> int:
+        return await self._once("backup", day or self.local_now().date(), self._backup)
+
+    async def _backup(self, day: date) -> int:
+        """A consistent copy of the live database, made in a worker thread."""
+        if self.backups is None:
+            return 0
+        await asyncio.to_thread(
+            backup,
+            self.backups.database,
+            self.backups.folder,
+            now=self.clock(),
+            keep=self.backups.keep,
+        )
+        return 1
+
     async def retention(self, day: date | None = None) -> int:
         return await self._once("retention", day or self.local_now().date(), self._redact)
 
@@ -145,6 +177,8 @@ class Jobs:
         await self.case_deadlines()
         await self.hotline_deadlines()
         now = self.local_now()
+        if now.time() >= BACKUP:
+            await self.backup(now.date())
         if now.time() >= RETENTION:
             await self.retention(now.date())
         if now.time() >= MORNING:
@@ -296,6 +330,12 @@ def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
         IntervalTrigger(minutes=1, timezone=zone),
         id="hotline_deadlines",
         **{**common, "misfire_grace_time": 60},
+    )
+    scheduler.add_job(
+        jobs.backup,
+        CronTrigger(hour=BACKUP.hour, minute=BACKUP.minute, timezone=zone),
+        id="backup",
+        **common,
     )
     scheduler.add_job(
         jobs.retention,

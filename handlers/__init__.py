@@ -16,6 +16,7 @@ from handlers import (
     invites,
     language,
     my_reports,
+    people,
     plan,
     plan_upload,
     reports,
@@ -43,5 +44,6 @@ def build_routers(*, flood_per_minute: int = 12) -> list[Router]:
         case_desk.build_router(),
         hotline_desk.build_router(),
         school_links.build_router(),
+        people.build_router(),
         fallback.build_router(),
     ]

@@ -123,6 +123,9 @@ def _role_help(user: UserRecord, is_admin: bool) -> str:
         lines.append(_("/digest — today's digest of your area"))
         lines.append(_("/report — the final report of your area (DOCX) and all records (XLSX)"))
         lines.append(_("/hotlinelink — a school's hotline link and QR code for posters"))
+        lines.append(
+            _("/people — people of your area: roles, deactivation; /invites — open invitations")
+        )
     if is_admin:
         lines.append(_("/loadplan — load another campaign plan from a file"))
     if user.has_role("operator", "coordinator") or is_admin:

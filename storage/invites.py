@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.domain.invites import Invite, InviteStatus, check_invite
 from storage.db import Database, from_iso, to_iso
@@ -69,3 +70,24 @@ class InviteRepository:
         await self.db.execute("UPDATE invites SET revoked = 1 WHERE token = ?", (token,))
         row = await self.db.fetchone("SELECT revoked FROM invites WHERE token = ?", (token,))
         return bool(row and row[0])
+
+    async def open_in(self, paths: list[str], now: datetime, *, limit: int = 30) -> list[Any]:
+        """(token, role, area path, area names, uses, max uses, expires) of usable invitations."""
+        if not paths:
+            return []
+        clauses = " OR ".join("a.path = ? OR a.path LIKE ? || '/%'" for _ in paths)
+        params = [value for path in paths for value in (path, path)]
+        return await self.db.fetchall(
+            "SELECT i.token, i.role, a.path, a.name_kk, a.name_ru, i.uses, i.max_uses, i.expires_at"
+            " FROM invites i JOIN areas a ON a.id = i.area_id"
+            f" WHERE i.revoked = 0 AND i.uses < i.max_uses AND i.expires_at > ? AND ({clauses})"
+            " ORDER BY i.created_at DESC LIMIT ?",
+            (to_iso(now), *params, limit),
+        )
+
+    async def area_path(self, token: str) -> str | None:
+        row = await self.db.fetchone(
+            "SELECT a.path FROM invites i JOIN areas a ON a.id = i.area_id WHERE i.token = ?",
+            (token,),
+        )
+        return str(row[0]) if row else None

@@ -29,3 +29,10 @@ class JobRunRepository:
             "UPDATE job_runs SET finished_at = ?, queued = ? WHERE job = ? AND run_key = ?",
             (to_iso(now), queued, job, run_key),
         )
+
+    async def latest(self) -> dict[str, str]:
+        """The newest finished run of each job: job → finished_at (ISO, UTC)."""
+        rows = await self.db.fetchall(
+            "SELECT job, MAX(finished_at) FROM job_runs WHERE finished_at IS NOT NULL GROUP BY job"
+        )
+        return {row[0]: row[1] for row in rows}

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import Database, to_iso
+from storage.db import Database, from_iso, to_iso
 
 
 class Priority(IntEnum):
@@ -226,3 +226,9 @@ class OutboxRepository:
     async def counts(self) -> dict[str, int]:
         rows = await self.db.fetchall("SELECT status, COUNT(*) FROM outbox GROUP BY status")
         return {r[0]: r[1] for r in rows}
+
+    async def oldest_pending(self) -> datetime | None:
+        row = await self.db.fetchone(
+            "SELECT MIN(created_at) FROM outbox WHERE status IN ('pending', 'sending')"
+        )
+        return from_iso(row[0]) if row and row[0] else None

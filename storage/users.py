@@ -35,6 +35,7 @@ class UserRecord:
     reminders_muted: bool
     roles: tuple[RoleGrant, ...] = ()
     is_new: bool = False
+    disabled: bool = False
 
     def grants(self, role: str) -> list[RoleGrant]:
         return [grant for grant in self.roles if grant.role == role]
@@ -56,7 +57,7 @@ class Recipient:
 
 _USER_WITH_ROLES = """
 SELECT u.id, u.full_name, u.username, u.locale, u.locale_chosen, u.active, u.reminders_muted,
-       u.last_seen_at, r.role, a.id AS area_id, a.path, a.level, a.name_kk, a.name_ru
+       u.last_seen_at, u.disabled, r.role, a.id AS area_id, a.path, a.level, a.name_kk, a.name_ru
 FROM users u
 LEFT JOIN roles r ON r.user_id = u.id
 LEFT JOIN areas a ON a.id = r.area_id
@@ -132,7 +133,7 @@ class UserRepository:
         sql = (
             "SELECT u.id, u.locale, a.id, a.path, a.level FROM roles r"
             " JOIN users u ON u.id = r.user_id JOIN areas a ON a.id = r.area_id"
-            " WHERE r.role = ? AND u.active = 1"
+            " WHERE r.role = ? AND u.active = 1 AND u.disabled = 0"
         )
         if not muted_too:
             sql += " AND u.reminders_muted = 0"
@@ -147,7 +148,7 @@ class UserRepository:
         rows = await self.db.fetchall(
             "SELECT u.id, u.locale, a.id, a.path, a.level FROM roles r"
             " JOIN users u ON u.id = r.user_id JOIN areas a ON a.id = r.area_id"
-            f" WHERE r.role = ? AND u.active = 1 AND a.path IN ({marks}) ORDER BY u.id",
+            f" WHERE r.role = ? AND u.active = 1 AND u.disabled = 0 AND a.path IN ({marks}) ORDER BY u.id",
             (role, *paths),
         )
         return [Recipient(r[0], r[1], r[2], r[3], r[4]) for r in rows]
@@ -160,6 +161,52 @@ class UserRepository:
             f"SELECT id, locale FROM users WHERE id IN ({marks})", tuple(user_ids)
         )
         return {row[0]: row[1] for row in rows}
+
+    async def set_disabled(self, user_id: int, disabled: bool) -> None:
+        await self.db.execute(
+            "UPDATE users SET disabled = ? WHERE id = ?", (int(disabled), user_id)
+        )
+
+    async def grants_of(self, user_id: int) -> list[RoleGrant]:
+        """Every role of a person, deactivated or not."""
+        rows = await self.db.fetchall(
+            "SELECT r.role, a.id, a.path, a.level, a.name_kk, a.name_ru FROM roles r"
+            " JOIN areas a ON a.id = r.area_id WHERE r.user_id = ? ORDER BY a.path, r.role",
+            (user_id,),
+        )
+        return [RoleGrant(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+    async def people(self, role: str, paths: list[str], *, limit: int = 40) -> list[Any]:
+        """(user id, name, disabled, area path, area names) of holders of ``role`` in ``paths``."""
+        if not paths:
+            return []
+        clauses = " OR ".join("a.path = ? OR a.path LIKE ? || '/%'" for _ in paths)
+        params = [value for path in paths for value in (path, path)]
+        return await self.db.fetchall(
+            "SELECT DISTINCT u.id, u.full_name, u.disabled, a.path, a.name_kk, a.name_ru"
+            " FROM roles r JOIN users u ON u.id = r.user_id JOIN areas a ON a.id = r.area_id"
+            f" WHERE r.role = ? AND ({clauses}) ORDER BY a.path, u.full_name LIMIT ?",
+            (role, *params, limit),
+        )
+
+    async def change_role(
+        self, user_id: int, area_id: int, old: str, new: str | None, *, now: datetime, by: int
+    ) -> bool:
+        """Replace (or, with ``new`` None, remove) one role of a person at one place."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM roles WHERE user_id = ? AND area_id = ? AND role = ?",
+                (user_id, area_id, old),
+            )
+            if cursor.rowcount != 1:
+                return False
+            if new is not None:
+                await conn.execute(
+                    "INSERT INTO roles (user_id, role, area_id, granted_by, granted_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (user_id, new, area_id, by, to_iso(now)),
+                )
+            return True
 
     async def with_role_in(self, role: str, area_path: str) -> list[int]:
         """Ids of users holding ``role`` anywhere in the subtree of ``area_path``."""
@@ -179,7 +226,7 @@ def _record(rows: list[Any]) -> UserRecord | None:
     roles = tuple(
         RoleGrant(r["role"], r["area_id"], r["path"], r["level"], r["name_kk"], r["name_ru"])
         for r in rows
-        if r["role"] is not None
+        if r["role"] is not None and not first["disabled"]
     )
     return UserRecord(
         id=first["id"],
@@ -190,4 +237,5 @@ def _record(rows: list[Any]) -> UserRecord | None:
         active=bool(first["active"]),
         reminders_muted=bool(first["reminders_muted"]),
         roles=roles,
+        disabled=bool(first["disabled"]),
     )

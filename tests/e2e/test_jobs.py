@@ -149,6 +149,7 @@ async def test_digest_on_demand_and_the_scheduler_setup(qorgau, api):
         "case_deadlines",
         "hotline_deadlines",
         "retention",
+        "backup",
     }
     for name in ("case_deadlines", "hotline_deadlines"):
         deadlines = jobs.pop(name)

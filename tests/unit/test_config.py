@@ -106,6 +106,13 @@ def test_a_bad_setting_is_one_line_not_a_traceback(tmp_path):
             {"BOT_TOKEN": "1:abc", "TELEGRAM_API_BASE": "http://127.0.0.1:9"},
             "Cannot reach the Bot API",
         ),
+        ({"BOT_TOKEN": "1:abc", "WEBHOOK_URL": "ftp://example.com/x"}, "WEBHOOK_URL"),
+        ({"BOT_TOKEN": "1:abc", "WEBHOOK_URL": "https://example.com/x"}, "WEBHOOK_SECRET"),
+        (
+            {"BOT_TOKEN": "1:abc", "WEBHOOK_URL": "https://e.com/x", "WEBHOOK_SECRET": "a b"},
+            "WEBHOOK_SECRET",
+        ),
+        ({"BOT_TOKEN": "1:abc", "TRIAGE_FILE": "/no/such/rules.yaml"}, "TRIAGE_FILE"),
     ],
 )
 def test_start_up_problems_are_one_clear_line(tmp_path, env, says):
