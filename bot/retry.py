@@ -7,8 +7,13 @@ import logging
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
-from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 logger = logging.getLogger(__name__)
@@ -36,6 +41,8 @@ class RetryMiddleware(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         if isinstance(method, GetUpdates):
             return await make_request(bot, method)
+        if isinstance(method, AnswerCallbackQuery):
+            return await self._answer(make_request, bot, method)
         for attempt in range(1, self.attempts + 1):
             last = attempt == self.attempts
             try:
@@ -59,3 +66,22 @@ class RetryMiddleware(BaseRequestMiddleware):
                 )
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    async def _answer(
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: AnswerCallbackQuery,
+    ) -> Response[TelegramType]:
+        """A press answered too late (after a restart, say) is not the user's problem: the
+        handler goes on to do what was pressed instead of failing on the acknowledgement."""
+        try:
+            return await make_request(bot, method)  # type: ignore[arg-type]
+        except TelegramBadRequest as error:
+            if (
+                "query is too old" not in error.message
+                and "query ID is invalid" not in error.message
+            ):
+                raise
+            logger.info("A button press was acknowledged too late; carrying on")
+            return Response[TelegramType](ok=True, result=True)  # type: ignore[arg-type]

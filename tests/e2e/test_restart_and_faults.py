@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -185,3 +186,86 @@ async def test_the_real_process_killed_mid_form_keeps_the_draft(api, tmp_path):
             except subprocess.TimeoutExpired:
                 process.kill()
         await asyncio.sleep(0)
+
+
+async def _to_summary(qorgau, api, user_id):
+    from tests.e2e.test_report_form import skip_to_summary
+
+    user = api.user(user_id)
+    await qorgau.join(user, "reporter", SCHOOL)
+    await fill_until_links(qorgau, api, user, title="Классный час «Права детей»")
+    await skip_to_summary(qorgau, user)
+    return user
+
+
+async def test_a_database_locked_by_another_process_only_delays_the_save(qorgau, api, settings):
+    import sqlite3
+    import threading
+
+    user = await _to_summary(qorgau, api, 960)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        other = sqlite3.connect(settings.database_path, isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")
+        locked.set()
+        release.wait(10)
+        other.execute("COMMIT")
+        other.close()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    await asyncio.to_thread(locked.wait, 5)
+    started = time.monotonic()
+    await user.press(FormCb(action="save").pack())
+    await asyncio.sleep(2)
+    # Looked at from outside: the bot's own connection is busy waiting for the lock.
+    with sqlite3.connect(settings.database_path) as reader:
+        assert reader.execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 0
+    release.set()
+    saved = await qorgau.said(user, timeout=10)
+    holder.join()
+    assert "№" in saved.text and time.monotonic() - started >= 2
+    count = await qorgau.services.db.fetchone("SELECT COUNT(*) FROM reports")
+    assert count[0] == 1
+
+
+async def test_a_full_disk_gets_a_clear_answer_and_keeps_the_draft(qorgau, api):
+    import sqlite3
+
+    await qorgau.services.db.execute(
+        "INSERT INTO users (id, locale, created_at, last_seen_at) VALUES (1, 'ru', '', '')"
+    )
+    user = await _to_summary(qorgau, api, 961)
+    conn = qorgau.services.db.conn
+    campaign, item = await (
+        await conn.execute("SELECT campaign_id, id FROM plan_items LIMIT 1")
+    ).fetchone()
+    pages = (await (await conn.execute("PRAGMA page_count")).fetchone())[0]
+    await conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+    # Use up every page the «disk» has left, then every gap on the pages: big rows, then small.
+    for size in (3000, 1000, 300, 100, 30, 5):
+        with contextlib.suppress(sqlite3.OperationalError):
+            for number in range(2000):
+                await conn.execute(
+                    "INSERT INTO reports (campaign_id, item_id, area_id, author_id, held_on,"
+                    " format, title, title_key, total, description, created_at, updated_at)"
+                    " VALUES (?, ?, 1, 1, '2025-06-01', 'other', 'filler', 'filler', 1, ?, '', '')",
+                    (campaign, item, "x" * size + str(number)),
+                )
+    await user.press(FormCb(action="save").pack())
+    answer = await qorgau.alert(user)
+    assert "не может сохранить" in answer and "ничего не потеряно" in answer.lower()
+    count = await qorgau.services.db.fetchone(
+        "SELECT COUNT(*) FROM reports WHERE title != 'filler'"
+    )
+    assert count[0] == 0
+    integrity = await (await conn.execute("PRAGMA integrity_check")).fetchone()
+    assert integrity[0] == "ok"
+    await conn.execute("DELETE FROM reports WHERE title = 'filler'")  # space is freed
+    await conn.execute("PRAGMA max_page_count = 1073741823")
+    await user.press(FormCb(action="save").pack())
+    saved = await qorgau.said(user)
+    assert "№" in saved.text  # the draft was intact: the same answers are saved
+    title = await qorgau.services.db.fetchone("SELECT title FROM reports WHERE title != 'filler'")
+    assert title[0] == "Классный час «Права детей»"

@@ -1,0 +1,259 @@
+"""Random updates at every role in every state of every conversation: nothing crashes.
+
+The updates are fed straight to the real Dispatcher (all middlewares, the SQLite storage), and
+its replies go over HTTP to the fake Bot API. After each one: no handler failed, the person's
+roles and language are as before, and a draft still in the form still reads.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from itertools import count
+
+import pytest
+from aiogram.fsm.storage.base import StorageKey
+from aiogram.types import Update
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.app import create_app
+from bot.domain.case_form import CaseDraft
+from bot.domain.hotline import HotlineDraft
+from bot.domain.reports import ReportDraft
+from handlers.case_desk import DeskForm
+from handlers.cases import CaseForm
+from handlers.hotline import HotlineForm
+from handlers.hotline_desk import ContactDesk
+from handlers.reports import ReportForm
+
+CITY = "kz/karaganda/shakhtinsk"
+SCHOOL = CITY + "/school-7"
+PEOPLE = {"reporter": 3001, "raider": 3002, "inspector": 3003, "operator": 3004, "public": 3005}
+GROUP = -100777
+
+STATES = [
+    ("reporter", None, None),
+    *[("reporter", s.state, "report") for s in ReportForm.__states__],
+    ("raider", None, None),
+    *[("raider", s.state, "case") for s in CaseForm.__states__],
+    *[("inspector", s.state, "desk") for s in DeskForm.__states__],
+    ("inspector", None, None),
+    *[("operator", s.state, "contact") for s in ContactDesk.__states__],
+    ("operator", None, None),
+    ("public", None, None),
+    *[("public", s.state, "hotline") for s in HotlineForm.__states__],
+]
+
+FORGED = [
+    "case:accept:{n}:",
+    "case:view:{n}:",
+    "case:schedule:{n}:",
+    "hl:take:{n}:",
+    "hl:reply:{n}:",
+    "hl:block:{n}:",
+    "rf:item:{n}",
+    "rf:place:{n}",
+    "rf:save:",
+    "cf:child:{n}",
+    "cf:raid:{n}",
+    "cf:save:",
+    "cf:done:",
+    "desk:date:2025-0{n}",
+    "desk:referral:{n}",
+    "ppl:off:{n}:",
+    "ppl:to:{n}:1.reporter.admin",
+    "my:delete:{n}:",
+    "inv:area:{n}",
+    "lang:{n}",
+    "sl:{n}",
+]
+
+texts = st.one_of(
+    st.text(max_size=60),
+    st.text(min_size=4000, max_size=5000, alphabet="абвгдеёжзийклмнопрстуфхцчшщәғқңөұүһі 1"),
+    st.sampled_from(
+        [
+            "/start",
+            "/new",
+            "/case",
+            "/cases",
+            "/queue",
+            "/call",
+            "/sos",
+            "/my",
+            "/plan",
+            "/report",
+            "/digest",
+            "/people",
+            "/invites",
+            "/hotlinelink",
+            "/loadplan",
+            "/settings",
+            "/start i-forged",
+            "/start h-forged",
+            "-5",
+            "0",
+            "03.06.2099",
+            "12 15 16",
+            "📝 Новый отчёт",
+            "🚩 Новое дело",
+            "🆘 Попросить помощи",
+            "избивает прямо сейчас",
+            "https://x.kz #НИК2025_09",
+        ]
+    ),
+)
+contents = st.one_of(
+    texts.map(lambda text: {"text": text}),
+    st.just(
+        {"photo": [{"file_id": "AgAD-fuzz", "file_unique_id": "u1", "width": 90, "height": 90}]}
+    ),
+    st.just(
+        {
+            "sticker": {
+                "file_id": "CAAD",
+                "file_unique_id": "s1",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+            }
+        }
+    ),
+    st.builds(
+        lambda lat, lon: {"location": {"latitude": lat, "longitude": lon}},
+        st.floats(-90, 90, allow_nan=False),
+        st.floats(-180, 180, allow_nan=False),
+    ),
+    st.just({"contact": {"phone_number": "+77011234567", "first_name": "X"}}),
+    st.just({"document": {"file_id": "BQAD", "file_unique_id": "d1", "file_name": "x.jpg"}}),
+    st.just({"voice": {"file_id": "AwAD", "file_unique_id": "v1", "duration": 2}}),
+)
+callbacks = st.one_of(
+    st.text(max_size=64),
+    st.builds(lambda form, n: form.format(n=n), st.sampled_from(FORGED), st.integers(-5, 10**6)),
+)
+kinds = st.sampled_from(["message", "edited", "callback", "group", "channel"])
+
+
+@pytest.fixture
+async def fuzz_app(api, settings, clock):
+    app = await create_app(settings, clock=clock, album_delay=0.01)
+    services = app.services
+    for role, user_id in PEOPLE.items():
+        api.user(user_id, language_code="ru")
+        if role != "public":
+            area = await services.areas.ensure(SCHOOL if role == "reporter" else CITY)
+            await services.db.execute(
+                "INSERT INTO users (id, full_name, locale, locale_chosen, created_at, last_seen_at)"
+                " VALUES (?, 'F', 'ru', 1, '2025-06-03T05:00:00+00:00', '2025-06-03T05:00:00+00:00')",
+                (user_id,),
+            )
+            await services.db.execute(
+                "INSERT INTO roles (user_id, role, area_id, granted_at) VALUES (?, ?, ?, '')",
+                (user_id, role, area.id),
+            )
+    api.group(GROUP, "Fuzz group")
+    await app.dispatcher.emit_startup(bot=app.bot, **app.dispatcher.workflow_data)
+    yield app
+    await app.dispatcher.emit_shutdown(bot=app.bot, **app.dispatcher.workflow_data)
+    await app.close()
+
+
+def _draft(form: str | None, area_id: int) -> dict:
+    if form == "report":
+        return {"draft": ReportDraft(area_id=area_id).to_dict()}
+    if form == "case":
+        return {"draft": CaseDraft(area_id=area_id, raid="street").to_dict()}
+    if form == "hotline":
+        return {"draft": HotlineDraft(caller="child").to_dict()}
+    if form == "contact":
+        return {"draft": HotlineDraft(area_id=area_id).to_dict(), "contact_id": 1}
+    if form == "desk":
+        return {"case_id": 1, "action": "decline"}
+    return {}
+
+
+def _update(update_id: int, kind: str, user_id: int, content: dict, data: str) -> dict:
+    person = {"id": user_id, "is_bot": False, "first_name": "F", "language_code": "ru"}
+    chat = {"id": user_id, "type": "private", "first_name": "F"}
+    message = {"message_id": update_id, "date": int(time.time()), "chat": chat, "from": person}
+    if kind == "callback":
+        bot_message = {
+            **message,
+            "from": {"id": 42, "is_bot": True, "first_name": "Q"},
+            "text": "?",
+        }
+        return {
+            "update_id": update_id,
+            "callback_query": {
+                "id": str(update_id),
+                "from": person,
+                "chat_instance": "c",
+                "data": data,
+                "message": bot_message,
+            },
+        }
+    if kind == "group":
+        group = {"id": GROUP, "type": "supergroup", "title": "Fuzz group"}
+        return {"update_id": update_id, "message": {**message, "chat": group, **content}}
+    if kind == "channel":
+        channel = {"id": -100999, "type": "channel", "title": "C"}
+        return {"update_id": update_id, "channel_post": {**message, "chat": channel, **content}}
+    if kind == "edited":
+        return {"update_id": update_id, "edited_message": {**message, "edit_date": 1, **content}}
+    return {"update_id": update_id, "message": {**message, **content}}
+
+
+DRAFTS = {"report": ReportDraft, "case": CaseDraft, "hotline": HotlineDraft}
+
+
+def _examples(count_: int) -> list[tuple]:
+    """Draw the inputs with Hypothesis (it cannot drive an async test inside a running loop)."""
+    drawn: list[tuple] = []
+
+    @settings(
+        max_examples=count_,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(st.sampled_from(STATES), kinds, contents, callbacks)
+    def collect(where, kind, content, data):
+        drawn.append((*where, kind, content, data))
+
+    collect()
+    return drawn
+
+
+async def test_random_updates_crash_nothing_and_keep_drafts(fuzz_app, caplog):
+    app = fuzz_app
+    numbers = count(1)
+    area = await app.services.areas.by_path(CITY)
+    school = await app.services.areas.by_path(SCHOOL)
+
+    for role, state, form, kind, content, data in _examples(400):
+        user_id = PEOPLE[role]
+        key = StorageKey(bot_id=app.bot.id, chat_id=user_id, user_id=user_id)
+        storage = app.dispatcher.storage
+        before = await app.services.users.get(user_id)
+        await storage.set_state(key, state)
+        await storage.set_data(
+            key, _draft(form, school.id if role == "reporter" else area.id) if state else {}
+        )
+        caplog.clear()
+        update = Update.model_validate(
+            _update(next(numbers), kind, user_id, content, data), context={"bot": app.bot}
+        )
+        await app.dispatcher.feed_update(app.bot, update)
+        failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
+        assert not failures, (role, state, kind, content, data, [r.getMessage() for r in failures])
+        after = await app.services.users.get(user_id)
+        if before is not None:
+            assert after.roles == before.roles and after.locale == before.locale
+        stored = await storage.get_data(key)
+        if await storage.get_state(key) == state and form in DRAFTS:
+            DRAFTS[form].from_dict(stored["draft"])
