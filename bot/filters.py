@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from aiogram import F
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.i18n import I18n
+from magic_filter import MagicFilter
 
 from bot.domain.roles import Role
 from bot.i18n import all_translations
@@ -28,6 +30,20 @@ class HasRole(Filter):
         if self.admin_counts and data.get("is_admin"):
             return True
         return user.has_role(*self.roles)
+
+
+class Magic(Filter):
+    """A magic filter (``F.text``, ``F.photo`` …) checked in the event loop.
+
+    aiogram runs a plain callable filter in a worker thread (``asyncio.to_thread``); a bare
+    ``F.text`` costs a thread hop on every update it is asked about. This keeps it inline.
+    """
+
+    def __init__(self, rule: MagicFilter) -> None:
+        self.resolve = rule.resolve
+
+    async def __call__(self, event: TelegramObject) -> Any:
+        return self.resolve(event)
 
 
 class PrivateChat(Filter):
@@ -58,3 +74,6 @@ class Button(Filter):
                 *(all_translations(i18n, label) for label in self.labels)
             )
         return message.text is not None and message.text in self._texts
+
+
+NOT_COMMAND = ~Magic(F.text.startswith("/"))  # anything but a /command (photos and the like too)

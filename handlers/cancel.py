@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.filters import Button, PrivateChat
+from bot.filters import Button, Magic, PrivateChat
 from handlers import keyboards, labels
 from handlers.views import menu
 from storage.users import UserRecord
@@ -18,11 +18,11 @@ CANCEL_WORDS = frozenset({"отмена", "отменить", "бас тарту
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(PrivateChat(), F.from_user)
+    router.message.filter(PrivateChat(), Magic(F.from_user))
     router.callback_query.filter(PrivateChat())
     router.message.register(cancel, Command("cancel"))
     router.message.register(cancel, Button(labels.cancel))
-    router.message.register(cancel, F.text.lower().strip().in_(CANCEL_WORDS))
+    router.message.register(cancel, Magic(F.text.lower().strip().in_(CANCEL_WORDS)))
     router.callback_query.register(cancel_pressed, keyboards.FormCb.filter(F.action == "cancel"))
     return router
 

@@ -31,7 +31,7 @@ from bot.domain.case_flow import (
 )
 from bot.domain.reports import Invalid, ReportInputError
 from bot.domain.roles import Role
-from bot.filters import Button, HasRole, PrivateChat
+from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
 from bot.i18n import fmt_full_date
 from bot.services.cases import CaseError, CaseService
 from bot.services.plans import PlanService
@@ -64,7 +64,7 @@ def build_router() -> Router:
     desk.callback_query.register(act_pressed, CaseCb.filter(F.action.in_(ACTIONS)))
     desk.callback_query.register(date_chosen, DeskForm.date, DeskCb.filter(F.action == "date"))
     desk.message.register(
-        date_typed, DeskForm.date, F.text, ~F.text.startswith("/"), ~Button(*labels.MENU)
+        date_typed, DeskForm.date, Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
     )
     desk.callback_query.register(
         referral_chosen, DeskForm.referral, DeskCb.filter(F.action == "referral")
@@ -73,12 +73,10 @@ def build_router() -> Router:
         comment_skipped, DeskForm.comment, DeskCb.filter(F.action == "skip")
     )
     desk.message.register(
-        comment_typed, DeskForm.comment, F.text, ~F.text.startswith("/"), ~Button(*labels.MENU)
+        comment_typed, DeskForm.comment, Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
     )
     desk.callback_query.register(stale_button, StateFilter(DeskForm), DeskCb.filter())
-    desk.message.register(
-        expected, StateFilter(DeskForm), ~F.text.startswith("/"), ~Button(*labels.MENU)
-    )
+    desk.message.register(expected, StateFilter(DeskForm), NOT_COMMAND, ~Button(*labels.MENU))
 
     # Anyone else pressing a case button: refused, and the attempt is in the audit log.
     outsiders = Router(name=f"{__name__}.outsiders")

@@ -21,7 +21,7 @@ from bot.domain.case_flow import Referral
 from bot.domain.cases import AgeBand, Hazard, PlaceType
 from bot.i18n import fmt_date
 from handlers import labels
-from handlers.keyboards import FormCb
+from handlers.keyboards import FormCb, cancel_button, rows_of
 from storage.cases import CaseRecord
 
 
@@ -48,12 +48,11 @@ def _cancel(builder: InlineKeyboardBuilder) -> None:
 def choices(
     options: Sequence[tuple[str, str]], action: str, *, width: int = 1
 ) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for value, text in options:
-        builder.button(text=text, callback_data=CaseFormCb(action=action, value=value))
-    builder.adjust(width)
-    _cancel(builder)
-    return builder.as_markup()
+    buttons = [
+        InlineKeyboardButton(text=text, callback_data=CaseFormCb(action=action, value=value).pack())
+        for value, text in options
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[*rows_of(buttons, width), [cancel_button()]])
 
 
 def location() -> ReplyKeyboardMarkup:

@@ -33,7 +33,7 @@ from bot.domain.case_form import (
 from bot.domain.cases import AgeBand, Hazard, PlaceType
 from bot.domain.reports import Invalid, ReportInputError
 from bot.domain.roles import Role
-from bot.filters import Button, HasRole, PrivateChat
+from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
 from bot.services.cases import CaseError, CaseService
 from handlers import case_keyboards as kb
 from handlers import labels, texts
@@ -117,12 +117,12 @@ def build_router() -> Router:
     router.callback_query.register(
         raid_chosen, CaseForm.raid, CaseFormCb.filter(F.action == "raid")
     )
-    router.message.register(location_shared, CaseForm.location, F.location)
+    router.message.register(location_shared, CaseForm.location, Magic(F.location))
     router.message.register(
         address_typed,
         CaseForm.location,
-        F.text,
-        ~F.text.startswith("/"),
+        Magic(F.text),
+        NOT_COMMAND,
         ~Button(*labels.MENU, labels.send_location),
     )
     router.callback_query.register(
@@ -132,10 +132,10 @@ def build_router() -> Router:
         child_added, CaseForm.children, CaseFormCb.filter(F.action.in_({"child", "unchild"}))
     )
     router.message.register(
-        ages_typed, CaseForm.children, F.text, ~F.text.startswith("/"), ~Button(*labels.MENU)
+        ages_typed, CaseForm.children, Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
     )
     router.message.register(
-        work_typed, CaseForm.work, F.text, ~F.text.startswith("/"), ~Button(*labels.MENU)
+        work_typed, CaseForm.work, Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
     )
     router.callback_query.register(
         hazard_toggled, CaseForm.hazards, CaseFormCb.filter(F.action == "hazard")
@@ -143,9 +143,9 @@ def build_router() -> Router:
     router.callback_query.register(
         danger_chosen, CaseForm.danger, CaseFormCb.filter(F.action == "danger")
     )
-    router.message.register(photo_added, CaseForm.photos, F.photo)
+    router.message.register(photo_added, CaseForm.photos, Magic(F.photo))
     router.message.register(
-        notes_typed, CaseForm.notes, F.text, ~F.text.startswith("/"), ~Button(*labels.MENU)
+        notes_typed, CaseForm.notes, Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
     )
     router.callback_query.register(
         step_done,
@@ -161,7 +161,7 @@ def build_router() -> Router:
     )
 
     router.callback_query.register(stale_button, in_form, CaseFormCb.filter())
-    router.message.register(expected, in_form, ~F.text.startswith("/"), ~Button(*labels.MENU))
+    router.message.register(expected, in_form, NOT_COMMAND, ~Button(*labels.MENU))
     return router
 
 

@@ -7,13 +7,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.filters import Magic
 from handlers.views import menu
 from storage.users import UserRecord
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(unknown_message, F.chat.type == "private", F.from_user)
+    router.message.register(unknown_message, Magic(F.chat.type == "private"), Magic(F.from_user))
     router.callback_query.register(unknown_button)
     return router
 

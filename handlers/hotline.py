@@ -11,6 +11,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
     CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
@@ -33,12 +35,12 @@ from bot.domain.hotline import (
 )
 from bot.domain.reports import Invalid, ReportInputError
 from bot.domain.triage import Category
-from bot.filters import Button, PrivateChat
+from bot.filters import NOT_COMMAND, Button, Magic, PrivateChat
 from bot.hotline_texts import caller_name, category_plain
 from bot.services.hotline import HotlineError, HotlineService
 from handlers import labels, texts
 from handlers.case_keyboards import CaseFormCb
-from handlers.keyboards import FormCb
+from handlers.keyboards import FormCb, cancel_button, rows_of
 from storage.users import UserRecord
 
 
@@ -87,7 +89,9 @@ def build_router(flood_per_minute: int = 12) -> Router:
     router.message.register(flood_answer, Flooding(gate))
     router.message.register(blocked_answer, Blocked())
     router.callback_query.register(blocked_pressed, Blocked())
-    router.message.register(begin_from_school, CommandStart(deep_link=True), F.text.contains(" h-"))
+    router.message.register(
+        begin_from_school, CommandStart(deep_link=True), Magic(F.text.contains(" h-"))
+    )
     starts = (Command("sos"), Button(labels.ask_for_help))
     for start_filter in starts:
         router.message.register(begin, start_filter)
@@ -107,34 +111,32 @@ def build_router(flood_per_minute: int = 12) -> Router:
         city_chosen, HotlineForm.city, CaseFormCb.filter(F.action == "city")
     )
     router.message.register(
-        location_shared, StateFilter(HotlineForm.region, HotlineForm.city), F.location
+        location_shared, StateFilter(HotlineForm.region, HotlineForm.city), Magic(F.location)
     )
     router.message.register(
-        story_told, HotlineForm.story, F.text, ~F.text.startswith("/"), ~Button(*labels.MENU)
+        story_told, HotlineForm.story, Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
     )
-    router.message.register(story_photo, HotlineForm.story, F.photo)
+    router.message.register(story_photo, HotlineForm.story, Magic(F.photo))
     router.callback_query.register(
         story_done, HotlineForm.story, CaseFormCb.filter(F.action == "done")
     )
-    router.message.register(contact_shared, HotlineForm.contact, F.contact)
+    router.message.register(contact_shared, HotlineForm.contact, Magic(F.contact))
     router.message.register(
         contact_typed,
         HotlineForm.contact,
-        F.text,
-        ~F.text.startswith("/"),
+        Magic(F.text),
+        NOT_COMMAND,
         ~Button(*labels.MENU, labels.stay_anonymous),
     )
     router.message.register(anonymous, HotlineForm.contact, Button(labels.stay_anonymous))
     router.callback_query.register(stale_button, StateFilter(HotlineForm), CaseFormCb.filter())
-    router.message.register(
-        expected, StateFilter(HotlineForm), ~F.text.startswith("/"), ~Button(*labels.MENU)
-    )
+    router.message.register(expected, StateFilter(HotlineForm), NOT_COMMAND, ~Button(*labels.MENU))
     # Outside the form: a later message joins the sender's open request.
     router.message.register(
         follow_up,
         StateFilter(None),
-        F.text | F.photo,
-        ~F.text.startswith("/"),
+        Magic(F.text | F.photo),
+        NOT_COMMAND,
         ~Button(*labels.MENU),
     )
     return router
@@ -151,13 +153,12 @@ def help_keyboard() -> ReplyKeyboardMarkup:
     )
 
 
-def _choices(options: list[tuple[str, str]], action: str, width: int = 1) -> Any:
-    builder = InlineKeyboardBuilder()
-    for value, text in options:
-        builder.button(text=text, callback_data=CaseFormCb(action=action, value=value))
-    builder.adjust(width)
-    builder.button(text=labels.cancel(), callback_data=FormCb(action="cancel"))
-    return builder.as_markup()
+def _choices(options: list[tuple[str, str]], action: str, width: int = 1) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(text=text, callback_data=CaseFormCb(action=action, value=value).pack())
+        for value, text in options
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[*rows_of(buttons, width), [cancel_button()]])
 
 
 def emergency_text(settings: Settings) -> str:

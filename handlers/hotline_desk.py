@@ -25,7 +25,7 @@ from bot.domain.hotline import (
 from bot.domain.reports import ReportInputError
 from bot.domain.roles import Role
 from bot.domain.triage import Category
-from bot.filters import Button, HasRole, PrivateChat
+from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
 from bot.hotline_messages import contact_keyboard
 from bot.hotline_texts import (
     caller_name,
@@ -68,7 +68,7 @@ def build_router() -> Router:
     desk.callback_query.register(referred, ContactCb.filter(F.action == "refer_to"))
     desk.callback_query.register(ask_outcome, ContactCb.filter(F.action == "close"))
     desk.callback_query.register(block, ContactCb.filter(F.action == "block"))
-    text_only = (F.text, ~F.text.startswith("/"), ~Button(*labels.MENU))
+    text_only = (Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU))
     desk.message.register(reply_typed, ContactDesk.reply, *text_only)
     desk.message.register(outcome_typed, ContactDesk.outcome, *text_only)
     # Logging a phone call.
@@ -84,9 +84,7 @@ def build_router() -> Router:
         call_no_contact, ContactDesk.call_contact, DeskCb.filter(F.action == "skip")
     )
     desk.callback_query.register(stale, StateFilter(ContactDesk), DeskCb.filter())
-    desk.message.register(
-        expected, StateFilter(ContactDesk), ~F.text.startswith("/"), ~Button(*labels.MENU)
-    )
+    desk.message.register(expected, StateFilter(ContactDesk), NOT_COMMAND, ~Button(*labels.MENU))
 
     outsiders = Router(name=f"{__name__}.outsiders")
     outsiders.callback_query.register(refuse_outsider, ContactCb.filter())

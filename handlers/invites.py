@@ -13,7 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.context import BotIdentity
 from bot.domain.invites import DEFAULT_DAYS
 from bot.domain.roles import INVITABLE_ROLES, Role, is_within
-from bot.filters import Button, HasRole, PrivateChat
+from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
 from bot.i18n import fmt_moment
 from bot.names import role_name
 from bot.services.invites import InviteError, InviteService
@@ -53,13 +53,13 @@ def build_router() -> Router:
     router.callback_query.register(
         new_area, InviteForm.area, InviteCb.filter(F.action == "new_area")
     )
-    router.message.register(new_area_named, InviteForm.new_area, F.text, ~F.text.startswith("/"))
+    router.message.register(new_area_named, InviteForm.new_area, Magic(F.text), NOT_COMMAND)
     router.callback_query.register(
         uses_chosen, InviteForm.uses, InviteCb.filter(F.action == "uses")
     )
     router.callback_query.register(stale_button, InviteCb.filter())
-    router.message.register(name_expected, InviteForm.new_area, ~F.text.startswith("/"))
-    router.message.register(expected, StateFilter(InviteForm), ~F.text.startswith("/"))
+    router.message.register(name_expected, InviteForm.new_area, NOT_COMMAND)
+    router.message.register(expected, StateFilter(InviteForm), NOT_COMMAND)
     return router
 
 

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.commands import set_user_commands
 from bot.config import SUPPORTED_LOCALES
-from bot.filters import Button, PrivateChat
+from bot.filters import Button, Magic, PrivateChat
 from bot.services.users import UserService
 from handlers import keyboards, labels
 from handlers.views import menu
@@ -19,7 +19,7 @@ from storage.users import UserRecord
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(PrivateChat(), F.from_user)
+    router.message.filter(PrivateChat(), Magic(F.from_user))
     router.callback_query.filter(PrivateChat())
     router.message.register(ask_language, Command("language"))
     router.message.register(ask_language, Button(labels.language))

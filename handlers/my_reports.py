@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.reports import FORMATS, ReportInputError, change_deadline, parse_answer
 from bot.domain.roles import Role
-from bot.filters import Button, HasRole, PrivateChat
+from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
 from bot.i18n import fmt_date, fmt_moment
 from bot.services.plans import PlanService
 from bot.services.reports import ReportError, ReportService
@@ -40,8 +40,8 @@ def build_router() -> Router:
     router.callback_query.register(format_set, ReportEdit.value, MyCb.filter(F.action == "format"))
     router.callback_query.register(delete, MyCb.filter(F.action == "delete"))
     router.callback_query.register(delete_confirmed, MyCb.filter(F.action == "delete_yes"))
-    router.message.register(new_value, ReportEdit.value, F.text, ~F.text.startswith("/"))
-    router.message.register(expected, StateFilter(ReportEdit.value), ~F.text.startswith("/"))
+    router.message.register(new_value, ReportEdit.value, Magic(F.text), NOT_COMMAND)
+    router.message.register(expected, StateFilter(ReportEdit.value), NOT_COMMAND)
     router.callback_query.register(unknown_action, MyCb.filter())
     return router
 

@@ -19,7 +19,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.plan import Campaign
 from bot.domain.roles import Role
-from bot.filters import HasRole, PrivateChat
+from bot.filters import HasRole, Magic, PrivateChat
 from bot.i18n import fmt_date
 from bot.plan_files import PlanFileError
 from bot.plan_report import issue_text
@@ -45,7 +45,7 @@ def build_router() -> Router:
     for observer in (router.message, router.callback_query):
         observer.filter(PrivateChat(), HasRole(Role.ADMIN))
     router.message.register(how_to, Command("loadplan"))
-    router.message.register(plan_file, StateFilter(None, PlanUpload.confirm), F.document)
+    router.message.register(plan_file, StateFilter(None, PlanUpload.confirm), Magic(F.document))
     router.callback_query.register(decide, PlanUpload.confirm, PlanUploadCb.filter())
     return router
 

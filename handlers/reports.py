@@ -26,7 +26,7 @@ from bot.domain.reports import (
     parse_answer,
 )
 from bot.domain.roles import Role
-from bot.filters import Button, HasRole, PrivateChat
+from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
 from bot.i18n import fmt_date, fmt_full_date
 from bot.names import format_name
 from bot.services.plans import PlanService
@@ -142,11 +142,11 @@ def build_router() -> Router:
             ReportForm.audience,
             ReportForm.description,
         ),
-        F.text,
-        ~F.text.startswith("/"),
+        Magic(F.text),
+        NOT_COMMAND,
     )
-    router.message.register(photo_added, ReportForm.photos, F.photo)
-    router.message.register(links_added, ReportForm.links, F.text, ~F.text.startswith("/"))
+    router.message.register(photo_added, ReportForm.photos, Magic(F.photo))
+    router.message.register(links_added, ReportForm.links, Magic(F.text), NOT_COMMAND)
     router.callback_query.register(save, ReportForm.confirm, FormCb.filter(F.action == "save"))
     router.callback_query.register(change, ReportForm.confirm, FormCb.filter(F.action == "change"))
     router.callback_query.register(
@@ -156,7 +156,7 @@ def build_router() -> Router:
     # Anything else inside the form: say what this step expects; the draft stays.
     # (Commands and menu buttons go on to their own routers.)
     router.callback_query.register(stale_button, in_form, FormCb.filter())
-    router.message.register(expected, in_form, ~F.text.startswith("/"), ~Button(*labels.MENU))
+    router.message.register(expected, in_form, NOT_COMMAND, ~Button(*labels.MENU))
     return router
 
 

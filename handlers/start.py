@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.commands import set_user_commands
 from bot.domain.invites import InviteStatus, looks_like_invite
-from bot.filters import Button, PrivateChat
+from bot.filters import Button, Magic, PrivateChat
 from bot.names import role_name
 from bot.services.invites import InviteService
 from bot.services.users import UserService
@@ -21,7 +21,7 @@ from storage.users import UserRecord
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(PrivateChat(), F.from_user)
+    router.message.filter(PrivateChat(), Magic(F.from_user))
     router.message.register(start_with_link, CommandStart(deep_link=True))
     router.message.register(start, CommandStart())
     router.message.register(help_, Command("help"))

@@ -53,24 +53,26 @@ class Database:
             await self.conn.execute("COMMIT")
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run one write statement; return the last row id."""
+        """Run one write statement; return the last row id.
+
+        Each call below is one trip to aiosqlite's thread (statement, fetch and close
+        together): the trips, not SQLite, are what a busy bot spends its time on.
+        """
         async with self._write_lock:
-            cursor = await self.conn.execute(sql, params)
-            row_id = cursor.lastrowid or 0
-            await cursor.close()
-            return row_id
+            row = await self.conn.execute_insert(sql, params)
+            return int(row[0]) if row and row[0] is not None else 0
 
     async def execute_returning(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        async with self._write_lock, self.conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        async with self._write_lock:
+            rows = await self.conn.execute_fetchall(sql, params)
+            return next(iter(rows), None)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        rows = await self.conn.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self.conn.execute_fetchall(sql, params))
 
     async def close(self) -> None:
         await self.conn.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -31,37 +32,69 @@ _WHERE = (
 
 
 class SQLiteStorage(BaseStorage):
-    """State and data per key; data must be JSON-serialisable (it is checked on write)."""
+    """State and data per key; data must be JSON-serialisable (it is checked on write).
 
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] | None = None) -> None:
+    Reads are served from a write-through cache: one process owns the database (the running
+    bot holds its lock), so what it wrote last is what the file holds. Every write still goes to
+    SQLite at once, so a restart loses nothing; the cache only saves the trips to read it back.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        cache_size: int = 50_000,
+    ) -> None:
         self.db = db
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._cache: OrderedDict[tuple[Any, ...], tuple[str | None, str]] = OrderedDict()
+        self._cache_size = cache_size
+
+    async def _load(self, key: StorageKey) -> tuple[str | None, str]:
+        row_key = _key(key)
+        cached = self._cache.get(row_key)
+        if cached is not None:
+            self._cache.move_to_end(row_key)
+            return cached
+        row = await self.db.fetchone(f"SELECT state, data FROM fsm WHERE {_WHERE}", row_key)
+        found = (row[0], row[1]) if row else (None, "{}")
+        self._remember(row_key, found)
+        return found
+
+    def _remember(self, row_key: tuple[Any, ...], value: tuple[str | None, str]) -> None:
+        self._cache[row_key] = value
+        self._cache.move_to_end(row_key)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
+        _, data = await self._load(key)
         await self.db.execute(
             "INSERT INTO fsm (bot_id, chat_id, user_id, thread_id, business_connection_id,"
             " destiny, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
             (*_key(key), value, to_iso(self._clock())),
         )
+        self._remember(_key(key), (value, data))
 
     async def get_state(self, key: StorageKey) -> str | None:
-        row = await self.db.fetchone(f"SELECT state FROM fsm WHERE {_WHERE}", _key(key))
-        return row[0] if row else None
+        return (await self._load(key))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         payload = json.dumps(dict(data), ensure_ascii=False)
+        state, _ = await self._load(key)
         await self.db.execute(
             "INSERT INTO fsm (bot_id, chat_id, user_id, thread_id, business_connection_id,"
             " destiny, data, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
             (*_key(key), payload, to_iso(self._clock())),
         )
+        self._remember(_key(key), (state, payload))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        row = await self.db.fetchone(f"SELECT data FROM fsm WHERE {_WHERE}", _key(key))
-        return json.loads(row[0]) if row else {}
+        return dict(json.loads((await self._load(key))[1]))
 
     async def close(self) -> None:
         """The database belongs to the application, which closes it."""
