@@ -315,6 +315,18 @@ class CaseService:
 
     # --- seeing ----------------------------------------------------------------------------------
 
+    async def _deny(self, user: UserRecord, record_id: int, action: str, detail: str = "") -> None:
+        """A refused attempt, in the audit log like every allowed one."""
+        await self.audit.write(
+            actor_id=user.id,
+            subject=SUBJECT,
+            subject_id=record_id,
+            action=action,
+            allowed=False,
+            now=self.clock(),
+            detail=detail,
+        )
+
     async def _allowed(
         self, user: UserRecord, is_admin: bool, case_id: int, action: str
     ) -> tuple[CaseRecord, Access]:
@@ -322,15 +334,7 @@ class CaseService:
         case = await self.cases.get(case_id)
         access = self.access(user, is_admin, case) if case else None
         if case is None or access is None:
-            await self.audit.write(
-                actor_id=user.id,
-                subject=SUBJECT,
-                subject_id=case_id,
-                action=action,
-                allowed=False,
-                now=self.clock(),
-                detail="not_found" if case is None else "",
-            )
+            await self._deny(user, case_id, action, "not_found" if case is None else "")
             raise CaseError("forbidden")
         return case, access
 
@@ -357,26 +361,10 @@ class CaseService:
             action_value = CaseAction(action)
             next_status(CaseStatus(case.status), action_value)
         except (ValueError, TransitionError):
-            await self.audit.write(
-                actor_id=user.id,
-                subject=SUBJECT,
-                subject_id=case_id,
-                action=action,
-                allowed=False,
-                now=self.clock(),
-                detail="stale",
-            )
+            await self._deny(user, case_id, action, "stale")
             raise CaseError("stale") from None
         if not access.may_act:
-            await self.audit.write(
-                actor_id=user.id,
-                subject=SUBJECT,
-                subject_id=case_id,
-                action=action,
-                allowed=False,
-                now=self.clock(),
-                detail=access.value,
-            )
+            await self._deny(user, case_id, action, access.value)
             raise CaseError("forbidden")
         return case
 

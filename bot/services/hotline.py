@@ -284,21 +284,25 @@ class HotlineService:
             contact_path=contact.area_path,
         )
 
+    async def _deny(self, user: UserRecord, record_id: int, action: str, detail: str = "") -> None:
+        """A refused attempt, in the audit log like every allowed one."""
+        await self.audit.write(
+            actor_id=user.id,
+            subject=SUBJECT,
+            subject_id=record_id,
+            action=action,
+            allowed=False,
+            now=self.clock(),
+            detail=detail,
+        )
+
     async def _allowed(
         self, user: UserRecord, is_admin: bool, contact_id: int, action: str
     ) -> tuple[ContactRecord, str]:
         contact = await self.contacts.get(contact_id)
         access = self.access(user, is_admin, contact) if contact else None
         if contact is None or access is None:
-            await self.audit.write(
-                actor_id=user.id,
-                subject=SUBJECT,
-                subject_id=contact_id,
-                action=action,
-                allowed=False,
-                now=self.clock(),
-                detail="not_found" if contact is None else "",
-            )
+            await self._deny(user, contact_id, action, "not_found" if contact is None else "")
             raise HotlineError("forbidden")
         return contact, access
 
@@ -346,15 +350,7 @@ class HotlineService:
         elif contact.status not in expected:
             refused = "taken"
         if refused:
-            await self.audit.write(
-                actor_id=user.id,
-                subject=SUBJECT,
-                subject_id=contact_id,
-                action=action,
-                allowed=False,
-                now=self.clock(),
-                detail=refused,
-            )
+            await self._deny(user, contact_id, action, refused)
             raise HotlineError(refused)
         now = self.clock()
         async with self.db.transaction() as conn:
@@ -409,15 +405,7 @@ class HotlineService:
         if contact.status != ContactStatus.TAKEN or (
             contact.operator_id != user.id and not is_admin
         ):
-            await self.audit.write(
-                actor_id=user.id,
-                subject=SUBJECT,
-                subject_id=contact_id,
-                action="reply",
-                allowed=False,
-                now=self.clock(),
-                detail="not_yours",
-            )
+            await self._deny(user, contact_id, "reply", "not_yours")
             raise HotlineError("closed" if contact.status == ContactStatus.CLOSED else "not_yours")
         now = self.clock()
         async with self.db.transaction() as conn:
@@ -502,15 +490,7 @@ class HotlineService:
     async def block(self, user: UserRecord, is_admin: bool, contact_id: int) -> ContactRecord:
         contact, access = await self._allowed(user, is_admin, contact_id, "block")
         if access == "coordinator" or contact.sender_id is None:
-            await self.audit.write(
-                actor_id=user.id,
-                subject=SUBJECT,
-                subject_id=contact_id,
-                action="block",
-                allowed=False,
-                now=self.clock(),
-                detail=access,
-            )
+            await self._deny(user, contact_id, "block", access)
             raise HotlineError("forbidden")
         now = self.clock()
         async with self.db.transaction() as conn:
