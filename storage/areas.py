@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from storage.db import Database
+from storage.db import Database, within
 
 ROOT_PATH = "kz"
 SEGMENT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
@@ -69,8 +69,9 @@ class AreaRepository:
         return [_area(row) for row in rows]
 
     async def subtree(self, path: str, *, level: int | None = None) -> list[Area]:
-        sql = f"SELECT {_COLUMNS} FROM areas WHERE (path = ? OR path LIKE ? || '/%')"
-        params: list[object] = [path, path]
+        clauses, found = within("path", [path])
+        sql = f"SELECT {_COLUMNS} FROM areas WHERE {clauses}"
+        params: list[object] = list(found)
         if level is not None:
             sql += " AND level = ?"
             params.append(level)

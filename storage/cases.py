@@ -10,7 +10,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import Database, from_iso, to_iso
+from storage.db import Database, from_iso, to_iso, within
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,13 +154,6 @@ def _record(r: Any) -> CaseRecord:
     )
 
 
-def _within(paths: Sequence[str]) -> tuple[str, list[str]]:
-    """SQL matching cases in the subtree of any of ``paths``."""
-    clauses = " OR ".join("c.area_path = ? OR c.area_path LIKE ? || '/%'" for _ in paths)
-    params = [value for path in paths for value in (path, path)]
-    return f"({clauses})", params
-
-
 class CaseRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -293,7 +286,7 @@ class CaseRepository:
         """Open cases of these areas: urgent first, then the oldest."""
         if not paths:
             return []
-        where, params = _within(paths)
+        where, params = within("c.area_path", paths)
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS}{_FROM} WHERE c.status IN ('new', 'accepted', 'scheduled')"
             f" AND {where} ORDER BY c.urgent DESC, c.created_at, c.id LIMIT ?",
@@ -309,7 +302,7 @@ class CaseRepository:
         return [_record(row) for row in rows]
 
     async def for_export(self, path: str, *, campaign_id: int | None) -> list[CaseRecord]:
-        where, params = _within([path])
+        where, params = within("c.area_path", [path])
         sql = f"SELECT {_COLUMNS}{_FROM} WHERE {where}"
         if campaign_id is not None:
             sql += " AND c.campaign_id = ?"
@@ -326,7 +319,7 @@ class CaseRepository:
         return [_record(row) for row in rows]
 
     async def counts(self, path: str, *, campaign_id: int | None = None) -> list[CaseCount]:
-        where, params = _within([path])
+        where, params = within("c.area_path", [path])
         sql = (
             f"SELECT c.status, c.classification, c.place_type, COUNT(*) FROM cases c WHERE {where}"
         )
@@ -339,7 +332,7 @@ class CaseRepository:
         return [CaseCount(r[0], r[1], r[2], r[3]) for r in rows]
 
     async def created_between(self, path: str, start: datetime, end: datetime) -> int:
-        where, params = _within([path])
+        where, params = within("c.area_path", [path])
         row = await self.db.fetchone(
             f"SELECT COUNT(*) FROM cases c WHERE {where} AND c.created_at >= ? AND c.created_at < ?",
             (*params, to_iso(start), to_iso(end)),
@@ -348,7 +341,7 @@ class CaseRepository:
 
     async def open_since(self, path: str) -> list[tuple[int, str, bool, datetime, datetime | None]]:
         """(id, status, urgent, created, accepted) of the open cases of an area: to find overdue ones."""
-        where, params = _within([path])
+        where, params = within("c.area_path", [path])
         rows = await self.db.fetchall(
             "SELECT c.id, c.status, c.urgent, c.created_at, c.accepted_at FROM cases c"
             f" WHERE c.status IN ('new', 'accepted', 'scheduled') AND {where} ORDER BY c.id",

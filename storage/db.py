@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -37,8 +37,9 @@ class Database:
     awaits, so writers hold a lock for its whole length.
     """
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: Path | str | None = None) -> None:
         self.conn = conn
+        self.path = None if path is None or str(path) == ":memory:" else Path(path)
         self._write_lock = asyncio.Lock()
 
     @asynccontextmanager
@@ -74,12 +75,66 @@ class Database:
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         return list(await self.conn.execute_fetchall(sql, params))
 
+    async def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterable[Sequence[Any]]:
+        """Rows to read later, in a worker thread, without holding them all in memory.
+
+        A file database gives a :class:`RowStream`; an in-memory one, which no second
+        connection can see, gives the rows themselves.
+        """
+        if self.path is None:
+            return await self.fetchall(sql, params)
+        return RowStream(self.path, sql, tuple(params))
+
     async def close(self) -> None:
+        # SQLite's advice for a long-lived connection: let it refresh the planner's statistics.
+        try:
+            await self.conn.execute("PRAGMA optimize")
+        except (sqlite3.Error, ValueError):  # ValueError: the connection is already gone
+            logger.warning("PRAGMA optimize failed at close", exc_info=True)
         await self.conn.close()
 
 
 async def open_database(path: Path | str) -> Database:
-    return Database(await connect(path))
+    return Database(await connect(path), path)
+
+
+class RowStream:
+    """The rows of one query, read a batch at a time through a read-only connection of its own.
+
+    Iterable more than once, each time afresh; meant for a worker thread (it blocks), so an
+    export of half a million rows neither waits on nor holds up the bot's own connection.
+    """
+
+    BATCH = 2000
+
+    def __init__(self, path: Path, sql: str, params: tuple[Any, ...]) -> None:
+        self.path = path
+        self.sql = sql
+        self.params = params
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            conn.execute("PRAGMA busy_timeout=5000")
+            cursor = conn.execute(self.sql, self.params)
+            while batch := cursor.fetchmany(self.BATCH):
+                yield from batch
+        finally:
+            conn.close()
+
+
+def within(column: str, paths: Iterable[str]) -> tuple[str, list[str]]:
+    """SQL for "``column`` holds one of ``paths`` or a path below it", with its parameters.
+
+    A range, not ``LIKE 'path/%'``: SQLite answers a range from the index on the column (LIKE
+    ignores case and so cannot use it), and ``_`` in a path is not taken for a wildcard.
+    ``/`` sorts just before ``0``, so ``path/`` ≤ every descendant < ``path0``.
+    """
+    clauses, params = [], []
+    for path in paths:
+        clauses.append(f"{column} = ? OR ({column} >= ? AND {column} < ?)")
+        params += [path, path + "/", path + "0"]
+    return "(" + " OR ".join(clauses) + ")", params
 
 
 def to_iso(moment: datetime) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import Database, from_iso, to_iso
+from storage.db import Database, from_iso, to_iso, within
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,11 +142,6 @@ def _record(r: Any) -> ContactRecord:
     )
 
 
-def _within(paths: Sequence[str]) -> tuple[str, list[str]]:
-    clauses = " OR ".join("c.area_path = ? OR c.area_path LIKE ? || '/%'" for _ in paths)
-    return f"({clauses})", [value for path in paths for value in (path, path)]
-
-
 class HotlineRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -266,7 +261,7 @@ class HotlineRepository:
         """Contacts not closed: immediate first, then high, then the oldest."""
         if not paths:
             return []
-        where, params = _within(paths)
+        where, params = within("c.area_path", paths)
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS}{_FROM} WHERE c.status != 'closed' AND {where}"
             f" ORDER BY {_URGENCY_ORDER}, c.created_at, c.id LIMIT ?",
@@ -324,7 +319,7 @@ class HotlineRepository:
         self, path: str, *, since: datetime | None = None
     ) -> list[tuple[str, str, str, int, int]]:
         """(category, urgency, channel, contacts, taken in time) of an area."""
-        where, params = _within([path])
+        where, params = within("c.area_path", [path])
         sql = (
             "SELECT c.category, c.urgency, c.channel, COUNT(*),"
             " SUM(CASE WHEN c.taken_at IS NOT NULL AND (julianday(c.taken_at) -"

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.invites import Invite, InviteStatus, check_invite
-from storage.db import Database, from_iso, to_iso
+from storage.db import Database, from_iso, to_iso, within
 
 
 class InviteRepository:
@@ -75,12 +75,11 @@ class InviteRepository:
         """(token, role, area path, area names, uses, max uses, expires) of usable invitations."""
         if not paths:
             return []
-        clauses = " OR ".join("a.path = ? OR a.path LIKE ? || '/%'" for _ in paths)
-        params = [value for path in paths for value in (path, path)]
+        clauses, params = within("a.path", paths)
         return await self.db.fetchall(
             "SELECT i.token, i.role, a.path, a.name_kk, a.name_ru, i.uses, i.max_uses, i.expires_at"
             " FROM invites i JOIN areas a ON a.id = i.area_id"
-            f" WHERE i.revoked = 0 AND i.uses < i.max_uses AND i.expires_at > ? AND ({clauses})"
+            f" WHERE i.revoked = 0 AND i.uses < i.max_uses AND i.expires_at > ? AND {clauses}"
             " ORDER BY i.created_at DESC LIMIT ?",
             (to_iso(now), *params, limit),
         )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from storage.db import Database, from_iso, to_iso
+from storage.db import Database, from_iso, to_iso, within
 
 SEEN_REFRESH = timedelta(minutes=10)
 
@@ -180,12 +180,11 @@ class UserRepository:
         """(user id, name, disabled, area path, area names) of holders of ``role`` in ``paths``."""
         if not paths:
             return []
-        clauses = " OR ".join("a.path = ? OR a.path LIKE ? || '/%'" for _ in paths)
-        params = [value for path in paths for value in (path, path)]
+        clauses, params = within("a.path", paths)
         return await self.db.fetchall(
             "SELECT DISTINCT u.id, u.full_name, u.disabled, a.path, a.name_kk, a.name_ru"
             " FROM roles r JOIN users u ON u.id = r.user_id JOIN areas a ON a.id = r.area_id"
-            f" WHERE r.role = ? AND ({clauses}) ORDER BY a.path, u.full_name LIMIT ?",
+            f" WHERE r.role = ? AND {clauses} ORDER BY a.path, u.full_name LIMIT ?",
             (role, *params, limit),
         )
 
@@ -210,10 +209,11 @@ class UserRepository:
 
     async def with_role_in(self, role: str, area_path: str) -> list[int]:
         """Ids of users holding ``role`` anywhere in the subtree of ``area_path``."""
+        clauses, params = within("a.path", [area_path])
         rows = await self.db.fetchall(
             "SELECT DISTINCT r.user_id FROM roles r JOIN areas a ON a.id = r.area_id"
-            " WHERE r.role = ? AND (a.path = ? OR a.path LIKE ? || '/%')",
-            (role, area_path, area_path),
+            f" WHERE r.role = ? AND {clauses}",
+            (role, *params),
         )
         return [row[0] for row in rows]
 

@@ -12,10 +12,9 @@ from datetime import date
 
 @dataclass(frozen=True, slots=True)
 class CountRow:
-    """Reports of one organisation for one plan item."""
+    """Reports of one organisation (``key``: its area id) or of one plan item (its number)."""
 
-    area_id: int
-    item_number: int
+    key: int
     total: int
     today: int
     people: int
@@ -136,23 +135,24 @@ class Digest:
 
 
 def activity_section(
-    rows: Iterable[CountRow],
+    by_organisation: Iterable[CountRow],
+    by_item: Iterable[CountRow],
     *,
     day: date,
     item_titles: dict[int, str],
     organisations: dict[int, str],
 ) -> ActivitySection:
-    """Sum the counts by plan item and by organisation; name the organisations with nothing."""
-    by_item: dict[int, list[int]] = {number: [0, 0] for number in item_titles}
-    by_org: dict[int, list[int]] = {}
+    """The activity figures of an area from its counts per organisation and per plan item;
+    names the organisations with nothing. The totals are those of the organisations."""
+    items: dict[int, tuple[int, int]] = {number: (0, 0) for number in item_titles}
+    for row in by_item:
+        today, total = items.get(row.key, (0, 0))
+        items[row.key] = (today + row.today, total + row.total)
+    reported: dict[int, tuple[int, int]] = {}
     totals = [0] * 8
-    for row in rows:
-        item = by_item.setdefault(row.item_number, [0, 0])
-        item[0] += row.today
-        item[1] += row.total
-        org = by_org.setdefault(row.area_id, [0, 0])
-        org[0] += row.today
-        org[1] += row.total
+    for row in by_organisation:
+        today, total = reported.get(row.key, (0, 0))
+        reported[row.key] = (today + row.today, total + row.total)
         for index, value in enumerate(
             (
                 row.today,
@@ -177,20 +177,20 @@ def activity_section(
         specialists=totals[6],
         others=totals[7],
         by_item=tuple(
-            Line(number, item_titles.get(number, str(number)), counts[0], counts[1])
-            for number, counts in sorted(by_item.items())
+            Line(number, item_titles.get(number, str(number)), today, total)
+            for number, (today, total) in sorted(items.items())
         ),
         by_organisation=tuple(
             sorted(
                 (
-                    Line(area_id, organisations.get(area_id, str(area_id)), c[0], c[1])
-                    for area_id, c in by_org.items()
+                    Line(area_id, organisations.get(area_id, str(area_id)), today, total)
+                    for area_id, (today, total) in reported.items()
                 ),
                 key=lambda line: (-line.total, line.name),
             )
         ),
         silent=tuple(
-            sorted(name for area_id, name in organisations.items() if area_id not in by_org)
+            sorted(name for area_id, name in organisations.items() if area_id not in reported)
         ),
         organisations=len(organisations),
     )

@@ -49,7 +49,7 @@ class ReportRow:
 class ExportData:
     campaign: Campaign
     area_name: str  # already in the export's language
-    reports: Sequence[ReportRow]
+    reports: Iterable[ReportRow]  # may be read more than once; may stream from storage
     organisations: Sequence[str]  # every organisation of the area, to name the silent ones
     generated_at: datetime  # aware, UTC
     cases: CasesSection | None = None

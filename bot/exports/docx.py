@@ -48,11 +48,17 @@ CASE_WIDTHS = (Cm(11.0), Cm(3.0))
 ORGANISATION_WIDTHS = (Cm(8.0), Cm(2.8), Cm(3.0), Cm(4.2))
 
 
-def build_final_report(data: ExportData, locale: str, zone: str = "Asia/Almaty") -> bytes:
-    """The final report as DOCX bytes, in ``locale`` (``kk`` or ``ru``)."""
+def build_final_report(
+    data: ExportData, locale: str, zone: str = "Asia/Almaty", summary: Summary | None = None
+) -> bytes:
+    """The final report as DOCX bytes, in ``locale`` (``kk`` or ``ru``).
+
+    ``summary``, when the reports were already summed (by the workbook), saves reading
+    them again.
+    """
     i18n = build_i18n(locale)
     with i18n.context(), i18n.use_locale(locale):
-        return _FinalReport(data, locale, zone).build()
+        return _FinalReport(data, locale, zone).build(summary)
 
 
 def due_text(item: PlanItem, locale: str) -> str:
@@ -110,8 +116,9 @@ class _FinalReport:
         self.table_style = styles["Table Grid"]
         self.links: dict[str, str] = {}  # url → relationship id
 
-    def build(self) -> bytes:
-        summary = summarise(self.campaign, self.data.reports, self.data.organisations)
+    def build(self, summary: Summary | None = None) -> bytes:
+        if summary is None:
+            summary = summarise(self.campaign, self.data.reports, self.data.organisations)
         properties = self.document.core_properties
         properties.title = plain_text(self.campaign.name.get(self.locale))
         properties.author = "Qorgau"

@@ -1,25 +1,21 @@
 """All activity reports as an XLSX workbook, in Kazakh or Russian.
 
-Sheets: a summary per plan item with a totals row, one row per activity report, and the
-organisations with what each reported. Written in openpyxl's write-only mode, so 100,000
-reports stream to the file instead of piling up as cell objects.
+Sheets: a summary per plan item with a totals row, one row per activity report, the
+organisations with what each reported, and the raid cases. The reports stream from their
+source through the summary and into the file in one pass, so half a million of them never
+sit in memory at once.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import IO
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from bot.case_texts import (
     children_line,
@@ -31,6 +27,7 @@ from bot.case_texts import (
 )
 from bot.exports.data import (
     ExportData,
+    ReportRow,
     Summary,
     Tally,
     organisation_order,
@@ -38,21 +35,27 @@ from bot.exports.data import (
     safe_text,
     summarise,
 )
+from bot.exports.xlsx_writer import Sheet, Style, XlsxWriter
 from bot.i18n import build_i18n, fmt_full_date, fmt_moment
 from bot.names import format_name
 
-DATE_FORMAT = "DD.MM.YYYY"
-MOMENT_FORMAT = "DD.MM.YYYY HH:MM"
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_BOLD = Font(bold=True)
-_WRAP = Alignment(wrap_text=True, vertical="top")
+# Tabs, left to right.
+SUMMARY_TAB, ACTIVITIES_TAB, ORGANISATIONS_TAB, CASES_TAB = range(4)
 
 
 def build_reports_workbook(data: ExportData, locale: str, zone: str = "Asia/Almaty") -> bytes:
     """The workbook as XLSX bytes, in ``locale`` (``kk`` or ``ru``)."""
+    buffer = io.BytesIO()
+    write_reports_workbook(data, locale, zone, buffer)
+    return buffer.getvalue()
+
+
+def write_reports_workbook(data: ExportData, locale: str, zone: str, out: IO[bytes]) -> Summary:
+    """Write the workbook into ``out``; return the summary made on the way, for the report."""
     i18n = build_i18n(locale)
     with i18n.context(), i18n.use_locale(locale):
-        return _Workbook(data, locale, zone).build()
+        return _Workbook(data, locale, zone, out).build()
 
 
 def sheet_title(text: str) -> str:
@@ -61,51 +64,28 @@ def sheet_title(text: str) -> str:
 
 
 class _Workbook:
-    def __init__(self, data: ExportData, locale: str, zone: str) -> None:
+    def __init__(self, data: ExportData, locale: str, zone: str, out: IO[bytes]) -> None:
         self.data = data
         self.locale = locale
         self.zone = zone
-        self.workbook = Workbook(write_only=True)
+        self.writer = XlsxWriter(out)
 
-    def build(self) -> bytes:
-        summary = summarise(self.data.campaign, self.data.reports, self.data.organisations)
+    def build(self) -> Summary:
+        # The long sheet is written first: the summary is counted while it streams.
+        sheet = self._activities()
+        summary = summarise(self.data.campaign, self._written(sheet), self.data.organisations)
+        self.writer.finish(sheet)
         self._summary(summary)
-        self._activities()
         self._organisations(summary)
         if self.data.case_rows:
             self._cases()
-        buffer = io.BytesIO()
-        self.workbook.save(buffer)
-        return buffer.getvalue()
-
-    # Helpers
+        self.writer.close()
+        return summary
 
     def _sheet(
-        self, title: str, header: Sequence[str], widths: Sequence[float], rows: int
-    ) -> WriteOnlyWorksheet:
-        sheet = self.workbook.create_sheet(sheet_title(title))
-        for index, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A2"
-        if rows:
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{rows + 1}"
-        cells = []
-        for text in header:
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.font = _BOLD
-            cell.alignment = _WRAP
-            cells.append(cell)
-        sheet.append(cells)
-        return sheet
-
-    @staticmethod
-    def _text(sheet: WriteOnlyWorksheet, text: str) -> Any:
-        """A string cell; text starting with «=» stays text and never becomes a formula."""
-        if text.startswith("="):
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.data_type = "s"
-            return cell
-        return text
+        self, title: str, header: tuple[str, ...], widths: tuple[float, ...], tab: int
+    ) -> Sheet:
+        return self.writer.sheet(sheet_title(title), widths, header, position=tab)
 
     @staticmethod
     def _counts(tally: Tally) -> list[int]:
@@ -138,32 +118,28 @@ class _Workbook:
             _("Links"),
         )
         widths = (6, 70, 12, 11, 11, 12, 10, 13, 14, 15, 10)
-        sheet = self._sheet(_("Summary"), header, widths, len(summary.items))
+        sheet = self._sheet(_("Summary"), header, widths, SUMMARY_TAB)
         titles = {item.number: plain_text(item.title.get(locale)) for item in campaign.items}
         for number, found in summary.items.items():
             title = titles.get(number) or _("Item {number}").format(number=number)
             sheet.append(
                 [
                     number,
-                    self._text(sheet, title),
+                    title,
                     *self._counts(found.tally),
                     len(found.organisations),
                     found.tally.links,
                 ]
             )
-        totals = [WriteOnlyCell(sheet, value=None), WriteOnlyCell(sheet, value=_("Total"))]
-        totals.extend(
-            WriteOnlyCell(sheet, value=value)
-            for value in (
-                *self._counts(summary.overall),
-                summary.reporting,
-                summary.overall.links,
-            )
-        )
-        for cell in totals:
-            cell.font = _BOLD
-        sheet.append(totals)
-        sheet.append([])
+        totals = [
+            None,
+            _("Total"),
+            *self._counts(summary.overall),
+            summary.reporting,
+            summary.overall.links,
+        ]
+        sheet.append(totals, Style.BOLD)
+        sheet.blank()
         about = [
             (_("Campaign"), plain_text(campaign.name.get(locale))),
             (_("Area"), plain_text(data.area_name)),
@@ -184,44 +160,43 @@ class _Workbook:
             (_("Generated"), fmt_moment(data.generated_at, locale, self.zone)),
         ]
         for label, value in about:
-            sheet.append([None, self._text(sheet, f"{label}: {value}")])
+            sheet.append([None, f"{label}: {value}"])
+        self.writer.finish(sheet, filter_rows=len(summary.items))
 
-    def _activities(self) -> None:
-        data, locale = self.data, self.locale
-        header = (
-            _("ID"),
-            _("No."),
-            _("Plan item"),
-            _("Organisation"),
-            _("Area"),
-            _("Date"),
-            _("Format"),
-            _("Title"),
-            _("Children"),
-            _("Parents"),
-            _("Specialists"),
-            _("Others"),
-            _("Total participants"),
-            _("Audience"),
-            _("Description"),
-            _("Links"),
-            _("Photos"),
-            _("Created"),
+    def _activities(self) -> Sheet:
+        return self._sheet(
+            _("Activity reports"),
+            (
+                _("ID"),
+                _("No."),
+                _("Plan item"),
+                _("Organisation"),
+                _("Area"),
+                _("Date"),
+                _("Format"),
+                _("Title"),
+                _("Children"),
+                _("Parents"),
+                _("Specialists"),
+                _("Others"),
+                _("Total participants"),
+                _("Audience"),
+                _("Description"),
+                _("Links"),
+                _("Photos"),
+                _("Created"),
+            ),
+            (8, 6, 40, 30, 30, 12, 18, 40, 10, 10, 12, 10, 12, 25, 60, 40, 8, 17),
+            ACTIVITIES_TAB,
         )
-        widths = (8, 6, 40, 30, 30, 12, 18, 40, 10, 10, 12, 10, 12, 25, 60, 40, 8, 17)
-        sheet = self._sheet(_("Activity reports"), header, widths, len(data.reports))
+
+    def _written(self, sheet: Sheet) -> Iterator[ReportRow]:
+        """The reports, each written to ``sheet`` as it passes on to the summary."""
+        data, locale = self.data, self.locale
         titles = {item.number: plain_text(item.title.get(locale)) for item in data.campaign.items}
         formats: dict[str, str] = {}
-        # One date cell and one moment cell, styled once and refilled for every row.
-        held_on = WriteOnlyCell(sheet)
-        held_on.number_format = DATE_FORMAT
-        created = WriteOnlyCell(sheet)
-        created.number_format = MOMENT_FORMAT
         zone = ZoneInfo(self.zone)
-        text = self._text
         for row in data.reports:
-            held_on.value = row.held_on
-            created.value = _local(row.created_at, zone)
             format_label = formats.get(row.format)
             if format_label is None:
                 format_label = formats[row.format] = format_name(row.format)
@@ -230,23 +205,24 @@ class _Workbook:
                     row.id,
                     row.item_number,
                     titles.get(row.item_number, ""),
-                    text(sheet, plain_text(row.organisation)),
-                    text(sheet, plain_text(row.area_path)),
-                    held_on,
+                    plain_text(row.organisation),
+                    plain_text(row.area_path),
+                    row.held_on,
                     format_label,
-                    text(sheet, safe_text(row.title)),
+                    safe_text(row.title),
                     row.children,
                     row.parents,
                     row.specialists,
                     row.others,
                     row.total,
-                    text(sheet, safe_text(row.audience)),
-                    text(sheet, safe_text(row.description)),
-                    text(sheet, plain_text("\n".join(row.links))),
+                    safe_text(row.audience),
+                    safe_text(row.description),
+                    plain_text("\n".join(row.links)),
                     row.photos,
-                    created,
+                    _local(row.created_at, zone),
                 ]
             )
+            yield row
 
     def _organisations(self, summary: Summary) -> None:
         header = (
@@ -256,17 +232,18 @@ class _Workbook:
             _("Plan items"),
         )
         names = organisation_order(summary, self.data.organisations)
-        sheet = self._sheet(_("Organisations"), header, (45, 12, 14, 40), len(names))
+        sheet = self._sheet(_("Organisations"), header, (45, 12, 14, 40), ORGANISATIONS_TAB)
         for name in names:
             found = summary.organisations.get(name)
             sheet.append(
                 [
-                    self._text(sheet, plain_text(name)),
+                    plain_text(name),
                     found.tally.activities if found else 0,
                     found.tally.total if found else 0,
                     ", ".join(str(n) for n in sorted(found.items)) if found else "",
                 ]
             )
+        self.writer.finish(sheet)
 
     def _cases(self) -> None:
         """One row per raid case; free text masked, as in every export."""
@@ -287,24 +264,25 @@ class _Workbook:
         )
         widths = (7, 17, 30, 25, 20, 22, 35, 35, 10, 22, 26, 40)
         rows = self.data.case_rows
-        sheet = self._sheet(_("Cases"), header, widths, len(rows))
+        sheet = self._sheet(_("Cases"), header, widths, CASES_TAB)
         for case in rows:
             sheet.append(
                 [
                     case.id,
                     _local(case.created_at, zone),
-                    self._text(sheet, plain_text(case.area_name.get(locale, ""))),
-                    self._text(sheet, plain_text(raid_label(case, locale))),
+                    plain_text(case.area_name.get(locale, "")),
+                    plain_text(raid_label(case, locale)),
                     place_name(case.place_type),
                     children_line(case.children),
-                    self._text(sheet, safe_text(case.work)),
+                    safe_text(case.work),
                     ", ".join(hazard_name(h) for h in case.hazards),
                     _("YES") if case.immediate_danger else _("no"),
                     classification_name(case.classification),
                     status_name(case.status),
-                    self._text(sheet, safe_text(case.notes)),
+                    safe_text(case.notes),
                 ]
             )
+        self.writer.finish(sheet)
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from aiogram import html
 from aiogram.utils.i18n import gettext as _
@@ -58,21 +59,9 @@ class DigestService:
             return None
         day = day or self.plans.today()
         numbers = {item_id: number for number, item_id in stored.item_ids.items()}
-        rows = [
-            CountRow(
-                area_id=r[0],
-                item_number=numbers.get(r[1], 0),
-                total=r[2],
-                today=r[3] or 0,
-                people=r[4] or 0,
-                people_today=r[5] or 0,
-                children=r[6] or 0,
-                parents=r[7] or 0,
-                specialists=r[8] or 0,
-                others=r[9] or 0,
-            )
-            for r in await self.reports.area_counts(stored.id, area.path, day)
-        ]
+        per_organisation, per_item = await self.reports.activity_counts(stored.id, area.path, day)
+        by_organisation = [_count_row(r[0], r) for r in per_organisation]
+        by_item = [_count_row(numbers.get(r[0], 0), r) for r in per_item]
         organisations = {
             a.id: a.name(locale)
             for a in await self.areas.subtree(area.path)
@@ -81,7 +70,13 @@ class DigestService:
         titles = {item.number: item.title.get(locale) for item in stored.campaign.items}
         digest = Digest(area_name=area.name(locale), day=day)
         digest.sections.append(
-            activity_section(rows, day=day, item_titles=titles, organisations=organisations)
+            activity_section(
+                by_organisation,
+                by_item,
+                day=day,
+                item_titles=titles,
+                organisations=organisations,
+            )
         )
         cases = await self.cases_section(area, day, campaign_id=stored.id)
         if cases is not None:
@@ -105,6 +100,20 @@ class DigestService:
             day=day,
             zone=self.plans.zone,
         )
+
+
+def _count_row(key: int, r: Sequence[Any]) -> CountRow:
+    return CountRow(
+        key=key,
+        total=r[1],
+        today=r[2] or 0,
+        people=r[3] or 0,
+        people_today=r[4] or 0,
+        children=r[5] or 0,
+        parents=r[6] or 0,
+        specialists=r[7] or 0,
+        others=r[8] or 0,
+    )
 
 
 def render(digest: Digest, locale: str) -> str:

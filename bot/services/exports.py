@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from bot.domain.digest import hotline_section
 from bot.domain.roles import ORGANISATION_LEVEL
@@ -55,29 +57,9 @@ class ExportService:
         if stored is None:
             raise ExportError("no_campaign")
         numbers = {item_id: number for number, item_id in stored.item_ids.items()}
-        rows = await self.reports.for_export(stored.id, area.path)
-        reports = [
-            ReportRow(
-                id=r[0],
-                item_number=numbers.get(r[1], 0),
-                organisation=r[2] if locale == "kk" else r[3],
-                area_path=r[4],
-                held_on=date.fromisoformat(r[5]),
-                format=r[6],
-                title=r[7],
-                children=r[8],
-                parents=r[9],
-                specialists=r[10],
-                others=r[11],
-                total=r[12],
-                audience=r[13],
-                description=r[14],
-                links=tuple(json.loads(r[15])),
-                photos=len(json.loads(r[16])),
-                created_at=from_iso(r[17]),
-            )
-            for r in rows
-        ]
+        reports = StoredReports(
+            await self.reports.for_export(stored.id, area.path), numbers, locale
+        )
         organisations = [
             a.name(locale)
             for a in await self.areas.subtree(area.path)
@@ -113,12 +95,49 @@ class ExportService:
         """The final report (DOCX) and all records (XLSX), from one read of the area's reports."""
         # python-docx and openpyxl are imported on first use: most runs of the bot never need them.
         from bot.exports.docx import build_final_report
-        from bot.exports.xlsx import build_reports_workbook
+        from bot.exports.xlsx import write_reports_workbook
 
         data = await self.data(area, locale)
         zone = self.plans.zone.key
         stem = f"qorgau-{area.path.replace('/', '-')}-{locale}"
-        # Building large documents is CPU work: keep the event loop free meanwhile.
-        document = await asyncio.to_thread(build_final_report, data, locale, zone)
-        workbook = await asyncio.to_thread(build_reports_workbook, data, locale, zone)
-        return [ExportFile(f"{stem}.docx", document), ExportFile(f"{stem}.xlsx", workbook)]
+        # Building large documents is CPU work and reading the reports blocks: keep the event
+        # loop free meanwhile. The workbook reads them once and hands its summary on.
+        buffer = io.BytesIO()
+        summary = await asyncio.to_thread(write_reports_workbook, data, locale, zone, buffer)
+        document = await asyncio.to_thread(build_final_report, data, locale, zone, summary)
+        return [
+            ExportFile(f"{stem}.docx", document),
+            ExportFile(f"{stem}.xlsx", buffer.getvalue()),
+        ]
+
+
+class StoredReports:
+    """Stored report rows as :class:`ReportRow`, converted one by one as they are read."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]], numbers: dict[int, int], locale: str) -> None:
+        self.rows = rows
+        self.numbers = numbers  # item id → plan item number
+        self.name_column = 2 if locale == "kk" else 3
+
+    def __iter__(self) -> Iterator[ReportRow]:
+        numbers, name_column = self.numbers, self.name_column
+        for r in self.rows:
+            yield ReportRow(
+                id=r[0],
+                item_number=numbers.get(r[1], 0),
+                organisation=r[name_column],
+                area_path=r[4],
+                held_on=date.fromisoformat(r[5]),
+                format=r[6],
+                title=r[7],
+                children=r[8],
+                parents=r[9],
+                specialists=r[10],
+                others=r[11],
+                total=r[12],
+                audience=r[13],
+                description=r[14],
+                links=tuple(json.loads(r[15])) if r[15] != "[]" else (),
+                photos=len(json.loads(r[16])) if r[16] != "[]" else 0,
+                created_at=from_iso(r[17]),
+            )

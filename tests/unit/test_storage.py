@@ -5,7 +5,16 @@ from datetime import UTC, datetime
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
-from storage.db import connect, migrate, migration_scripts, open_database, schema_version, to_iso
+from storage.db import (
+    RowStream,
+    connect,
+    migrate,
+    migration_scripts,
+    open_database,
+    schema_version,
+    to_iso,
+    within,
+)
 from storage.fsm import SQLiteStorage
 
 NOW = datetime(2025, 6, 3, 4, 0, tzinfo=UTC)
@@ -89,5 +98,42 @@ async def test_fsm_storage_survives_reopening_the_file(tmp_path):
         with pytest.raises(TypeError):
             await storage.set_data(key, {"when": NOW})  # not JSON: refused, not silently kept
         assert json.loads(json.dumps(await storage.get_data(key)))
+    finally:
+        await db.close()
+
+
+async def test_within_matches_the_path_and_below_it_only(tmp_path):
+    db = await open_database(tmp_path / "q.sqlite3")
+    try:
+        await db.execute("CREATE TABLE t (path TEXT)")
+        for path in ("kz/a", "kz/a/b", "kz/a/b/c", "kz/ab", "kz/a_", "kz/a0", "kz/b", "kz"):
+            await db.execute("INSERT INTO t VALUES (?)", (path,))
+        clause, params = within("path", ["kz/a"])
+        rows = await db.fetchall(f"SELECT path FROM t WHERE {clause} ORDER BY path", params)
+        assert [r[0] for r in rows] == ["kz/a", "kz/a/b", "kz/a/b/c"]
+        clause, params = within("path", ["kz/a/b", "kz/b"])
+        rows = await db.fetchall(f"SELECT path FROM t WHERE {clause} ORDER BY path", params)
+        assert [r[0] for r in rows] == ["kz/a/b", "kz/a/b/c", "kz/b"]
+        # The areas index answers it: no scan of the table.
+        clause, params = within("path", ["kz"])
+        plan = await db.fetchall(f"EXPLAIN QUERY PLAN SELECT id FROM areas WHERE {clause}", params)
+        assert all("SCAN" not in row[3] for row in plan), plan
+    finally:
+        await db.close()
+
+
+async def test_a_stream_reads_committed_rows_again_each_time(tmp_path):
+    db = await open_database(tmp_path / "q.sqlite3")
+    try:
+        await db.execute("CREATE TABLE t (n INTEGER)")
+        async with db.transaction() as conn:
+            await conn.executemany("INSERT INTO t VALUES (?)", [(n,) for n in range(5000)])
+        stream = await db.stream("SELECT n FROM t WHERE n >= ? ORDER BY n", (10,))
+        assert isinstance(stream, RowStream)
+        assert [r[0] for r in stream] == list(range(10, 5000))
+        await db.execute("INSERT INTO t VALUES (5000)")
+        assert sum(1 for _ in stream) == 4991  # read afresh
+        with pytest.raises(sqlite3.OperationalError):  # the stream's connection is read-only
+            RowStream(db.path, "INSERT INTO t VALUES (1)", ()).__iter__().__next__()
     finally:
         await db.close()
