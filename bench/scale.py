@@ -373,7 +373,7 @@ def peak_rss_mb() -> float:
 
 
 async def child(kind: str, database: Path) -> dict[str, float]:
-    from bot.app import Services
+    from bot.app import Services, freeze_startup_objects
     from bot.config import Settings
     from bot.i18n import build_i18n
 
@@ -381,6 +381,7 @@ async def child(kind: str, database: Path) -> dict[str, float]:
     services = await Services.open(
         Settings(_env_file=None, database_path=database), clock=lambda: NOW
     )
+    freeze_startup_objects()  # as the bot does once it has started
     result: dict[str, float] = {"open": time.perf_counter() - opened}
     try:
         i18n = build_i18n(LOCALE)

@@ -226,13 +226,14 @@ async def prepare(database: Path) -> tuple[list[tuple[int, list]], Any]:
 
 
 async def run_qorgau(database: Path, updates: list[dict]) -> tuple[float, int]:
-    from bot.app import create_app
+    from bot.app import create_app, freeze_startup_objects
     from bot.config import Settings
     from tests.e2e.conftest import CAMPAIGN_DAY, FrozenClock
 
     settings = Settings(_env_file=None, bot_token=TOKEN, database_path=database, log_level="ERROR")
     clock = FrozenClock(CAMPAIGN_DAY)
     app = await create_app(settings, clock=clock, album_delay=0.01)
+    freeze_startup_objects()  # as `python -m bot` does once it has started
     session = RecordingSession()
     bot = Bot(TOKEN, session=session)
     parsed = [Update.model_validate(u, context={"bot": bot}) for u in updates]

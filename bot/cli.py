@@ -21,7 +21,14 @@ from aiogram.exceptions import (
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.token import TokenValidationError
 
-from bot.app import Application, Services, build_bot, create_app, run_polling
+from bot.app import (
+    Application,
+    Services,
+    build_bot,
+    create_app,
+    freeze_startup_objects,
+    run_polling,
+)
 from bot.backup import BackupError, DatabaseInUse, backup, restore, running_lock
 from bot.config import Settings
 from bot.domain.plan_validation import PlanCheck
@@ -72,6 +79,7 @@ async def _run(settings: Settings) -> int:
     except (OSError, sqlite3.Error) as error:
         print(f"DATABASE_PATH {settings.database_path} cannot be opened: {error}", file=sys.stderr)
         return 2
+    freeze_startup_objects()
     try:
         if settings.webhook_url:
             await _run_webhook(app)

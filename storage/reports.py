@@ -173,7 +173,7 @@ class ReportRepository:
         return await self.db.stream(
             "SELECT r.id, r.item_id, a.name_kk, a.name_ru, a.path, r.held_on, r.format, r.title,"
             " r.children, r.parents, r.specialists, r.others, r.total, r.audience, r.description,"
-            " r.links, r.photos, r.created_at"
+            " r.links, json_array_length(r.photos), r.created_at"
             " FROM reports r JOIN areas a ON a.id = r.area_id"
             f" WHERE r.campaign_id = ? AND r.deleted_at IS NULL AND {clauses}"
             " ORDER BY r.item_id, r.held_on, r.id",

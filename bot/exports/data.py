@@ -54,7 +54,7 @@ class ExportData:
     generated_at: datetime  # aware, UTC
     cases: CasesSection | None = None
     hotline: HotlineSection | None = None
-    case_rows: Sequence[CaseRecord] = ()
+    case_rows: Iterable[CaseRecord] = ()  # may stream from storage
 
 
 def safe_text(text: str | None) -> str:
@@ -93,6 +93,10 @@ class Tally:
         self.total += row.total
         self.links += len(row.links)
         self.photos += row.photos
+
+    def merge(self, other: Tally) -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
     def unspecified(self) -> int:
@@ -164,7 +168,6 @@ def summarise(
     overall = Tally()
     unknown: list[int] = []
     for row in reports:
-        overall.add(row)
         item = items.get(row.item_number)
         if item is None:
             item = items[row.item_number] = ItemSummary(row.item_number)
@@ -175,6 +178,8 @@ def summarise(
             organisation = by_organisation[row.organisation] = OrganisationSummary(row.organisation)
         organisation.tally.add(row)
         organisation.items.add(row.item_number)
+    for item in items.values():  # the overall figures are the items' together
+        overall.merge(item.tally)
     silent = [name for name in dict.fromkeys(organisations) if name not in by_organisation]
     return Summary(
         overall=overall,

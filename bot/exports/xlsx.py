@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from functools import cache
 from typing import IO
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from bot.case_texts import (
     raid_label,
     status_name,
 )
+from bot.domain.privacy import mask_personal_data
 from bot.exports.data import (
     ExportData,
     ReportRow,
@@ -32,7 +34,6 @@ from bot.exports.data import (
     Tally,
     organisation_order,
     plain_text,
-    safe_text,
     summarise,
 )
 from bot.exports.xlsx_writer import Sheet, Style, XlsxWriter
@@ -196,6 +197,7 @@ class _Workbook:
         titles = {item.number: plain_text(item.title.get(locale)) for item in data.campaign.items}
         formats: dict[str, str] = {}
         zone = ZoneInfo(self.zone)
+        mask = mask_personal_data  # the writer drops what XML cannot hold
         for row in data.reports:
             format_label = formats.get(row.format)
             if format_label is None:
@@ -205,19 +207,19 @@ class _Workbook:
                     row.id,
                     row.item_number,
                     titles.get(row.item_number, ""),
-                    plain_text(row.organisation),
-                    plain_text(row.area_path),
+                    row.organisation,
+                    row.area_path,
                     row.held_on,
                     format_label,
-                    safe_text(row.title),
+                    mask(row.title),
                     row.children,
                     row.parents,
                     row.specialists,
                     row.others,
                     row.total,
-                    safe_text(row.audience),
-                    safe_text(row.description),
-                    plain_text("\n".join(row.links)),
+                    mask(row.audience),
+                    mask(row.description),
+                    "\n".join(row.links),
                     row.photos,
                     _local(row.created_at, zone),
                 ]
@@ -265,21 +267,25 @@ class _Workbook:
         widths = (7, 17, 30, 25, 20, 22, 35, 35, 10, 22, 26, 40)
         rows = self.data.case_rows
         sheet = self._sheet(_("Cases"), header, widths, CASES_TAB)
+        # Labels looked up once per code, not once per case: the language is fixed here.
+        place, children, hazard = cache(place_name), cache(children_line), cache(hazard_name)
+        classification, status = cache(classification_name), cache(status_name)
+        danger = {True: _("YES"), False: _("no")}
         for case in rows:
             sheet.append(
                 [
                     case.id,
                     _local(case.created_at, zone),
-                    plain_text(case.area_name.get(locale, "")),
-                    plain_text(raid_label(case, locale)),
-                    place_name(case.place_type),
-                    children_line(case.children),
-                    safe_text(case.work),
-                    ", ".join(hazard_name(h) for h in case.hazards),
-                    _("YES") if case.immediate_danger else _("no"),
-                    classification_name(case.classification),
-                    status_name(case.status),
-                    safe_text(case.notes),
+                    case.area_name.get(locale, ""),
+                    raid_label(case, locale),
+                    place(case.place_type),
+                    children(case.children),
+                    mask_personal_data(case.work),
+                    ", ".join(hazard(h) for h in case.hazards),
+                    danger[case.immediate_danger],
+                    classification(case.classification),
+                    status(case.status),
+                    mask_personal_data(case.notes),
                 ]
             )
         self.writer.finish(sheet)

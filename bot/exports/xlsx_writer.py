@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import IntEnum
 from typing import IO, Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr  # for the few names and titles
 
 __all__ = ["Sheet", "Style", "XlsxWriter", "column_letter"]
 
@@ -25,7 +25,9 @@ _PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 _BATCH = 500  # rows joined into one write to the compressor
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What text cannot hold as it is: XML's markup characters, and characters XML cannot hold at all.
+_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _MAX_ROWS = 1_048_576
 _MAX_TEXT = 32_767  # characters Excel keeps in a cell
 
@@ -63,6 +65,10 @@ _STYLES = (
 )
 
 
+def _escaped(match: re.Match[str]) -> str:
+    return _ENTITIES.get(match.group(0), "")
+
+
 def column_letter(index: int) -> str:
     """``1`` → ``A``, ``27`` → ``AA``."""
     letters = ""
@@ -70,10 +76,6 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
-
-
-def _number(value: float) -> str:
-    return repr(value) if isinstance(value, float) else str(value)
 
 
 class Sheet:
@@ -110,45 +112,53 @@ class Sheet:
         )
         self.append(header, Style.HEADER)
 
-    def append(self, values: Iterable[Any], style: Style = Style.PLAIN) -> None:
-        """One row. ``None`` and ``""`` leave a cell empty; text never becomes a formula."""
-        number = self._next
-        if number > _MAX_ROWS:
+    def append(self, values: Sequence[Any], style: Style = Style.PLAIN) -> None:
+        """One row. ``None`` and ``""`` leave a cell empty; text never becomes a formula.
+
+        Characters XML cannot hold are dropped from text here, so callers need not.
+        """
+        row = self._next
+        if row > _MAX_ROWS:
             raise ValueError("an XLSX sheet holds at most 1,048,576 rows")
         letters = self._letters
+        while len(letters) < len(values):
+            letters.append(column_letter(len(letters) + 1))
         styled = f' s="{style:d}"' if style else ""
-        cells = []
-        for index, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            if index >= len(letters):
-                letters.append(column_letter(index + 1))
-            ref = f"{letters[index]}{number}"
+        special = _SPECIAL.search
+        cells = [f'<row r="{row}">']
+        add = cells.append
+        # This loop runs for every cell of a national export: it is written for speed.
+        for letter, value in zip(letters, values, strict=False):  # letters may run longer
             kind = type(value)
             if kind is str:
-                text = escape(_NOT_IN_XML.sub("", value[:_MAX_TEXT]))
-                cells.append(
-                    f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{text}'
-                    "</t></is></c>"
+                if not value:
+                    continue
+                if len(value) > _MAX_TEXT:
+                    value = value[:_MAX_TEXT]
+                if special(value):
+                    value = _SPECIAL.sub(_escaped, value)
+                add(
+                    f'<c r="{letter}{row}"{styled} t="inlineStr"><is><t xml:space="preserve">'
+                    f"{value}</t></is></c>"
                 )
-            elif kind is bool:
-                cells.append(f'<c r="{ref}"{styled} t="b"><v>{value:d}</v></c>')
-            elif kind is int or kind is float:
-                cells.append(f'<c r="{ref}"{styled}><v>{_number(value)}</v></c>')
+            elif kind is int:
+                add(f'<c r="{letter}{row}"{styled}><v>{value}</v></c>')
+            elif value is None:
+                continue
             elif kind is datetime:
-                serial = (
-                    value.toordinal()
-                    - _EXCEL_EPOCH
-                    + (value.hour * 3600 + value.minute * 60 + value.second) / 86400
-                )
-                cells.append(f'<c r="{ref}" s="{Style.MOMENT:d}"><v>{serial!r}</v></c>')
+                seconds = value.hour * 3600 + value.minute * 60 + value.second
+                serial = value.toordinal() - _EXCEL_EPOCH + seconds / 86400
+                add(f'<c r="{letter}{row}" s="3"><v>{serial!r}</v></c>')
             elif kind is date:
-                cells.append(
-                    f'<c r="{ref}" s="{Style.DATE:d}"><v>{value.toordinal() - _EXCEL_EPOCH}</v></c>'
-                )
+                add(f'<c r="{letter}{row}" s="2"><v>{value.toordinal() - _EXCEL_EPOCH}</v></c>')
+            elif kind is float:
+                add(f'<c r="{letter}{row}"{styled}><v>{value!r}</v></c>')
+            elif kind is bool:
+                add(f'<c r="{letter}{row}"{styled} t="b"><v>{value:d}</v></c>')
             else:
                 raise TypeError(f"cannot write {kind.__name__} to a cell")
-        self._pending.append(f'<row r="{number}">{"".join(cells)}</row>')
+        add("</row>")
+        self._pending.append("".join(cells))
         self._next += 1
         if len(self._pending) >= _BATCH:
             self._flush()

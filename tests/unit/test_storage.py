@@ -1,5 +1,7 @@
+import asyncio
 import json
 import sqlite3
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -134,6 +136,12 @@ async def test_a_stream_reads_committed_rows_again_each_time(tmp_path):
         await db.execute("INSERT INTO t VALUES (5000)")
         assert sum(1 for _ in stream) == 4991  # read afresh
         with pytest.raises(sqlite3.OperationalError):  # the stream's connection is read-only
-            RowStream(db.path, "INSERT INTO t VALUES (1)", ()).__iter__().__next__()
+            list(RowStream(db.path, "INSERT INTO t VALUES (1)", ()))
+        # A reader left early stops the thread reading ahead, even with the queue full.
+        rows = iter(stream)
+        assert [next(rows)[0] for _ in range(3)] == [10, 11, 12]
+        await asyncio.sleep(0.2)  # let the reader fill its queue and wait
+        rows.close()
+        assert not [t for t in threading.enumerate() if t.name == "row-stream"]
     finally:
         await db.close()
