@@ -186,31 +186,41 @@ class ReportRepository:
         """The area's reports counted per organisation (area id) and per plan item (item id).
 
         Each row: (key, activities, activities on ``day``, people, people on ``day``, children,
-        parents, specialists, others). One pass over the covering index ``reports_by_area``, in
-        its order, rolled up twice: a national digest reads half a million reports without
-        touching their texts or sorting them.
+        parents, specialists, others). The totals come from ``report_totals`` (kept by
+        triggers), the day's figures from the covering index ``reports_by_campaign_day``: a
+        national digest never reads the half a million reports themselves.
         """
         clauses, params = within("a.path", [area_path])
-        stamp = day.isoformat()
-        sums = (
-            "SUM(n), SUM(n_day), SUM(people), SUM(people_day), SUM(children), SUM(parents),"
-            " SUM(specialists), SUM(others)"
-        )
+        in_area = f"area_id IN (SELECT a.id FROM areas a WHERE {clauses})"
+        totals = f"FROM report_totals WHERE campaign_id = ? AND reports > 0 AND {in_area}"
+        today = f"FROM reports WHERE campaign_id = ? AND held_on = ? AND deleted_at IS NULL AND {in_area}"
         rows = await self.db.fetchall(
-            "WITH g AS (SELECT r.area_id AS area_id, r.item_id AS item_id,"
-            " COUNT(*) AS n, SUM(r.held_on = ?) AS n_day, SUM(r.total) AS people,"
-            " SUM(CASE WHEN r.held_on = ? THEN r.total ELSE 0 END) AS people_day,"
-            " SUM(COALESCE(r.children, 0)) AS children, SUM(COALESCE(r.parents, 0)) AS parents,"
-            " SUM(COALESCE(r.specialists, 0)) AS specialists, SUM(COALESCE(r.others, 0)) AS others"
-            " FROM reports r WHERE r.campaign_id = ? AND r.deleted_at IS NULL"
-            f" AND r.area_id IN (SELECT a.id FROM areas a WHERE {clauses})"
-            " GROUP BY r.area_id, r.item_id)"
-            f" SELECT 0, area_id, {sums} FROM g GROUP BY area_id"
-            f" UNION ALL SELECT 1, item_id, {sums} FROM g GROUP BY item_id",
-            (stamp, stamp, campaign_id, *params),
+            "SELECT 0, area_id, SUM(reports), SUM(people), SUM(children), SUM(parents),"
+            f" SUM(specialists), SUM(others) {totals} GROUP BY area_id"
+            f" UNION ALL SELECT 1, item_id, SUM(reports), SUM(people), 0, 0, 0, 0 {totals}"
+            " GROUP BY item_id"
+            f" UNION ALL SELECT 2, area_id, COUNT(*), SUM(total), 0, 0, 0, 0 {today}"
+            " GROUP BY area_id"
+            f" UNION ALL SELECT 3, item_id, COUNT(*), SUM(total), 0, 0, 0, 0 {today}"
+            " GROUP BY item_id",
+            (
+                *(campaign_id, *params) * 2,
+                *(campaign_id, day.isoformat(), *params) * 2,
+            ),
         )
-        by_organisation = [tuple(row[1:]) for row in rows if row[0] == 0]
-        by_item = [tuple(row[1:]) for row in rows if row[0] == 1]
+        # (activities, people, children, parents, specialists, others) and the day's
+        # (activities, people), per organisation [0] and per plan item [1].
+        found: tuple[dict[int, list[int]], dict[int, list[int]]] = ({}, {})
+        for kind, key, count, people, children, parents, specialists, others in rows:
+            counts = found[kind % 2].setdefault(key, [0] * 8)
+            if kind < 2:
+                counts[:6] = [count, people, children, parents, specialists, others]
+            else:
+                counts[6:] = [count, people]
+        by_organisation, by_item = (
+            [(key, c[0], c[6], c[1], c[7], *c[2:6]) for key, c in sorted(side.items())]
+            for side in found
+        )
         return by_organisation, by_item
 
     async def reported_by_area(self, campaign_id: int) -> dict[int, set[int]]:
