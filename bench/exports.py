@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
-import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -23,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.children import peak_rss_mb, run_child  # noqa: E402
 from bot.domain.plan import Campaign  # noqa: E402
 from bot.domain.reports import FORMATS  # noqa: E402
 from bot.exports.data import ExportData, ReportRow  # noqa: E402
@@ -123,10 +122,6 @@ def generate_rows(count: int, campaign: Campaign, seed: int = SEED) -> list[Repo
     return rows
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
-
-
 def child(kind: str, rows: int) -> None:
     campaign = load_bundled_plan()
     data = ExportData(
@@ -198,14 +193,7 @@ def openpyxl_rows(data: ExportData) -> int:
 
 
 def measure(kind: str, rows: int) -> dict[str, float]:
-    result = subprocess.run(
-        [sys.executable, __file__, "--child", kind, "--rows", str(rows)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_child(__file__, "--child", kind, "--rows", str(rows))
 
 
 def main() -> None:

@@ -3,7 +3,8 @@
 Generates 20 regions, 7,500 organisations, 20,000 people, 500,000 activity reports, 50,000 raid
 cases and 50,000 hotline contacts into a SQLite file (kept and reused while its figures match),
 then runs each measurement in a fresh child process through the bot's own services and reads the
-child's peak memory. The baseline child only imports the bot and opens the database.
+child's peak memory. The baseline child only imports the bot and opens the database; each
+digest, short and noisy, is the median of three children.
 Last line:
 ``scale: national digest T1 s, city digest T2 ms, xlsx R rows in T3 s, final report T4 s, peak RSS M MB``
 """
@@ -14,9 +15,7 @@ import argparse
 import asyncio
 import json
 import random
-import resource
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.children import median_run, peak_rss_mb, run_child  # noqa: E402
 from bot.domain.reports import FORMATS  # noqa: E402
 
 DEFAULT_DATABASE = ROOT / "bench" / "data" / "scale.sqlite3"
@@ -368,10 +368,6 @@ def generate(database: Path) -> bool:
 # The measurements, each in a fresh process
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
-
-
 async def child(kind: str, database: Path) -> dict[str, float]:
     from bot.app import Services, freeze_startup_objects
     from bot.config import Settings
@@ -441,15 +437,9 @@ async def _final_report(services) -> dict[str, float]:
     return {"seconds": time.perf_counter() - started, "bytes": len(document)}
 
 
-def measure(kind: str, database: Path) -> dict[str, float]:
-    result = subprocess.run(
-        [sys.executable, __file__, "--child", kind, "--database", str(database)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+def measure(kind: str, database: Path, *, runs: int = 1) -> dict[str, float]:
+    args = ("--child", kind, "--database", str(database))
+    return median_run(__file__, *args, runs=runs) if runs > 1 else run_child(__file__, *args)
 
 
 def main() -> None:
@@ -477,14 +467,16 @@ def main() -> None:
         f"baseline: import the bot and open the database in {baseline['open']:.2f} s,"
         f" peak RSS {baseline['rss_mb']:.0f} MB"
     )
-    national = measure("national_digest", args.database)
+    national = measure("national_digest", args.database, runs=3)
     print(
-        f"national digest: {national['seconds']:.2f} s ({national['chars']:.0f} characters),"
+        f"national digest: {national['seconds']:.2f} s, median of"
+        f" {', '.join(f'{t:.2f}' for t in national['all_seconds'])} ({national['chars']:.0f} characters),"
         f" chart {national['chart_seconds']:.2f} s, peak RSS {national['rss_mb']:.0f} MB"
     )
-    city = measure("city_digest", args.database)
+    city = measure("city_digest", args.database, runs=3)
     print(
-        f"city digest ({CITY}): {city['seconds'] * 1000:.0f} ms, chart"
+        f"city digest ({CITY}): {city['seconds'] * 1000:.0f} ms, median of"
+        f" {', '.join(f'{t * 1000:.0f}' for t in city['all_seconds'])}, chart"
         f" {city['chart_seconds']:.2f} s, peak RSS {city['rss_mb']:.0f} MB"
     )
     xlsx = measure("xlsx", args.database)
