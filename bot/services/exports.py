@@ -95,7 +95,7 @@ class ExportService:
 
     async def files(self, area: Area, locale: str) -> list[ExportFile]:
         """The final report (DOCX) and all records (XLSX), from one read of the area's reports."""
-        # python-docx and openpyxl are imported on first use: most runs of the bot never need them.
+        # python-docx and the export builders are imported on first use: most runs never need them.
         from bot.exports.docx import build_final_report
         from bot.exports.xlsx import write_reports_workbook
 
