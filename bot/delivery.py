@@ -4,8 +4,8 @@ Every message the bot sends on its own (reminders, digests, notifications, alert
 ``outbox`` first. The sender takes due rows in priority order, keeps to the overall, per-chat and
 per-group limits, and writes each outcome as soon as Telegram answers. Rows are queued with a
 dedupe key, so a job that runs twice queues nothing new; a row whose send was cut off by a crash
-is settled after the restart by ``OutboxRepository.recover``: alerts and notifications are sent
-again, bulk messages are not (see there why).
+is settled after the restart by ``OutboxRepository.recover``: alerts, notifications, digests and
+final reports are sent again, the bulk reminders are not (see there why).
 """
 
 from __future__ import annotations

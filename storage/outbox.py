@@ -114,13 +114,35 @@ class OutboxRepository:
         notify_chat_id: int | None,
         now: datetime,
     ) -> int:
-        broadcast_id = await self.db.execute(
-            "INSERT INTO broadcasts (kind, started_by, notify_chat_id, total, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (kind, started_by, notify_chat_id, len(messages), to_iso(now)),
-        )
-        await self.add(messages, now=now, broadcast_id=broadcast_id)
-        return broadcast_id
+        """Record a broadcast and queue its messages together.
+
+        A job run again after a crash queues the same keys: nothing new is added, and no second
+        broadcast is recorded (it would close at once as "0 delivered"); the id returned is then
+        the first run's. Returns 0 when there is nothing to send.
+        """
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO broadcasts (kind, started_by, notify_chat_id, total, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (kind, started_by, notify_chat_id, len(messages), to_iso(now)),
+            )
+            broadcast_id = cursor.lastrowid
+            assert broadcast_id is not None
+            added = await self.add_within(conn, messages, now=now, broadcast_id=broadcast_id)
+            if added:
+                if added < len(messages):
+                    await conn.execute(
+                        "UPDATE broadcasts SET total = ? WHERE id = ?", (added, broadcast_id)
+                    )
+                return broadcast_id
+            await conn.execute("DELETE FROM broadcasts WHERE id = ?", (broadcast_id,))
+            if not messages:
+                return 0
+            rows = await conn.execute_fetchall(
+                "SELECT broadcast_id FROM outbox WHERE dedupe_key = ?", (messages[0].key,)
+            )
+            rows = list(rows)
+            return int(rows[0][0] or 0) if rows else 0
 
     async def block_inactive(self, now: datetime) -> int:
         """Nothing is sent to people who blocked the bot; their queued messages close as blocked."""
@@ -176,8 +198,9 @@ class OutboxRepository:
         """After a crash, settle the rows whose send was cut off.
 
         Nobody can ask Telegram whether such a message arrived. Urgent and normal messages (alerts,
-        notifications) are sent again: a lost alert is worse than a repeated one. Bulk messages
-        (reminders, digests) are not: a reminder twice at 3 a.m. is worse than a missing one.
+        notifications, a coordinator's digest and final report) are sent again: a lost alert or
+        report is worse than a repeated one. Bulk messages (the reminders to every reporter) are
+        not: a reminder twice at 3 a.m. is worse than a missing one.
         Returns (sent again, left uncertain).
         """
         async with self.db.transaction() as conn:

@@ -145,3 +145,36 @@ async def test_a_stream_reads_committed_rows_again_each_time(tmp_path):
         assert not [t for t in threading.enumerate() if t.name == "row-stream"]
     finally:
         await db.close()
+
+
+async def test_a_broadcast_queued_again_records_no_second_broadcast(tmp_path):
+    from storage.outbox import OutboxRepository, OutgoingMessage
+
+    db = await open_database(tmp_path / "q.sqlite3")
+    try:
+        outbox = OutboxRepository(db)
+        messages = [
+            OutgoingMessage(key=f"reminder:{n}", chat_id=n, payload={"text": "x"})
+            for n in (1, 2, 3)
+        ]
+        first = await outbox.start_broadcast(
+            "morning_reminder", messages, started_by=None, notify_chat_id=None, now=NOW
+        )
+        again = await outbox.start_broadcast(
+            "morning_reminder", messages, started_by=None, notify_chat_id=None, now=NOW
+        )
+        grown = [*messages, OutgoingMessage(key="reminder:4", chat_id=4, payload={"text": "x"})]
+        third = await outbox.start_broadcast(
+            "morning_reminder", grown, started_by=None, notify_chat_id=None, now=NOW
+        )
+        broadcasts = await db.fetchall("SELECT id, total FROM broadcasts ORDER BY id")
+        assert again == first and third != first
+        assert [tuple(row) for row in broadcasts] == [(first, 3), (third, 1)]
+        queued = await db.fetchall("SELECT broadcast_id, COUNT(*) FROM outbox GROUP BY 1")
+        assert sorted(tuple(row) for row in queued) == [(first, 3), (third, 1)]
+        assert (
+            await outbox.start_broadcast("empty", [], started_by=None, notify_chat_id=None, now=NOW)
+            == 0
+        )
+    finally:
+        await db.close()
