@@ -118,7 +118,7 @@ class Services:
             users=UserService(users, admin_ids=settings.admin_ids, clock=clock),
             plans=plans,
             reports=ReportService(reports, plans, clock=clock),
-            invites=InviteService(InviteRepository(db), areas, clock=clock),
+            invites=InviteService(InviteRepository(db), areas, clock=clock, on_joined=users.forget),
             exports=ExportService(
                 reports,
                 areas,
@@ -248,7 +248,7 @@ async def create_app(
     dispatcher.shutdown.register(_on_shutdown)
     jobs = Jobs(
         plans=services.plans,
-        users=UserRepository(services.db),
+        users=services.users.repo,
         reports=ReportRepository(services.db),
         areas=services.areas,
         digests=services.digests,
@@ -313,7 +313,7 @@ def build_delivery(settings: Settings, services: Services, i18n: I18n) -> Delive
 
     queue = DeliveryQueue(
         OutboxRepository(services.db),
-        UserRepository(services.db),
+        services.users.repo,
         build_bot(settings, retry=False),
         clock=utc_now,  # waits and retries follow real time, even under a test's frozen clock
         limits=limits,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiogram import html
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
@@ -58,33 +60,56 @@ class HotlineMessageComposer:
         self,
         notice: HotlineNotice,
         contact: ContactRecord,
-        recipient: Recipient,
+        recipients: Sequence[Recipient],
         *,
         number: int = 0,
         message: ContactMessage | None = None,
-    ) -> OutgoingMessage:
-        with self.i18n.context(), self.i18n.use_locale(recipient.locale):
-            text, markup = self._render(notice, contact, recipient, message)
-        payload: dict[str, object] = {"link_preview_options": {"is_disabled": True}}
+    ) -> list[OutgoingMessage]:
+        """One message for each recipient, each text rendered once per language and viewer
+        kind: an alert to fifty operators costs two renderings, not fifty."""
+        rendered: dict[tuple[str, bool], tuple[str, dict[str, object]]] = {}
+        suffix = f":{number}" if number else ""
+        if message is not None:
+            suffix += f":{message.id}"
+        urgent = contact.urgency in ("immediate", "high") or notice is HotlineNotice.ALERT
         method = "sendMessage"
         if notice is HotlineNotice.FOLLOW_UP and message is not None and message.photo:
             method = "sendPhoto"
+        queued = []
+        for recipient in recipients:
+            viewer = (recipient.locale, recipient.user_id == contact.operator_id)
+            if viewer not in rendered:
+                rendered[viewer] = self._payload(notice, contact, recipient, message, method)
+            queued.append(
+                OutgoingMessage(
+                    key=f"contact:{contact.id}:{notice.value}{suffix}:{recipient.user_id}",
+                    chat_id=recipient.user_id,
+                    payload=rendered[viewer][1],
+                    method=method,
+                    priority=Priority.URGENT if urgent else Priority.NORMAL,
+                )
+            )
+        return queued
+
+    def _payload(
+        self,
+        notice: HotlineNotice,
+        contact: ContactRecord,
+        recipient: Recipient,
+        message: ContactMessage | None,
+        method: str,
+    ) -> tuple[str, dict[str, object]]:
+        with self.i18n.context(), self.i18n.use_locale(recipient.locale):
+            text, markup = self._render(notice, contact, recipient, message)
+        payload: dict[str, object] = {"link_preview_options": {"is_disabled": True}}
+        if method == "sendPhoto":
+            assert message is not None
             payload = {"photo": message.photo, "caption": text[:1000]}
         else:
             payload["text"] = text
         if markup is not None:
             payload["reply_markup"] = markup.model_dump(mode="json", exclude_none=True)
-        suffix = f":{number}" if number else ""
-        if message is not None:
-            suffix += f":{message.id}"
-        urgent = contact.urgency in ("immediate", "high") or notice is HotlineNotice.ALERT
-        return OutgoingMessage(
-            key=f"contact:{contact.id}:{notice.value}{suffix}:{recipient.user_id}",
-            chat_id=recipient.user_id,
-            payload=payload,
-            method=method,
-            priority=Priority.URGENT if urgent else Priority.NORMAL,
-        )
+        return text, payload
 
     def _render(
         self,

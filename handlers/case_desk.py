@@ -62,18 +62,24 @@ def build_router() -> Router:
     desk.callback_query.register(photos, CaseCb.filter(F.action == "photos"))
     desk.callback_query.register(document, CaseCb.filter(F.action == "docx"))
     desk.callback_query.register(act_pressed, CaseCb.filter(F.action.in_(ACTIONS)))
-    desk.callback_query.register(date_chosen, DeskForm.date, DeskCb.filter(F.action == "date"))
-    desk.message.register(
-        date_typed, DeskForm.date, Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
-    )
     desk.callback_query.register(
-        referral_chosen, DeskForm.referral, DeskCb.filter(F.action == "referral")
-    )
-    desk.callback_query.register(
-        comment_skipped, DeskForm.comment, DeskCb.filter(F.action == "skip")
+        date_chosen, StateFilter(DeskForm.date), DeskCb.filter(F.action == "date")
     )
     desk.message.register(
-        comment_typed, DeskForm.comment, Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
+        date_typed, StateFilter(DeskForm.date), Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
+    )
+    desk.callback_query.register(
+        referral_chosen, StateFilter(DeskForm.referral), DeskCb.filter(F.action == "referral")
+    )
+    desk.callback_query.register(
+        comment_skipped, StateFilter(DeskForm.comment), DeskCb.filter(F.action == "skip")
+    )
+    desk.message.register(
+        comment_typed,
+        StateFilter(DeskForm.comment),
+        Magic(F.text),
+        NOT_COMMAND,
+        ~Button(*labels.MENU),
     )
     desk.callback_query.register(stale_button, StateFilter(DeskForm), DeskCb.filter())
     desk.message.register(expected, StateFilter(DeskForm), NOT_COMMAND, ~Button(*labels.MENU))

@@ -21,6 +21,7 @@ from bot.domain.case_flow import Referral
 from bot.domain.cases import AgeBand, Hazard, PlaceType
 from bot.i18n import fmt_date
 from handlers import labels
+from handlers.keyboard_cache import per_language
 from handlers.keyboards import FormCb, cancel_button, rows_of
 from storage.cases import CaseRecord
 
@@ -48,6 +49,11 @@ def _cancel(builder: InlineKeyboardBuilder) -> None:
 def choices(
     options: Sequence[tuple[str, str]], action: str, *, width: int = 1
 ) -> InlineKeyboardMarkup:
+    return _choices(tuple(options), action, width)
+
+
+@per_language
+def _choices(options: tuple[tuple[str, str], ...], action: str, width: int) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(text=text, callback_data=CaseFormCb(action=action, value=value).pack())
         for value, text in options
@@ -55,6 +61,7 @@ def choices(
     return InlineKeyboardMarkup(inline_keyboard=[*rows_of(buttons, width), [cancel_button()]])
 
 
+@per_language
 def location() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[
@@ -66,10 +73,12 @@ def location() -> ReplyKeyboardMarkup:
     )
 
 
+@per_language
 def places() -> InlineKeyboardMarkup:
     return choices([(p.value, place_name(p.value)) for p in PlaceType], "place", width=2)
 
 
+@per_language
 def children(count: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for band in AgeBand:
@@ -85,6 +94,11 @@ def children(count: int) -> InlineKeyboardMarkup:
 
 
 def hazards(chosen: Sequence[str]) -> InlineKeyboardMarkup:
+    return _hazards(frozenset(chosen))
+
+
+@per_language
+def _hazards(chosen: frozenset[str]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for hazard in Hazard:
         mark = "☑️ " if hazard.value in chosen else "⬜ "
@@ -101,10 +115,12 @@ def hazards(chosen: Sequence[str]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def danger() -> InlineKeyboardMarkup:
     return choices([("yes", _("🚨 Yes, right now")), ("no", _("No"))], "danger", width=2)
 
 
+@per_language
 def skip_or_done(*, done: bool = False) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     if done:
@@ -115,12 +131,14 @@ def skip_or_done(*, done: bool = False) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def cancel_only() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     _cancel(builder)
     return builder.as_markup()
 
 
+@per_language
 def confirm() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("📨 Send to the inspectorate"), callback_data=CaseFormCb(action="save"))
@@ -130,6 +148,7 @@ def confirm() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def resume() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("▶️ Continue"), callback_data=CaseFormCb(action="resume"))
@@ -152,6 +171,7 @@ def field_names() -> dict[str, str]:
     }
 
 
+@per_language
 def fields() -> InlineKeyboardMarkup:
     return choices(list(field_names().items()), "field", width=2)
 
@@ -170,6 +190,7 @@ def case_list(cases: Sequence[CaseRecord], locale: str) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def inspection_dates(today: date, locale: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for ahead in (0, 1, 2, 3, 7):
@@ -183,6 +204,7 @@ def inspection_dates(today: date, locale: str) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def referrals() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for referral in Referral:
@@ -195,6 +217,7 @@ def referrals() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def skip_comment() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("⏭ No comment"), callback_data=DeskCb(action="skip"))

@@ -111,57 +111,70 @@ def build_router() -> Router:
     router.callback_query.register(resume, in_form, CaseFormCb.filter(F.action == "resume"))
     router.callback_query.register(discard, CaseFormCb.filter(F.action == "discard"))
 
-    router.callback_query.register(
-        place_chosen, CaseForm.place, CaseFormCb.filter(F.action == "area")
+    # The steps, in a router of their own: people outside the form pass it with one check.
+    form = Router(name=f"{__name__}.form")
+    for observer in (form.message, form.callback_query):
+        observer.filter(in_form)
+    form.callback_query.register(
+        place_chosen, StateFilter(CaseForm.place), CaseFormCb.filter(F.action == "area")
     )
-    router.callback_query.register(
-        raid_chosen, CaseForm.raid, CaseFormCb.filter(F.action == "raid")
+    form.callback_query.register(
+        raid_chosen, StateFilter(CaseForm.raid), CaseFormCb.filter(F.action == "raid")
     )
-    router.message.register(location_shared, CaseForm.location, Magic(F.location))
-    router.message.register(
+    form.message.register(location_shared, StateFilter(CaseForm.location), Magic(F.location))
+    form.message.register(
         address_typed,
-        CaseForm.location,
+        StateFilter(CaseForm.location),
         Magic(F.text),
         NOT_COMMAND,
         ~Button(*labels.MENU, labels.send_location),
     )
-    router.callback_query.register(
-        place_type_chosen, CaseForm.place_type, CaseFormCb.filter(F.action == "place")
+    form.callback_query.register(
+        place_type_chosen, StateFilter(CaseForm.place_type), CaseFormCb.filter(F.action == "place")
     )
-    router.callback_query.register(
-        child_added, CaseForm.children, CaseFormCb.filter(F.action.in_({"child", "unchild"}))
+    form.callback_query.register(
+        child_added,
+        StateFilter(CaseForm.children),
+        CaseFormCb.filter(F.action.in_({"child", "unchild"})),
     )
-    router.message.register(
-        ages_typed, CaseForm.children, Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
+    form.message.register(
+        ages_typed,
+        StateFilter(CaseForm.children),
+        Magic(F.text),
+        NOT_COMMAND,
+        ~Button(*labels.MENU),
     )
-    router.message.register(
-        work_typed, CaseForm.work, Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
+    form.message.register(
+        work_typed, StateFilter(CaseForm.work), Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
     )
-    router.callback_query.register(
-        hazard_toggled, CaseForm.hazards, CaseFormCb.filter(F.action == "hazard")
+    form.callback_query.register(
+        hazard_toggled, StateFilter(CaseForm.hazards), CaseFormCb.filter(F.action == "hazard")
     )
-    router.callback_query.register(
-        danger_chosen, CaseForm.danger, CaseFormCb.filter(F.action == "danger")
+    form.callback_query.register(
+        danger_chosen, StateFilter(CaseForm.danger), CaseFormCb.filter(F.action == "danger")
     )
-    router.message.register(photo_added, CaseForm.photos, Magic(F.photo))
-    router.message.register(
-        notes_typed, CaseForm.notes, Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
+    form.message.register(photo_added, StateFilter(CaseForm.photos), Magic(F.photo))
+    form.message.register(
+        notes_typed, StateFilter(CaseForm.notes), Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
     )
-    router.callback_query.register(
+    form.callback_query.register(
         step_done,
         StateFilter(CaseForm.children, CaseForm.hazards, CaseForm.photos, CaseForm.notes),
         CaseFormCb.filter(F.action.in_({"done", "skip"})),
     )
-    router.callback_query.register(save, CaseForm.confirm, CaseFormCb.filter(F.action == "save"))
-    router.callback_query.register(
-        change, CaseForm.confirm, CaseFormCb.filter(F.action == "change")
+    form.callback_query.register(
+        save, StateFilter(CaseForm.confirm), CaseFormCb.filter(F.action == "save")
     )
-    router.callback_query.register(
-        field_chosen, CaseForm.change, CaseFormCb.filter(F.action == "field")
+    form.callback_query.register(
+        change, StateFilter(CaseForm.confirm), CaseFormCb.filter(F.action == "change")
+    )
+    form.callback_query.register(
+        field_chosen, StateFilter(CaseForm.change), CaseFormCb.filter(F.action == "field")
     )
 
-    router.callback_query.register(stale_button, in_form, CaseFormCb.filter())
-    router.message.register(expected, in_form, NOT_COMMAND, ~Button(*labels.MENU))
+    form.callback_query.register(stale_button, in_form, CaseFormCb.filter())
+    form.message.register(expected, in_form, NOT_COMMAND, ~Button(*labels.MENU))
+    router.include_router(form)
     return router
 
 

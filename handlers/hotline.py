@@ -40,6 +40,7 @@ from bot.hotline_texts import caller_name, category_plain
 from bot.services.hotline import HotlineError, HotlineService
 from handlers import labels, texts
 from handlers.case_keyboards import CaseFormCb
+from handlers.keyboard_cache import per_language
 from handlers.keyboards import FormCb, cancel_button, rows_of
 from storage.users import UserRecord
 
@@ -95,42 +96,54 @@ def build_router(flood_per_minute: int = 12) -> Router:
     starts = (Command("sos"), Button(labels.ask_for_help))
     for start_filter in starts:
         router.message.register(begin, start_filter)
-    router.callback_query.register(
-        caller_chosen, HotlineForm.caller, CaseFormCb.filter(F.action == "caller")
+    # The steps, in a router of their own: people outside the form pass it with one check.
+    form = Router(name=f"{__name__}.form")
+    for observer in (form.message, form.callback_query):
+        observer.filter(StateFilter(HotlineForm))
+    form.callback_query.register(
+        caller_chosen, StateFilter(HotlineForm.caller), CaseFormCb.filter(F.action == "caller")
     )
-    router.callback_query.register(
-        category_chosen, HotlineForm.category, CaseFormCb.filter(F.action == "category")
+    form.callback_query.register(
+        category_chosen,
+        StateFilter(HotlineForm.category),
+        CaseFormCb.filter(F.action == "category"),
     )
-    router.callback_query.register(
-        danger_chosen, HotlineForm.danger, CaseFormCb.filter(F.action == "danger")
+    form.callback_query.register(
+        danger_chosen, StateFilter(HotlineForm.danger), CaseFormCb.filter(F.action == "danger")
     )
-    router.callback_query.register(
-        region_chosen, HotlineForm.region, CaseFormCb.filter(F.action == "region")
+    form.callback_query.register(
+        region_chosen, StateFilter(HotlineForm.region), CaseFormCb.filter(F.action == "region")
     )
-    router.callback_query.register(
-        city_chosen, HotlineForm.city, CaseFormCb.filter(F.action == "city")
+    form.callback_query.register(
+        city_chosen, StateFilter(HotlineForm.city), CaseFormCb.filter(F.action == "city")
     )
-    router.message.register(
+    form.message.register(
         location_shared, StateFilter(HotlineForm.region, HotlineForm.city), Magic(F.location)
     )
-    router.message.register(
-        story_told, HotlineForm.story, Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
+    form.message.register(
+        story_told,
+        StateFilter(HotlineForm.story),
+        Magic(F.text),
+        NOT_COMMAND,
+        ~Button(*labels.MENU),
     )
-    router.message.register(story_photo, HotlineForm.story, Magic(F.photo))
-    router.callback_query.register(
-        story_done, HotlineForm.story, CaseFormCb.filter(F.action == "done")
+    form.message.register(story_photo, StateFilter(HotlineForm.story), Magic(F.photo))
+    form.callback_query.register(
+        story_done, StateFilter(HotlineForm.story), CaseFormCb.filter(F.action == "done")
     )
-    router.message.register(contact_shared, HotlineForm.contact, Magic(F.contact))
-    router.message.register(
+    form.message.register(contact_shared, StateFilter(HotlineForm.contact), Magic(F.contact))
+    form.message.register(
         contact_typed,
-        HotlineForm.contact,
+        StateFilter(HotlineForm.contact),
         Magic(F.text),
         NOT_COMMAND,
         ~Button(*labels.MENU, labels.stay_anonymous),
     )
-    router.message.register(anonymous, HotlineForm.contact, Button(labels.stay_anonymous))
-    router.callback_query.register(stale_button, StateFilter(HotlineForm), CaseFormCb.filter())
-    router.message.register(expected, StateFilter(HotlineForm), NOT_COMMAND, ~Button(*labels.MENU))
+    form.message.register(
+        anonymous, StateFilter(HotlineForm.contact), Button(labels.stay_anonymous)
+    )
+    form.callback_query.register(stale_button, StateFilter(HotlineForm), CaseFormCb.filter())
+    form.message.register(expected, StateFilter(HotlineForm), NOT_COMMAND, ~Button(*labels.MENU))
     # Outside the form: a later message joins the sender's open request.
     router.message.register(
         follow_up,
@@ -139,9 +152,11 @@ def build_router(flood_per_minute: int = 12) -> Router:
         NOT_COMMAND,
         ~Button(*labels.MENU),
     )
+    router.include_router(form)
     return router
 
 
+@per_language
 def help_keyboard() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[
@@ -154,6 +169,13 @@ def help_keyboard() -> ReplyKeyboardMarkup:
 
 
 def _choices(options: list[tuple[str, str]], action: str, width: int = 1) -> InlineKeyboardMarkup:
+    return _choices_of(tuple(options), action, width)
+
+
+@per_language
+def _choices_of(
+    options: tuple[tuple[str, str], ...], action: str, width: int
+) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(text=text, callback_data=CaseFormCb(action=action, value=value).pack())
         for value, text in options

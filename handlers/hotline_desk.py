@@ -69,8 +69,8 @@ def build_router() -> Router:
     desk.callback_query.register(ask_outcome, ContactCb.filter(F.action == "close"))
     desk.callback_query.register(block, ContactCb.filter(F.action == "block"))
     text_only = (Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU))
-    desk.message.register(reply_typed, ContactDesk.reply, *text_only)
-    desk.message.register(outcome_typed, ContactDesk.outcome, *text_only)
+    desk.message.register(reply_typed, StateFilter(ContactDesk.reply), *text_only)
+    desk.message.register(outcome_typed, StateFilter(ContactDesk.outcome), *text_only)
     # Logging a phone call.
     desk.message.register(call_begin, Command("call"), HasRole(Role.OPERATOR))
     desk.callback_query.register(
@@ -78,10 +78,10 @@ def build_router() -> Router:
         StateFilter(ContactDesk.call_caller, ContactDesk.call_category, ContactDesk.call_danger),
         DeskCb.filter(F.action == "call"),
     )
-    desk.message.register(call_story, ContactDesk.call_story, *text_only)
-    desk.message.register(call_contact, ContactDesk.call_contact, *text_only)
+    desk.message.register(call_story, StateFilter(ContactDesk.call_story), *text_only)
+    desk.message.register(call_contact, StateFilter(ContactDesk.call_contact), *text_only)
     desk.callback_query.register(
-        call_no_contact, ContactDesk.call_contact, DeskCb.filter(F.action == "skip")
+        call_no_contact, StateFilter(ContactDesk.call_contact), DeskCb.filter(F.action == "skip")
     )
     desk.callback_query.register(stale, StateFilter(ContactDesk), DeskCb.filter())
     desk.message.register(expected, StateFilter(ContactDesk), NOT_COMMAND, ~Button(*labels.MENU))

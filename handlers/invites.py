@@ -42,23 +42,25 @@ def build_router() -> Router:
     router.message.register(begin, Command("invite"))
     router.message.register(begin, Button(labels.invite))
     router.callback_query.register(
-        role_chosen, InviteForm.role, InviteCb.filter(F.action == "role")
+        role_chosen, StateFilter(InviteForm.role), InviteCb.filter(F.action == "role")
     )
     router.callback_query.register(
-        area_opened, InviteForm.area, InviteCb.filter(F.action == "open")
+        area_opened, StateFilter(InviteForm.area), InviteCb.filter(F.action == "open")
     )
     router.callback_query.register(
-        area_chosen, InviteForm.area, InviteCb.filter(F.action == "area")
+        area_chosen, StateFilter(InviteForm.area), InviteCb.filter(F.action == "area")
     )
     router.callback_query.register(
-        new_area, InviteForm.area, InviteCb.filter(F.action == "new_area")
+        new_area, StateFilter(InviteForm.area), InviteCb.filter(F.action == "new_area")
     )
-    router.message.register(new_area_named, InviteForm.new_area, Magic(F.text), NOT_COMMAND)
+    router.message.register(
+        new_area_named, StateFilter(InviteForm.new_area), Magic(F.text), NOT_COMMAND
+    )
     router.callback_query.register(
-        uses_chosen, InviteForm.uses, InviteCb.filter(F.action == "uses")
+        uses_chosen, StateFilter(InviteForm.uses), InviteCb.filter(F.action == "uses")
     )
     router.callback_query.register(stale_button, InviteCb.filter())
-    router.message.register(name_expected, InviteForm.new_area, NOT_COMMAND)
+    router.message.register(name_expected, StateFilter(InviteForm.new_area), NOT_COMMAND)
     router.message.register(expected, StateFilter(InviteForm), NOT_COMMAND)
     return router
 

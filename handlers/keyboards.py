@@ -19,6 +19,7 @@ from bot.domain.reports import FORMATS
 from bot.i18n import fmt_date
 from bot.names import format_name, role_name
 from handlers import labels
+from handlers.keyboard_cache import per_language
 
 
 class LanguageCb(CallbackData, prefix="lang"):
@@ -43,6 +44,7 @@ class InviteCb(CallbackData, prefix="inv"):
     value: str = ""
 
 
+@per_language
 def main_menu(
     *,
     reporter: bool,
@@ -79,6 +81,7 @@ def main_menu(
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
 
 
+@per_language
 def languages() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
@@ -94,6 +97,7 @@ def _cancel_row(builder: InlineKeyboardBuilder) -> None:
     builder.row(cancel_button())
 
 
+@per_language
 def cancel_button() -> InlineKeyboardButton:
     return InlineKeyboardButton(text=labels.cancel(), callback_data=FormCb(action="cancel").pack())
 
@@ -105,6 +109,11 @@ def rows_of(buttons: list[InlineKeyboardButton], width: int) -> list[list[Inline
 def choices(
     options: Sequence[tuple[str, str]], action: str, *, width: int = 1
 ) -> InlineKeyboardMarkup:
+    return _choices(tuple(options), action, width)
+
+
+@per_language
+def _choices(options: tuple[tuple[str, str], ...], action: str, width: int) -> InlineKeyboardMarkup:
     """Buttons built directly: aiogram's keyboard builder copies every button it is given,
     which costs milliseconds on a keyboard this size, on every step of every form."""
     buttons = [
@@ -114,6 +123,7 @@ def choices(
     return InlineKeyboardMarkup(inline_keyboard=[*rows_of(buttons, width), [cancel_button()]])
 
 
+@per_language
 def held_on(today: date, yesterday: date, locale: str) -> InlineKeyboardMarkup:
     return choices(
         [
@@ -128,10 +138,12 @@ def held_on(today: date, yesterday: date, locale: str) -> InlineKeyboardMarkup:
     )
 
 
+@per_language
 def formats() -> InlineKeyboardMarkup:
     return choices([(code, format_name(code)) for code in FORMATS], "format", width=2)
 
 
+@per_language
 def skip_or_cancel(*, done: bool = False) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     if done:
@@ -142,12 +154,14 @@ def skip_or_cancel(*, done: bool = False) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def cancel_only() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     _cancel_row(builder)
     return builder.as_markup()
 
 
+@per_language
 def confirm(*, duplicate: bool) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     save_text = _("✅ Save anyway") if duplicate else _("✅ Save")
@@ -158,6 +172,7 @@ def confirm(*, duplicate: bool) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def resume() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("▶️ Continue"), callback_data=FormCb(action="resume"))
@@ -166,6 +181,7 @@ def resume() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def draft_fields() -> InlineKeyboardMarkup:
     return choices(list(field_names().items()), "field", width=2)
 
@@ -187,6 +203,7 @@ def field_names() -> dict[str, str]:
 EDITABLE_AFTER_SAVE = ("held_on", "format", "title", "participants", "audience", "description")
 
 
+@per_language
 def report_actions(report_id: int, *, changeable: bool) -> InlineKeyboardMarkup | None:
     if not changeable:
         return None
@@ -205,6 +222,7 @@ def report_list(entries: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def edit_fields(report_id: int) -> InlineKeyboardMarkup:
     names = field_names()
     builder = InlineKeyboardBuilder()
@@ -216,6 +234,7 @@ def edit_fields(report_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def edit_formats(report_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for code in FORMATS:
@@ -227,6 +246,7 @@ def edit_formats(report_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def confirm_delete(report_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
@@ -238,6 +258,11 @@ def confirm_delete(report_id: int) -> InlineKeyboardMarkup:
 
 
 def invite_roles(roles: Sequence[str]) -> InlineKeyboardMarkup:
+    return _invite_roles(tuple(roles))
+
+
+@per_language
+def _invite_roles(roles: tuple[str, ...]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for role in roles:
         builder.button(text=role_name(role), callback_data=InviteCb(action="role", value=role))
@@ -255,6 +280,7 @@ def invite_areas(areas: Sequence[tuple[int, str]], *, can_add: bool) -> InlineKe
     return builder.as_markup()
 
 
+@per_language
 def invite_uses() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for uses in (1, 5, 30, 100):

@@ -37,10 +37,12 @@ def build_router() -> Router:
     router.callback_query.register(view, MyCb.filter(F.action == "view"))
     router.callback_query.register(edit, MyCb.filter(F.action == "edit"))
     router.callback_query.register(field_chosen, MyCb.filter(F.action == "field"))
-    router.callback_query.register(format_set, ReportEdit.value, MyCb.filter(F.action == "format"))
+    router.callback_query.register(
+        format_set, StateFilter(ReportEdit.value), MyCb.filter(F.action == "format")
+    )
     router.callback_query.register(delete, MyCb.filter(F.action == "delete"))
     router.callback_query.register(delete_confirmed, MyCb.filter(F.action == "delete_yes"))
-    router.message.register(new_value, ReportEdit.value, Magic(F.text), NOT_COMMAND)
+    router.message.register(new_value, StateFilter(ReportEdit.value), Magic(F.text), NOT_COMMAND)
     router.message.register(expected, StateFilter(ReportEdit.value), NOT_COMMAND)
     router.callback_query.register(unknown_action, MyCb.filter())
     return router

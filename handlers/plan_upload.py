@@ -46,7 +46,7 @@ def build_router() -> Router:
         observer.filter(PrivateChat(), HasRole(Role.ADMIN))
     router.message.register(how_to, Command("loadplan"))
     router.message.register(plan_file, StateFilter(None, PlanUpload.confirm), Magic(F.document))
-    router.callback_query.register(decide, PlanUpload.confirm, PlanUploadCb.filter())
+    router.callback_query.register(decide, StateFilter(PlanUpload.confirm), PlanUploadCb.filter())
     return router
 
 

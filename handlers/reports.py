@@ -116,24 +116,30 @@ def build_router() -> Router:
     router.message.register(begin, Command("new"))
     router.message.register(begin, Button(labels.new_report))
 
-    router.callback_query.register(
-        place_chosen, ReportForm.place, FormCb.filter(F.action == "place")
+    # The steps, in a router of their own: people outside the form pass it with one check.
+    form = Router(name=f"{__name__}.form")
+    for observer in (form.message, form.callback_query):
+        observer.filter(in_form)
+    form.callback_query.register(
+        place_chosen, StateFilter(ReportForm.place), FormCb.filter(F.action == "place")
     )
-    router.callback_query.register(item_chosen, ReportForm.item, FormCb.filter(F.action == "item"))
-    router.callback_query.register(
-        date_chosen, ReportForm.held_on, FormCb.filter(F.action == "date")
+    form.callback_query.register(
+        item_chosen, StateFilter(ReportForm.item), FormCb.filter(F.action == "item")
     )
-    router.callback_query.register(
-        format_chosen, ReportForm.format, FormCb.filter(F.action == "format")
+    form.callback_query.register(
+        date_chosen, StateFilter(ReportForm.held_on), FormCb.filter(F.action == "date")
     )
-    router.callback_query.register(
+    form.callback_query.register(
+        format_chosen, StateFilter(ReportForm.format), FormCb.filter(F.action == "format")
+    )
+    form.callback_query.register(
         skipped,
         StateFilter(
             ReportForm.audience, ReportForm.description, ReportForm.photos, ReportForm.links
         ),
         FormCb.filter(F.action.in_({"skip", "done"})),
     )
-    router.message.register(
+    form.message.register(
         text_answer,
         StateFilter(
             ReportForm.held_on,
@@ -145,18 +151,23 @@ def build_router() -> Router:
         Magic(F.text),
         NOT_COMMAND,
     )
-    router.message.register(photo_added, ReportForm.photos, Magic(F.photo))
-    router.message.register(links_added, ReportForm.links, Magic(F.text), NOT_COMMAND)
-    router.callback_query.register(save, ReportForm.confirm, FormCb.filter(F.action == "save"))
-    router.callback_query.register(change, ReportForm.confirm, FormCb.filter(F.action == "change"))
-    router.callback_query.register(
-        field_chosen, ReportForm.change, FormCb.filter(F.action == "field")
+    form.message.register(photo_added, StateFilter(ReportForm.photos), Magic(F.photo))
+    form.message.register(links_added, StateFilter(ReportForm.links), Magic(F.text), NOT_COMMAND)
+    form.callback_query.register(
+        save, StateFilter(ReportForm.confirm), FormCb.filter(F.action == "save")
+    )
+    form.callback_query.register(
+        change, StateFilter(ReportForm.confirm), FormCb.filter(F.action == "change")
+    )
+    form.callback_query.register(
+        field_chosen, StateFilter(ReportForm.change), FormCb.filter(F.action == "field")
     )
 
     # Anything else inside the form: say what this step expects; the draft stays.
     # (Commands and menu buttons go on to their own routers.)
-    router.callback_query.register(stale_button, in_form, FormCb.filter())
-    router.message.register(expected, in_form, NOT_COMMAND, ~Button(*labels.MENU))
+    form.callback_query.register(stale_button, in_form, FormCb.filter())
+    form.message.register(expected, in_form, NOT_COMMAND, ~Button(*labels.MENU))
+    router.include_router(form)
     return router
 
 

@@ -70,7 +70,9 @@ class SQLiteStorage(BaseStorage):
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        _, data = await self._load(key)
+        current, data = await self._load(key)
+        if value == current:
+            return  # what the file holds already
         await self.db.execute(
             "INSERT INTO fsm (bot_id, chat_id, user_id, thread_id, business_connection_id,"
             " destiny, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -84,7 +86,9 @@ class SQLiteStorage(BaseStorage):
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         payload = json.dumps(dict(data), ensure_ascii=False)
-        state, _ = await self._load(key)
+        state, current = await self._load(key)
+        if payload == current:
+            return
         await self.db.execute(
             "INSERT INTO fsm (bot_id, chat_id, user_id, thread_id, business_connection_id,"
             " destiny, data, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"

@@ -67,8 +67,28 @@ ORDER BY a.level, a.path, r.role
 
 
 class UserRepository:
+    """Users and their roles.
+
+    The people who write to the bot are remembered with their roles between updates, so a busy
+    user costs no read at all. One instance serves the whole process (``bot.app.Services``), and
+    every change of a user or their roles made through it forgets that user at once; joining by
+    an invitation forgets through ``forget``. A remembered user is read again at the latest
+    after ``SEEN_REFRESH``, when the last-seen mark is written.
+    """
+
+    KNOWN_LIMIT = 100_000
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._known: dict[int, tuple[UserRecord, datetime]] = {}
+
+    def forget(self, user_id: int) -> None:
+        self._known.pop(user_id, None)
+
+    def _remember(self, record: UserRecord, seen_at: datetime) -> None:
+        if len(self._known) >= self.KNOWN_LIMIT:
+            self._known.clear()
+        self._known[record.id] = (record, seen_at)
 
     async def get(self, user_id: int) -> UserRecord | None:
         return _record(await self.db.fetchall(_USER_WITH_ROLES, (user_id,)))
@@ -87,6 +107,16 @@ class UserRepository:
         Writes only when something changed or the last-seen mark is stale, so a busy
         user costs one read per update.
         """
+        known = self._known.get(user_id)
+        if known is not None:
+            record, seen_at = known
+            if (
+                record.full_name == full_name
+                and record.username == username
+                and record.active
+                and now - seen_at <= SEEN_REFRESH
+            ):
+                return record
         rows = await self.db.fetchall(_USER_WITH_ROLES, (user_id,))
         stamp = to_iso(now)
         if not rows:
@@ -101,11 +131,12 @@ class UserRepository:
         record = _record(rows)
         assert record is not None
         first = rows[0]
+        seen_at = from_iso(first["last_seen_at"])
         if (
             first["full_name"] != full_name
             or first["username"] != username
             or not first["active"]
-            or now - from_iso(first["last_seen_at"]) > SEEN_REFRESH
+            or now - seen_at > SEEN_REFRESH
         ):
             await self.db.execute(
                 "UPDATE users SET full_name = ?, username = ?, active = 1, last_seen_at = ?"
@@ -113,20 +144,25 @@ class UserRepository:
                 (full_name, username, stamp, user_id),
             )
             record = replace(record, full_name=full_name, username=username, active=True)
+            seen_at = now
+        self._remember(record, seen_at)
         return record
 
     async def set_locale(self, user_id: int, locale: str) -> None:
         await self.db.execute(
             "UPDATE users SET locale = ?, locale_chosen = 1 WHERE id = ?", (locale, user_id)
         )
+        self.forget(user_id)
 
     async def set_reminders_muted(self, user_id: int, muted: bool) -> None:
         await self.db.execute(
             "UPDATE users SET reminders_muted = ? WHERE id = ?", (int(muted), user_id)
         )
+        self.forget(user_id)
 
     async def set_active(self, user_id: int, active: bool) -> None:
         await self.db.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
+        self.forget(user_id)
 
     async def recipients(self, role: str, *, muted_too: bool = False) -> list[Recipient]:
         """Active holders of ``role`` with their place; muted ones left out unless asked for."""
@@ -166,6 +202,7 @@ class UserRepository:
         await self.db.execute(
             "UPDATE users SET disabled = ? WHERE id = ?", (int(disabled), user_id)
         )
+        self.forget(user_id)
 
     async def grants_of(self, user_id: int) -> list[RoleGrant]:
         """Every role of a person, deactivated or not."""
@@ -192,6 +229,14 @@ class UserRepository:
         self, user_id: int, area_id: int, old: str, new: str | None, *, now: datetime, by: int
     ) -> bool:
         """Replace (or, with ``new`` None, remove) one role of a person at one place."""
+        try:
+            return await self._change_role(user_id, area_id, old, new, now=now, by=by)
+        finally:
+            self.forget(user_id)
+
+    async def _change_role(
+        self, user_id: int, area_id: int, old: str, new: str | None, *, now: datetime, by: int
+    ) -> bool:
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "DELETE FROM roles WHERE user_id = ? AND area_id = ? AND role = ?",

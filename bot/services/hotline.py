@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -59,11 +59,11 @@ class HotlineMessages(Protocol):
         self,
         notice: HotlineNotice,
         contact: ContactRecord,
-        recipient: Recipient,
+        recipients: Sequence[Recipient],
         *,
         number: int = 0,
         message: ContactMessage | None = None,
-    ) -> OutgoingMessage: ...
+    ) -> list[OutgoingMessage]: ...
 
 
 class CaseMaker(Protocol):
@@ -136,10 +136,7 @@ class HotlineService:
     ) -> list[OutgoingMessage]:
         if self.messages is None:
             raise RuntimeError("HotlineService.messages is not set")
-        return [
-            self.messages(notice, contact, person, number=number, message=message)
-            for person in people
-        ]
+        return self.messages(notice, contact, people, number=number, message=message)
 
     async def _queue(self, conn: aiosqlite.Connection, messages: list[OutgoingMessage]) -> int:
         return await OutboxRepository.add_within(conn, messages, now=self.clock())

@@ -54,10 +54,12 @@ class InviteService:
         areas: AreaRepository,
         *,
         clock: Callable[[], datetime],
+        on_joined: Callable[[int], None] = lambda user_id: None,
     ) -> None:
         self.invites = invites
         self.areas = areas
         self.clock = clock
+        self.on_joined = on_joined  # the user's roles changed: whoever remembers them forgets
 
     async def create(
         self,
@@ -96,7 +98,10 @@ class InviteService:
         return CreatedInvite(token, role, area, uses, expires_at)
 
     async def join(self, token: str, user_id: int) -> JoinResult:
-        status, invite = await self.invites.redeem(token, user_id, self.clock())
+        try:
+            status, invite = await self.invites.redeem(token, user_id, self.clock())
+        finally:
+            self.on_joined(user_id)
         return await self._result(status, invite)
 
     async def _result(self, status: InviteStatus, invite: Invite | None) -> JoinResult:
