@@ -262,6 +262,7 @@ async def create_app(
         zone=settings.zone,
         retention_days=settings.retention_days,
         backups=BackupPlan(settings.database_path, settings.backups_folder, settings.backup_keep),
+        document_limit_mb=settings.document_limit_mb,
     )
     scheduler = build_scheduler(jobs, settings.zone)
     dispatcher["jobs"] = jobs

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     backup_dir: Path | None = None
     backup_keep: int = Field(default=7, ge=1)
+    document_limit_mb: float = Field(
+        default=50.0,
+        gt=0,
+        description="Largest file the bot sends: 50 MB on Telegram's Bot API, 2000 on a local one.",
+    )
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -27,6 +27,7 @@ from bot.backup import backup
 from bot.delivery import DeliveryQueue
 from bot.domain.reminders import Reminder, reminder_for
 from bot.domain.roles import Role, reporter_scope
+from bot.export_texts import too_large
 from bot.i18n import fmt_date
 from bot.services.cases import CaseService
 from bot.services.digest import DigestService, chart, render
@@ -81,8 +82,10 @@ class Jobs:
         zone: ZoneInfo,
         retention_days: int = 180,
         backups: BackupPlan | None = None,
+        document_limit_mb: float = 50.0,
     ) -> None:
         self.retention_days = retention_days
+        self.document_limit_mb = document_limit_mb
         self.backups = backups
         self.plans = plans
         self.users = users
@@ -267,9 +270,19 @@ class Jobs:
         for person, area in await self._coordinators():
             key = f"final:{day.isoformat()}:{person.user_id}:{person.area_id}"
             for file in await self.exports.files(area, person.locale):
+                file_key = f"{key}:{file.name.rsplit('.', 1)[1]}"
+                if not file.fits(self.document_limit_mb):
+                    with self.i18n.context(), self.i18n.use_locale(person.locale):
+                        text = too_large(file, area.path, self.document_limit_mb, person.locale)
+                    messages.append(
+                        OutgoingMessage(
+                            key=file_key, chat_id=person.user_id, payload={"text": text}
+                        )
+                    )
+                    continue
                 messages.append(
                     OutgoingMessage(
-                        key=f"{key}:{file.name.rsplit('.', 1)[1]}",
+                        key=file_key,
                         chat_id=person.user_id,
                         method="sendDocument",
                         payload={"document": {"hex": file.content.hex(), "filename": file.name}},

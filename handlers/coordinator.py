@@ -7,7 +7,9 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.config import Settings
 from bot.domain.roles import Role
+from bot.export_texts import too_large
 from bot.filters import HasRole, PrivateChat
 from bot.services.digest import DigestService, chart, render
 from bot.services.exports import ExportError, ExportService
@@ -48,6 +50,7 @@ async def final_report(
     user: UserRecord,
     areas: AreaRepository,
     exports: ExportService,
+    settings: Settings,
 ) -> None:
     area = await _area(user, areas)
     if area is None:
@@ -60,11 +63,16 @@ async def final_report(
     except ExportError:
         await message.answer(_("No campaign plan is loaded yet."))
         return
-    await message.answer_document(
-        BufferedInputFile(document.content, filename=document.name),
-        caption=_("The final report, following the plan."),
+    captions = (
+        _("The final report, following the plan."),
+        _("All activity reports, with a summary sheet."),
     )
-    await message.answer_document(
-        BufferedInputFile(workbook.content, filename=workbook.name),
-        caption=_("All activity reports, with a summary sheet."),
-    )
+    for file, caption in zip((document, workbook), captions, strict=True):
+        if file.fits(settings.document_limit_mb):
+            await message.answer_document(
+                BufferedInputFile(file.content, filename=file.name), caption=caption
+            )
+        else:
+            await message.answer(
+                too_large(file, area.path, settings.document_limit_mb, user.locale)
+            )

@@ -28,10 +28,21 @@ class ExportError(Exception):
         self.code = code
 
 
+MEGABYTE = 1_000_000
+
+
 @dataclass(frozen=True, slots=True)
 class ExportFile:
     name: str
     content: bytes
+
+    @property
+    def megabytes(self) -> float:
+        return len(self.content) / MEGABYTE
+
+    def fits(self, limit_mb: float) -> bool:
+        """Whether Telegram takes it from a bot (50 MB on its Bot API, 2,000 on a local one)."""
+        return len(self.content) <= limit_mb * MEGABYTE
 
 
 class ExportService:

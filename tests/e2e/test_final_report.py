@@ -51,3 +51,20 @@ async def test_reporter_cannot_get_the_final_report(qorgau, api):
     await reporter.send("/report")
     await qorgau.said(reporter)
     assert not api.calls_of("sendDocument", chat_id=1602)
+
+
+async def test_files_too_large_for_telegram_are_explained_instead(qorgau, api):
+    await qorgau.stop()
+    qorgau.settings = qorgau.settings.model_copy(update={"document_limit_mb": 0.001})
+    await qorgau.start()
+    coordinator = api.user(1603)
+    await qorgau.join(coordinator, "coordinator", "kz/karaganda/shakhtinsk")
+    await coordinator.send("/report")
+    await qorgau.said(coordinator)  # preparing…
+    first = await qorgau.said(coordinator, timeout=30)
+    second = await qorgau.said(coordinator, timeout=30)
+    assert first.method == second.method == "sendMessage"
+    assert ".docx" in first.text and ".xlsx" in second.text
+    assert "больше 0,001 МБ" in first.text
+    assert "python -m bot export --area kz/karaganda/shakhtinsk --lang ru" in second.text
+    assert not api.calls_of("sendDocument", chat_id=1603)

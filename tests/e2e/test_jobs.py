@@ -175,3 +175,21 @@ async def test_final_report_goes_out_the_day_after_the_campaign(qorgau, api):
         "docx",
         "xlsx",
     ]
+
+
+async def test_a_final_report_too_large_for_telegram_is_not_sent_but_explained(qorgau, api):
+    await qorgau.stop()
+    qorgau.settings = qorgau.settings.model_copy(update={"document_limit_mb": 0.02})
+    await qorgau.start()
+    coordinator = api.user(1771)
+    await qorgau.join(coordinator, "coordinator", CITY)
+    assert await qorgau.app.jobs.final_report(date(2025, 6, 13)) == 2
+    await qorgau.app.delivery.drain(timeout=30)
+    sent = await _sent(api, 1771)
+    documents = [c.params["document"]["filename"] for c in sent if c.method == "sendDocument"]
+    explained = [c.text for c in sent if c.method == "sendMessage" and "0,02 МБ" in c.text]
+    # The DOCX (tens of KB) is larger than the 20 KB allowed here; the empty workbook is not.
+    assert [name.rsplit(".", 1)[1] for name in documents] == ["xlsx"]
+    assert len(explained) == 1
+    assert ".docx" in explained[0] and "0 МБ" not in explained[0]
+    assert f"python -m bot export --area {CITY} --lang ru" in explained[0]
