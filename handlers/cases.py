@@ -38,6 +38,7 @@ from bot.services.cases import CaseError, CaseService
 from handlers import case_keyboards as kb
 from handlers import labels, texts
 from handlers.case_keyboards import CaseFormCb
+from handlers.steps import steps_router
 from handlers.views import drop_buttons, menu
 from storage.users import UserRecord
 
@@ -111,10 +112,7 @@ def build_router() -> Router:
     router.callback_query.register(resume, in_form, CaseFormCb.filter(F.action == "resume"))
     router.callback_query.register(discard, CaseFormCb.filter(F.action == "discard"))
 
-    # The steps, in a router of their own: people outside the form pass it with one check.
-    form = Router(name=f"{__name__}.form")
-    for observer in (form.message, form.callback_query):
-        observer.filter(in_form)
+    form = steps_router(f"{__name__}.form", CaseForm)
     form.callback_query.register(
         place_chosen, StateFilter(CaseForm.place), CaseFormCb.filter(F.action == "area")
     )

@@ -42,6 +42,7 @@ from handlers import labels, texts
 from handlers.case_keyboards import CaseFormCb
 from handlers.keyboard_cache import per_language
 from handlers.keyboards import FormCb, cancel_button, rows_of
+from handlers.steps import steps_router
 from storage.users import UserRecord
 
 
@@ -96,10 +97,7 @@ def build_router(flood_per_minute: int = 12) -> Router:
     starts = (Command("sos"), Button(labels.ask_for_help))
     for start_filter in starts:
         router.message.register(begin, start_filter)
-    # The steps, in a router of their own: people outside the form pass it with one check.
-    form = Router(name=f"{__name__}.form")
-    for observer in (form.message, form.callback_query):
-        observer.filter(StateFilter(HotlineForm))
+    form = steps_router(f"{__name__}.form", HotlineForm)
     form.callback_query.register(
         caller_chosen, StateFilter(HotlineForm.caller), CaseFormCb.filter(F.action == "caller")
     )

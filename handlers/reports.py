@@ -33,6 +33,7 @@ from bot.services.plans import PlanService
 from bot.services.reports import ReportError, ReportService
 from handlers import keyboards, labels, texts
 from handlers.keyboards import FormCb
+from handlers.steps import steps_router
 from handlers.views import draft_body, drop_buttons, item_label, menu
 from storage.users import UserRecord
 
@@ -116,10 +117,7 @@ def build_router() -> Router:
     router.message.register(begin, Command("new"))
     router.message.register(begin, Button(labels.new_report))
 
-    # The steps, in a router of their own: people outside the form pass it with one check.
-    form = Router(name=f"{__name__}.form")
-    for observer in (form.message, form.callback_query):
-        observer.filter(in_form)
+    form = steps_router(f"{__name__}.form", ReportForm)
     form.callback_query.register(
         place_chosen, StateFilter(ReportForm.place), FormCb.filter(F.action == "place")
     )
