@@ -11,8 +11,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
     CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
@@ -39,9 +37,9 @@ from bot.filters import NOT_COMMAND, Button, Magic, PrivateChat
 from bot.hotline_texts import caller_name, category_plain
 from bot.services.hotline import HotlineError, HotlineService
 from handlers import labels, texts
-from handlers.case_keyboards import CaseFormCb
+from handlers.case_keyboards import CaseFormCb, choices
 from handlers.keyboard_cache import per_language
-from handlers.keyboards import FormCb, cancel_button, rows_of
+from handlers.keyboards import FormCb
 from handlers.steps import steps_router
 from storage.users import UserRecord
 
@@ -166,21 +164,6 @@ def help_keyboard() -> ReplyKeyboardMarkup:
     )
 
 
-def _choices(options: list[tuple[str, str]], action: str, width: int = 1) -> InlineKeyboardMarkup:
-    return _choices_of(tuple(options), action, width)
-
-
-@per_language
-def _choices_of(
-    options: tuple[tuple[str, str], ...], action: str, width: int
-) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(text=text, callback_data=CaseFormCb(action=action, value=value).pack())
-        for value, text in options
-    ]
-    return InlineKeyboardMarkup(inline_keyboard=[*rows_of(buttons, width), [cancel_button()]])
-
-
 def emergency_text(settings: Settings) -> str:
     return _(
         "🚨 <b>If someone is in danger right now, call now:</b>\n"
@@ -252,7 +235,9 @@ async def _start(message: Message, state: FSMContext, draft: HotlineDraft) -> No
     )
     await message.answer(
         _("Who are you?"),
-        reply_markup=_choices([(c.value, caller_name(c.value)) for c in CallerType], "caller", 2),
+        reply_markup=choices(
+            [(c.value, caller_name(c.value)) for c in CallerType], "caller", width=2
+        ),
     )
 
 
@@ -268,7 +253,7 @@ async def caller_chosen(query: CallbackQuery, callback_data: CaseFormCb, state: 
     assert isinstance(query.message, Message)
     await query.message.edit_text(
         _("What happened? Choose what fits best."),
-        reply_markup=_choices([(c.value, category_plain(c.value)) for c in Category], "category"),
+        reply_markup=choices([(c.value, category_plain(c.value)) for c in Category], "category"),
     )
 
 
@@ -286,7 +271,7 @@ async def category_chosen(
     assert isinstance(query.message, Message)
     await query.message.edit_text(
         _("Is someone in danger right now — could a child be hurt in the next hours?"),
-        reply_markup=_choices([("yes", _("🚨 Yes, right now")), ("no", _("No"))], "danger", 2),
+        reply_markup=choices([("yes", _("🚨 Yes, right now")), ("no", _("No"))], "danger", width=2),
     )
 
 
@@ -328,7 +313,7 @@ async def _ask_where(
     options.append(("1", _("I do not know / rather not say")))
     await message.answer(
         _("Where did it happen? Choose the region (or send a location with 📎)."),
-        reply_markup=_choices(options, "region", 2),
+        reply_markup=choices(options, "region", width=2),
     )
 
 
@@ -361,7 +346,7 @@ async def region_chosen(
     options = [(str(city.id), city.name(_locale(query.message))) for city in cities]
     options.append((str(area.id), _("I do not know the city")))
     await query.message.edit_text(
-        _("Which city or district?"), reply_markup=_choices(options, "city", 2)
+        _("Which city or district?"), reply_markup=choices(options, "city", width=2)
     )
 
 
@@ -400,7 +385,7 @@ async def _ask_story(message: Message, state: FSMContext) -> None:
             "Tell us in your own words what happened: who, where, since when. "
             "Up to {max} characters. You may add photos. Do not be afraid: nobody will know it was you."
         ).format(max=STORY_MAX),
-        reply_markup=_choices([], "story"),
+        reply_markup=choices([], "story"),
     )
 
 

@@ -1,20 +1,13 @@
 """The people who write are remembered between updates; every change of them is seen at once."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from bot.app import Services
 from bot.config import Settings
 from storage.users import SEEN_REFRESH
+from tests.e2e.conftest import FrozenClock
 
 NOW = datetime(2025, 6, 3, 5, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.moment = NOW
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 async def _open(tmp_path, clock):
@@ -27,7 +20,7 @@ async def _seen(services, user_id=7, name="Айгерім"):
 
 
 async def test_roles_granted_changed_and_removed_are_seen_on_the_next_update(tmp_path):
-    clock = Clock()
+    clock = FrozenClock(NOW)
     services = await _open(tmp_path, clock)
     try:
         assert (await _seen(services)).roles == ()
@@ -58,7 +51,7 @@ async def test_roles_granted_changed_and_removed_are_seen_on_the_next_update(tmp
 
 
 async def test_a_new_name_is_written_and_a_remembered_user_is_read_again_in_time(tmp_path):
-    clock = Clock()
+    clock = FrozenClock(NOW)
     services = await _open(tmp_path, clock)
     try:
         await _seen(services)
@@ -69,7 +62,7 @@ async def test_a_new_name_is_written_and_a_remembered_user_is_read_again_in_time
         # last-seen mark is due again.
         await services.db.execute("UPDATE users SET locale = 'ru' WHERE id = 7")
         assert (await _seen(services, name="Айгерім С.")).locale == "kk"
-        clock.moment += SEEN_REFRESH + timedelta(seconds=1)
+        clock.advance(seconds=SEEN_REFRESH.total_seconds() + 1)
         assert (await _seen(services, name="Айгерім С.")).locale == "ru"
     finally:
         await services.close()
