@@ -24,12 +24,14 @@ from bot.config import Settings
 from bot.context import BotIdentity, Clock, Deps
 from bot.delivery import DeliveryQueue, Limits
 from bot.domain.triage import TriageRules, default_rules, load_rules
+from bot.flood import FloodMiddleware
 from bot.hotline_messages import HotlineMessageComposer
 from bot.i18n import UserLocaleMiddleware, build_i18n
 from bot.jobs import BackupPlan, Jobs, build_scheduler
 from bot.middlewares import UserMiddleware
 from bot.names import broadcast_outcome_text
 from bot.retry import RetryMiddleware
+from bot.services.areas import AreaService
 from bot.services.cases import CaseService
 from bot.services.digest import DigestService
 from bot.services.directory import Directory
@@ -101,15 +103,25 @@ class Services:
             admin_ids=settings.admin_ids,
             default_locale=settings.default_locale,
         )
+        directory = Directory(
+            users, admin_ids=settings.admin_ids, default_locale=settings.default_locale
+        )
         hotline = HotlineService(
             db,
             HotlineRepository(db),
             AuditRepository(db),
             areas,
-            Directory(users, admin_ids=settings.admin_ids, default_locale=settings.default_locale),
+            directory,
             clock=clock,
             rules=rules,
         )
+        people = PeopleService(users, InviteRepository(db), AuditRepository(db), clock=clock)
+
+        async def release(user_id: int) -> None:
+            await hotline.release(user_id)
+            await cases.release(user_id)
+
+        people.on_released = release
         return cls(
             settings=settings,
             db=db,
@@ -118,7 +130,14 @@ class Services:
             users=UserService(users, admin_ids=settings.admin_ids, clock=clock),
             plans=plans,
             reports=ReportService(reports, plans, clock=clock),
-            invites=InviteService(InviteRepository(db), areas, clock=clock, on_joined=users.forget),
+            invites=InviteService(
+                InviteRepository(db),
+                areas,
+                clock=clock,
+                on_joined=users.forget,
+                actor=directory.actor,
+                audit=AuditRepository(db),
+            ),
             exports=ExportService(
                 reports,
                 areas,
@@ -137,7 +156,7 @@ class Services:
             ),
             cases=cases,
             hotline=hotline,
-            people=PeopleService(users, InviteRepository(db), AuditRepository(db), clock=clock),
+            people=people,
         )
 
     async def close(self) -> None:
@@ -223,7 +242,7 @@ async def create_app(
         clock=clock,
         identity=identity,
         i18n=i18n,
-        areas=services.areas,
+        areas=AreaService(services.areas),
         users=services.users,
         plans=services.plans,
         reports=services.reports,
@@ -243,6 +262,14 @@ async def create_app(
     )
     dispatcher.update.outer_middleware(UserMiddleware(services.users))
     dispatcher.update.outer_middleware(UserLocaleMiddleware(i18n, i18n_key=None))
+    dispatcher.update.outer_middleware(
+        FloodMiddleware(
+            AuditRepository(services.db),
+            clock=clock,
+            public_per_minute=settings.flood_per_minute,
+            staff_per_minute=settings.flood_staff_per_minute,
+        )
+    )
     dispatcher.include_routers(*build_routers(flood_per_minute=settings.hotline_flood_per_minute))
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)

@@ -9,8 +9,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import CaseCb
 from bot.case_texts import card, change_notice, classification_name, event_line
-from bot.domain.case_flow import Access, CaseAction, CaseStatus, actions
-from bot.services.cases import Notice
+from bot.domain.access import Action, Actor, Grant, Role, decide
+from bot.domain.case_flow import CaseAction, CaseStatus, actions
+from bot.services.cases import Notice, subject_of
 from storage.cases import CaseEvent, CaseRecord
 from storage.outbox import OutgoingMessage, Priority
 from storage.users import Recipient
@@ -27,26 +28,36 @@ def action_label(action: CaseAction) -> str:
     }[action]
 
 
-def card_keyboard(case: CaseRecord, access: Access | None) -> InlineKeyboardMarkup | None:
-    """Actions the viewer may take now, then photos and the document."""
+def card_keyboard(case: CaseRecord, viewer: Actor | None) -> InlineKeyboardMarkup | None:
+    """What the access policy lets this viewer do now, then photos and the document."""
     builder = InlineKeyboardBuilder()
-    if access is not None and access.may_act:
+    subject = subject_of(case)
+
+    def allowed(rule: Action) -> bool:
+        return viewer is not None and bool(decide(viewer, rule, subject))
+
+    if allowed(Action.CASE_ACT):
         for action in actions(CaseStatus(case.status)):
             builder.button(
                 text=action_label(action), callback_data=CaseCb(action=action, case_id=case.id)
             )
-    if access is not None and case.photos:
+    if allowed(Action.CASE_VIEW) and case.photos:
         builder.button(
             text=_("📷 Photos ({count})").format(count=len(case.photos)),
             callback_data=CaseCb(action="photos", case_id=case.id),
         )
-    if access is not None and access is not Access.AUTHOR:
+    if allowed(Action.CASE_DOCX):
         builder.button(text=_("📄 DOCX"), callback_data=CaseCb(action="docx", case_id=case.id))
-    if access is None:
+    if viewer is None:
         builder.button(text=_("🔎 Open"), callback_data=CaseCb(action="view", case_id=case.id))
     builder.adjust(2)
     markup = builder.as_markup()
     return markup if markup.inline_keyboard else None
+
+
+def inspector_at(recipient: Recipient) -> Actor:
+    """An inspector the case is sent to, as the policy sees them at the place it found them."""
+    return Actor(recipient.user_id, (Grant(Role.INSPECTOR, recipient.area_path),))
 
 
 def open_keyboard(case: CaseRecord) -> InlineKeyboardMarkup:
@@ -72,7 +83,7 @@ class CaseMessageComposer:
         event: CaseEvent | None = None,
     ) -> OutgoingMessage:
         with self.i18n.context(), self.i18n.use_locale(recipient.locale):
-            text, markup = self._render(notice, case, recipient.locale, number, event)
+            text, markup = self._render(notice, case, recipient, number, event)
         payload: dict[str, object] = {
             "text": text,
             "link_preview_options": {"is_disabled": True},
@@ -94,17 +105,17 @@ class CaseMessageComposer:
         self,
         notice: Notice,
         case: CaseRecord,
-        locale: str,
+        recipient: Recipient,
         number: int,
         event: CaseEvent | None,
     ) -> tuple[str, InlineKeyboardMarkup | None]:
-        zone = self.zone
+        zone, locale = self.zone, recipient.locale
         if notice is Notice.CARD:
             head = _(
                 "A suspected child-labour case for your inspectorate. Please accept or decline it."
             )
             return head + "\n\n" + card(case, locale, zone, full=True), card_keyboard(
-                case, Access.INSPECTOR
+                case, inspector_at(recipient)
             )
         if notice is Notice.CARD_AGAIN:
             head = _(
@@ -112,7 +123,7 @@ class CaseMessageComposer:
                 "the coordinator has been told."
             ).format(number=case.id)
             return head + "\n\n" + card(case, locale, zone, full=True), card_keyboard(
-                case, Access.INSPECTOR
+                case, inspector_at(recipient)
             )
         if notice is Notice.POLICE:
             head = _(
@@ -137,6 +148,12 @@ class CaseMessageComposer:
             text = _("Case № {number} was declined by the inspectorate.").format(number=case.id)
             text += "\n" + event_line(event, locale, zone, full=False)
             return text, open_keyboard(case)
+        if notice is Notice.RELEASED:
+            text = _(
+                "↩️ Case № {number} is back with the inspectorate: the inspector who accepted it "
+                "was deactivated or lost the role."
+            ).format(number=case.id)
+            return text, open_keyboard(case)
         if notice is Notice.CHANGE:
             assert event is not None
             return change_notice(case, event, locale, zone), None
@@ -144,4 +161,4 @@ class CaseMessageComposer:
             "⏰ Case № {number} was accepted five days ago and has no outcome yet. Please record "
             "the inspection or close it."
         ).format(number=case.id)
-        return text, card_keyboard(case, Access.INSPECTOR)
+        return text, card_keyboard(case, inspector_at(recipient))

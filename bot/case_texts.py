@@ -2,7 +2,7 @@
 
 Used for the cards the bot sends on its own, the replies of the case handlers, and the DOCX.
 Everything a person typed is quoted; IINs and phone numbers are masked for whoever may not see
-personal data (see ``Access.sees_personal_data``).
+personal data (see ``bot.domain.access.Decision.masked``).
 """
 
 from __future__ import annotations

@@ -176,9 +176,7 @@ async def invite(settings: Settings, args: argparse.Namespace) -> int:
             created = await services.invites.create(
                 role=args.role,
                 area=area,
-                created_by=None,
-                inviter_paths=[],
-                is_admin=True,
+                creator=None,
                 uses=args.uses,
                 days=args.days,
             )

@@ -10,8 +10,8 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.roles import Role
-from storage.users import UserRecord
+from bot.domain.access import Actor, features
+from bot.services.users import UserRecord, actor_of
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ def _commands(
     admin: bool = False,
     raider: bool = False,
     case_desk: bool = False,
+    operator_desk: bool = False,
     operator: bool = False,
 ) -> list[BotCommand]:
     commands = [BotCommand(command="start", description=_("Main menu"))]
@@ -38,8 +39,9 @@ def _commands(
         commands.append(BotCommand(command="case", description=_("Flag a child-labour case")))
     if raider or case_desk:
         commands.append(BotCommand(command="cases", description=_("Cases")))
-    if operator:
+    if operator_desk:
         commands.append(BotCommand(command="queue", description=_("Hotline contacts")))
+    if operator:
         commands.append(BotCommand(command="call", description=_("Log a hotline phone call")))
     if member:
         commands.append(BotCommand(command="plan", description=_("The campaign plan")))
@@ -65,15 +67,16 @@ def _commands(
 
 
 def commands_for(user: UserRecord | None, *, is_admin: bool) -> list[BotCommand]:
-    roles = {grant.role for grant in user.roles} if user else set()
+    offered = features(actor_of(user, is_admin) if user else Actor(0))
     return _commands(
-        reporter=Role.REPORTER in roles,
-        member=bool(roles) or is_admin,
-        coordinator=is_admin or Role.COORDINATOR in roles,
-        admin=is_admin,
-        raider=Role.RAIDER in roles,
-        case_desk=is_admin or bool(roles & {Role.INSPECTOR, Role.COORDINATOR}),
-        operator=is_admin or Role.OPERATOR in roles,
+        reporter=offered.reporter,
+        member=offered.member,
+        coordinator=offered.coordinator,
+        admin=offered.admin,
+        raider=offered.raider,
+        case_desk=offered.case_desk,
+        operator_desk=offered.operator_desk,
+        operator=offered.operator,
     )
 
 
@@ -93,7 +96,7 @@ async def set_user_commands(
     bot: Bot, i18n: I18n, user: UserRecord, *, is_admin: bool, locale: str
 ) -> None:
     """A person's own menu, in their language, once they hold a role or change language."""
-    if not user.roles and not is_admin:
+    if not features(actor_of(user, is_admin)).member:
         return
     with i18n.context(), i18n.use_locale(locale):
         commands = commands_for(user, is_admin=is_admin)

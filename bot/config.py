@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     contact_centre_number: str = "111"
     triage_file: Path | None = None
     hotline_flood_per_minute: int = Field(default=12, ge=3)
+    flood_per_minute: int = Field(
+        default=40, ge=10, description="Presses and commands a member of the public sends a minute."
+    )
+    flood_staff_per_minute: int = Field(
+        default=120, ge=10, description="The same for people with a role."
+    )
     retention_days: int = Field(default=180, ge=1)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

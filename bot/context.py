@@ -17,7 +17,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.albums import AlbumCollector
 from bot.config import Settings
 from bot.delivery import DeliveryQueue
+from bot.domain.access import Actor
 from bot.jobs import Jobs
+from bot.services.areas import AreaService
 from bot.services.cases import CaseService
 from bot.services.digest import DigestService
 from bot.services.exports import ExportService
@@ -27,7 +29,6 @@ from bot.services.people import PeopleService
 from bot.services.plans import PlanService
 from bot.services.reports import ReportService
 from bot.services.users import UserService
-from storage.areas import AreaRepository
 from storage.db import Database
 from storage.users import UserRecord
 
@@ -50,7 +51,7 @@ class Deps(TypedDict):
     clock: Clock
     identity: BotIdentity
     i18n: I18n
-    areas: AreaRepository
+    areas: AreaService
     users: UserService
     plans: PlanService
     reports: ReportService
@@ -76,3 +77,4 @@ class UpdateData(TypedDict):
 
     user: UserRecord
     is_admin: bool
+    actor: Actor

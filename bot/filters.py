@@ -11,25 +11,35 @@ from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.i18n import I18n
 from magic_filter import MagicFilter
 
-from bot.domain.roles import Role
+from bot.domain.access import Actor, Role, holds_any, is_public
 from bot.i18n import all_translations
-from storage.users import UserRecord
 
 
 class HasRole(Filter):
-    """Passes when the sender holds one of the roles (admins hold them all)."""
+    """Passes when the access policy says the sender holds one of the roles.
+
+    Admins hold them all unless ``admin_counts`` is False (reporting and raiding need a place
+    of one's own). A deactivated person holds nothing.
+    """
 
     def __init__(self, *roles: Role, admin_counts: bool = True) -> None:
         self.roles = tuple(role.value for role in roles)
         self.admin_counts = admin_counts
 
     async def __call__(self, event: TelegramObject, **data: Any) -> bool:
-        user: UserRecord | None = data.get("user")
-        if user is None:
+        actor: Actor | None = data.get("actor")
+        if actor is None:
             return False
-        if self.admin_counts and data.get("is_admin"):
-            return True
-        return user.has_role(*self.roles)
+        if self.admin_counts:
+            return holds_any(actor, self.roles)
+        return any(actor.places(role) for role in self.roles)
+
+
+class Public(Filter):
+    """A member of the public, as the access policy says: the hotline is theirs."""
+
+    async def __call__(self, event: TelegramObject, actor: Actor | None = None) -> bool:
+        return actor is not None and is_public(actor)
 
 
 class Magic(Filter):

@@ -11,33 +11,38 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ContactCb
+from bot.domain.access import Action, Actor, Grant, Role, decide
 from bot.hotline_texts import contact_card, urgency_name
-from bot.services.hotline import HotlineNotice
+from bot.services.hotline import HotlineNotice, subject_of
 from storage.hotline import ContactMessage, ContactRecord
 from storage.outbox import OutgoingMessage, Priority
 from storage.users import Recipient
 
 
-def contact_keyboard(
-    contact: ContactRecord, *, viewer_id: int, may_act: bool, is_admin: bool = False
-) -> InlineKeyboardMarkup | None:
-    """Take while it is open; reply, refer, close and block for the operator who has it."""
+def contact_keyboard(contact: ContactRecord, viewer: Actor) -> InlineKeyboardMarkup | None:
+    """The buttons the access policy allows this viewer now: take, or reply, refer, close, block."""
     builder = InlineKeyboardBuilder()
     cid = contact.id
-    if may_act and contact.status == "open":
+    subject = subject_of(contact)
+
+    def allowed(rule: Action) -> bool:
+        return bool(decide(viewer, rule, subject))
+
+    if allowed(Action.CONTACT_TAKE):
         builder.button(text=_("🙋 Take it"), callback_data=ContactCb(action="take", contact_id=cid))
-    if may_act and contact.status == "taken" and (contact.operator_id == viewer_id or is_admin):
+    if allowed(Action.CONTACT_REPLY):
         if contact.channel == "bot":
             builder.button(
                 text=_("💬 Reply"), callback_data=ContactCb(action="reply", contact_id=cid)
             )
         builder.button(text=_("↪️ Refer"), callback_data=ContactCb(action="refer", contact_id=cid))
+    if allowed(Action.CONTACT_CLOSE):
         builder.button(text=_("✅ Close"), callback_data=ContactCb(action="close", contact_id=cid))
-        if contact.channel == "bot":
-            builder.button(
-                text=_("⛔ Block the sender"),
-                callback_data=ContactCb(action="block", contact_id=cid),
-            )
+    if allowed(Action.CONTACT_BLOCK) and contact.channel == "bot":
+        builder.button(
+            text=_("⛔ Block the sender"),
+            callback_data=ContactCb(action="block", contact_id=cid),
+        )
     builder.adjust(2)
     markup = builder.as_markup()
     return markup if markup.inline_keyboard else None
@@ -47,6 +52,11 @@ def open_keyboard(contact: ContactRecord) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("🔎 Open"), callback_data=ContactCb(action="view", contact_id=contact.id))
     return builder.as_markup()
+
+
+def operator_at(recipient: Recipient) -> Actor:
+    """An operator the contact is sent to, as the policy sees them at the place it found them."""
+    return Actor(recipient.user_id, (Grant(Role.OPERATOR, recipient.area_path),))
 
 
 class HotlineMessageComposer:
@@ -119,7 +129,7 @@ class HotlineMessageComposer:
         message: ContactMessage | None,
     ) -> tuple[str, InlineKeyboardMarkup | None]:
         locale, zone = recipient.locale, self.zone
-        take = contact_keyboard(contact, viewer_id=recipient.user_id, may_act=True)
+        take = contact_keyboard(contact, operator_at(recipient))
         if notice is HotlineNotice.NEW:
             head = _("📞 A new hotline contact for your area. Take it to answer.")
             return head + "\n\n" + contact_card(contact, locale, zone, full=True), take
@@ -140,6 +150,18 @@ class HotlineMessageComposer:
             return head + "\n\n" + contact_card(contact, locale, zone, full=False), open_keyboard(
                 contact
             )
+        if notice is HotlineNotice.RETURNED:
+            head = _(
+                "↩️ Hotline contact № {number} is back in the queue: the operator who had it "
+                "can no longer handle it. Take it to answer."
+            ).format(number=contact.id)
+            return head + "\n\n" + contact_card(contact, locale, zone, full=True), take
+        if notice is HotlineNotice.RELEASED:
+            text = _(
+                "↩️ Hotline contact № {number} ({urgency}) is back in the operators' queue: the "
+                "operator who had it was deactivated or lost the role."
+            ).format(number=contact.id, urgency=urgency_name(contact.urgency))
+            return text, open_keyboard(contact)
         if notice is HotlineNotice.OVERDUE:
             text = _(
                 "⏰ Hotline contact № {number} ({urgency}) has not been taken by an operator in time."

@@ -10,13 +10,14 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
 from bot.i18n import locale_from_telegram
-from bot.services.users import UserService
+from bot.services.users import UserService, actor_of
 
 logger = logging.getLogger(__name__)
 
 
 class UserMiddleware(BaseMiddleware):
-    """Puts ``user`` (with roles) and ``is_admin`` into the handler data.
+    """Puts ``user`` (with roles), ``is_admin`` and ``actor`` (the policy's view of the person)
+    into the handler data.
 
     Updates without a human sender (channel posts, for one) pass through without a user;
     the routers' role filters then let nothing but the fallback see them.
@@ -41,4 +42,5 @@ class UserMiddleware(BaseMiddleware):
             locale=locale_from_telegram(sender.language_code),
         )
         data["is_admin"] = self.users.is_admin(sender.id)
+        data["actor"] = actor_of(data["user"], data["is_admin"])
         return await handler(event, data)

@@ -9,9 +9,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.filters import Button, Magic, PrivateChat
+from bot.services.users import UserRecord
 from handlers import keyboards, labels
 from handlers.views import menu
-from storage.users import UserRecord
 
 CANCEL_WORDS = frozenset({"отмена", "отменить", "бас тарту", "болдырмау", "cancel"})
 

@@ -21,6 +21,7 @@ from bot.callbacks import CaseCb
 from bot.case_messages import card_keyboard
 from bot.case_texts import action_name, card, history, referral_name
 from bot.config import Settings
+from bot.domain.access import Action, Actor, features
 from bot.domain.case_flow import (
     COMMENT_MAX,
     COMMENT_REQUIRED,
@@ -35,11 +36,11 @@ from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
 from bot.i18n import fmt_full_date
 from bot.services.cases import CaseError, CaseService
 from bot.services.plans import PlanService
+from bot.services.users import UserRecord, actor_of
 from handlers import case_keyboards as kb
 from handlers import labels, texts
 from handlers.case_keyboards import DeskCb
 from handlers.views import drop_buttons, menu
-from storage.users import UserRecord
 
 DESK_ROLES = (Role.RAIDER, Role.INSPECTOR, Role.COORDINATOR)
 ACTIONS = {action.value for action in CaseAction}
@@ -95,10 +96,11 @@ def build_router() -> Router:
 
 
 async def show_cases(
-    message: Message, user: UserRecord, is_admin: bool, cases: CaseService
+    message: Message, user: UserRecord, is_admin: bool, actor: Actor, cases: CaseService
 ) -> None:
     sent = False
-    if is_admin or user.has_role(Role.INSPECTOR.value, Role.COORDINATOR.value):
+    offered = features(actor)
+    if offered.case_desk:
         queue = await cases.queue(user, is_admin)
         if queue:
             await message.answer(
@@ -110,7 +112,7 @@ async def show_cases(
         else:
             await message.answer(_("Your area has no open cases."))
         sent = True
-    if user.has_role(Role.RAIDER.value):
+    if offered.raider:
         mine = await cases.mine(user)
         if mine:
             await message.answer(
@@ -133,6 +135,7 @@ async def _refused(query: CallbackQuery, error: CaseError) -> None:
         "comment": _("A comment is needed (up to {max} characters).").format(max=COMMENT_MAX),
         "date": _("That date cannot be used."),
         "referral": _("Choose where the case is referred."),
+        "docx": _("The document is for the inspectorate."),
     }.get(error.code, _("This button is not valid."))
     await query.answer(text, show_alert=True)
 
@@ -146,10 +149,10 @@ async def _send_card(
     settings: Settings,
 ) -> None:
     shown = await cases.view(user, is_admin, case_id)
-    full = shown.access.sees_personal_data
+    full = not shown.masked
     text = card(shown.case, user.locale, settings.timezone, full=full)
     text += "\n\n" + history(shown.events, user.locale, settings.timezone, full=full)
-    await message.answer(text, reply_markup=card_keyboard(shown.case, shown.access))
+    await message.answer(text, reply_markup=card_keyboard(shown.case, actor_of(user, is_admin)))
 
 
 async def view(
@@ -208,12 +211,11 @@ async def document(
     from bot.exports.case_docx import build_case_document
 
     try:
-        shown = await cases.view(user, is_admin, callback_data.case_id, what="docx")
+        shown = await cases.view(
+            user, is_admin, callback_data.case_id, what="docx", rule=Action.CASE_DOCX
+        )
     except CaseError as error:
         await _refused(query, error)
-        return
-    if not shown.access.sees_personal_data or shown.access.value == "author":
-        await query.answer(_("The document is for the inspectorate."), show_alert=True)
         return
     await query.answer()
     content = await asyncio.to_thread(

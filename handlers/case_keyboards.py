@@ -20,10 +20,10 @@ from bot.case_texts import age_name, hazard_name, place_name, referral_name, sta
 from bot.domain.case_flow import Referral
 from bot.domain.cases import AgeBand, Hazard, PlaceType
 from bot.i18n import fmt_date
+from bot.services.cases import CaseRecord
 from handlers import labels
 from handlers.keyboard_cache import per_language
 from handlers.keyboards import FormCb, cancel_button, rows_of
-from storage.cases import CaseRecord
 
 
 class CaseFormCb(CallbackData, prefix="cf"):

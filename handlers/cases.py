@@ -35,12 +35,12 @@ from bot.domain.reports import Invalid, ReportInputError
 from bot.domain.roles import Role
 from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
 from bot.services.cases import CaseError, CaseService
+from bot.services.users import UserRecord
 from handlers import case_keyboards as kb
 from handlers import labels, texts
 from handlers.case_keyboards import CaseFormCb
 from handlers.steps import steps_router
 from handlers.views import drop_buttons, menu
-from storage.users import UserRecord
 
 
 class CaseForm(StatesGroup):

@@ -8,13 +8,13 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
-from bot.domain.roles import Role
+from bot.domain.access import Actor, Role
 from bot.export_texts import too_large
 from bot.filters import HasRole, PrivateChat
+from bot.services.areas import Area, AreaService
 from bot.services.digest import DigestService, chart, render
 from bot.services.exports import ExportError, ExportService
-from storage.areas import ROOT_PATH, Area, AreaRepository
-from storage.users import UserRecord
+from bot.services.users import UserRecord
 
 
 def build_router() -> Router:
@@ -25,16 +25,16 @@ def build_router() -> Router:
     return router
 
 
-async def _area(user: UserRecord, areas: AreaRepository) -> Area | None:
+async def _area(actor: Actor, areas: AreaService) -> Area | None:
     """The coordinator's area (the first, if several); an administrator's is the whole country."""
-    grants = user.grants(Role.COORDINATOR.value)
-    return await areas.get(grants[0].area_id) if grants else await areas.by_path(ROOT_PATH)
+    own = await areas.own(actor)
+    return own[0] if own else None
 
 
 async def show_digest(
-    message: Message, user: UserRecord, areas: AreaRepository, digests: DigestService
+    message: Message, user: UserRecord, actor: Actor, areas: AreaService, digests: DigestService
 ) -> None:
-    area = await _area(user, areas)
+    area = await _area(actor, areas)
     digest = await digests.build(area, user.locale) if area else None
     if digest is None:
         await message.answer(_("No campaign plan is loaded yet."))
@@ -48,11 +48,12 @@ async def show_digest(
 async def final_report(
     message: Message,
     user: UserRecord,
-    areas: AreaRepository,
+    actor: Actor,
+    areas: AreaService,
     exports: ExportService,
     settings: Settings,
 ) -> None:
-    area = await _area(user, areas)
+    area = await _area(actor, areas)
     if area is None:
         return
     await message.answer(

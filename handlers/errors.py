@@ -13,8 +13,7 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.services.users import UserService
-from storage.users import UserRecord
+from bot.services.users import UserRecord, UserService
 
 logger = logging.getLogger(__name__)
 

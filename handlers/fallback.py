@@ -8,8 +8,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.filters import Magic
+from bot.services.users import UserRecord
 from handlers.views import menu
-from storage.users import UserRecord
 
 
 def build_router() -> Router:

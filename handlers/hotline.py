@@ -33,15 +33,15 @@ from bot.domain.hotline import (
 )
 from bot.domain.reports import Invalid, ReportInputError
 from bot.domain.triage import Category
-from bot.filters import NOT_COMMAND, Button, Magic, PrivateChat
+from bot.filters import NOT_COMMAND, Button, Magic, PrivateChat, Public
 from bot.hotline_texts import caller_name, category_plain
 from bot.services.hotline import HotlineError, HotlineService
+from bot.services.users import UserRecord
 from handlers import labels, texts
 from handlers.case_keyboards import CaseFormCb, choices
 from handlers.keyboard_cache import per_language
 from handlers.keyboards import FormCb
 from handlers.steps import steps_router
-from storage.users import UserRecord
 
 
 class HotlineForm(StatesGroup):
@@ -52,15 +52,6 @@ class HotlineForm(StatesGroup):
     city = State()
     story = State()
     contact = State()
-
-
-class Public(Filter):
-    """Someone with no role: the hotline is theirs (staff use their own menus)."""
-
-    async def __call__(
-        self, event: TelegramObject, user: UserRecord | None = None, is_admin: bool = False
-    ) -> bool:
-        return user is not None and not user.roles and not is_admin
 
 
 class Flooding(Filter):

@@ -14,6 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ContactCb
 from bot.config import Settings
+from bot.domain.access import Action
 from bot.domain.hotline import (
     CallerType,
     HotlineDraft,
@@ -37,11 +38,11 @@ from bot.hotline_texts import (
     urgency_name,
 )
 from bot.services.hotline import HotlineError, HotlineService
+from bot.services.users import UserRecord, actor_of
 from handlers import labels, texts
 from handlers.case_keyboards import DeskCb
 from handlers.keyboards import FormCb
 from handlers.views import drop_buttons
-from storage.users import UserRecord
 
 
 class ContactDesk(StatesGroup):
@@ -133,14 +134,12 @@ async def _card(
     contact_id: int,
 ) -> None:
     shown = await hotline.view(user, is_admin, contact_id)
-    full = shown.access != "coordinator"
+    full = not shown.masked
     text = contact_card(shown.contact, user.locale, settings.timezone, full=full)
     conversation = thread(shown.messages, user.locale, settings.timezone, full=full)
     if conversation:
         text += "\n\n" + conversation
-    markup = contact_keyboard(
-        shown.contact, viewer_id=user.id, may_act=shown.access != "coordinator", is_admin=is_admin
-    )
+    markup = contact_keyboard(shown.contact, actor_of(user, is_admin))
     await message.answer(text, reply_markup=markup)
 
 
@@ -180,27 +179,19 @@ async def take(
     await _card(query.message, user, is_admin, hotline, settings, contact.id)
 
 
-async def _check_mine(
+async def _check(
     query: CallbackQuery,
     user: UserRecord,
     is_admin: bool,
     hotline: HotlineService,
     contact_id: int,
-    action: str,
+    what: str,
+    rule: Action,
 ) -> bool:
     try:
-        shown = await hotline.view(user, is_admin, contact_id, what=action)
+        await hotline.check(user, is_admin, contact_id, what, rule)
     except HotlineError as error:
         await query.answer(_refusal(error), show_alert=True)
-        return False
-    contact = shown.contact
-    if (
-        shown.access == "coordinator"
-        or contact.status != "taken"
-        or (contact.operator_id != user.id and not is_admin)
-    ):
-        code = "closed" if contact.status == "closed" else "not_yours"
-        await query.answer(_refusal(HotlineError(code)), show_alert=True)
         return False
     return True
 
@@ -213,8 +204,8 @@ async def ask_reply(
     is_admin: bool,
     hotline: HotlineService,
 ) -> None:
-    if not await _check_mine(
-        query, user, is_admin, hotline, callback_data.contact_id, "open_reply"
+    if not await _check(
+        query, user, is_admin, hotline, callback_data.contact_id, "open_reply", Action.CONTACT_REPLY
     ):
         return
     await query.answer()
@@ -255,8 +246,8 @@ async def ask_referral(
     is_admin: bool,
     hotline: HotlineService,
 ) -> None:
-    if not await _check_mine(
-        query, user, is_admin, hotline, callback_data.contact_id, "open_refer"
+    if not await _check(
+        query, user, is_admin, hotline, callback_data.contact_id, "open_refer", Action.CONTACT_REPLY
     ):
         return
     await query.answer()
@@ -311,8 +302,8 @@ async def ask_outcome(
     is_admin: bool,
     hotline: HotlineService,
 ) -> None:
-    if not await _check_mine(
-        query, user, is_admin, hotline, callback_data.contact_id, "open_close"
+    if not await _check(
+        query, user, is_admin, hotline, callback_data.contact_id, "open_close", Action.CONTACT_CLOSE
     ):
         return
     await query.answer()
@@ -385,9 +376,14 @@ def _call_choices(options: list[tuple[str, str]], width: int = 2) -> InlineKeybo
     return builder.as_markup()
 
 
-async def call_begin(message: Message, state: FSMContext, user: UserRecord) -> None:
-    grants = user.grants(Role.OPERATOR.value)
-    draft = HotlineDraft(area_id=grants[0].area_id)
+async def call_begin(
+    message: Message, state: FSMContext, user: UserRecord, is_admin: bool, hotline: HotlineService
+) -> None:
+    area_id = await hotline.call_area(user, is_admin)
+    if area_id is None:
+        await message.answer(_("You may not open this contact."))
+        return
+    draft = HotlineDraft(area_id=area_id)
     await state.set_state(ContactDesk.call_caller)
     await state.set_data({"draft": draft.to_dict()})
     await message.answer(

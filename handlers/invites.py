@@ -11,18 +11,18 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.context import BotIdentity
+from bot.domain.access import INVITABLE_ROLES, Actor, Role
 from bot.domain.invites import DEFAULT_DAYS
-from bot.domain.roles import INVITABLE_ROLES, Role, is_within
 from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
 from bot.i18n import fmt_moment
 from bot.names import role_name
+from bot.services.areas import Area, AreaService
 from bot.services.invites import InviteError, InviteService
 from bot.services.plans import PlanService
+from bot.services.users import UserRecord
 from handlers import keyboards, labels
 from handlers.keyboards import InviteCb
 from handlers.views import drop_buttons, menu
-from storage.areas import ROOT_PATH, Area, AreaRepository
-from storage.users import UserRecord
 
 NAME_MIN, NAME_MAX = 2, 100
 AREA_BUTTONS = 40
@@ -65,24 +65,6 @@ def build_router() -> Router:
     return router
 
 
-def _own_paths(user: UserRecord, is_admin: bool) -> list[str]:
-    if is_admin:
-        return [ROOT_PATH]
-    return [grant.area_path for grant in user.grants(Role.COORDINATOR.value)]
-
-
-async def _own_area(
-    area_id: int, user: UserRecord, is_admin: bool, areas: AreaRepository
-) -> Area | None:
-    """The area, if it lies in this coordinator's subtree (button data can be forged)."""
-    area = await areas.get(area_id)
-    if area is None:
-        return None
-    if not any(is_within(area.path, own) for own in _own_paths(user, is_admin)):
-        return None
-    return area
-
-
 async def begin(message: Message, state: FSMContext) -> None:
     await state.set_state(InviteForm.role)
     await state.set_data({})
@@ -98,7 +80,8 @@ async def role_chosen(
     state: FSMContext,
     user: UserRecord,
     is_admin: bool,
-    areas: AreaRepository,
+    actor: Actor,
+    areas: AreaService,
 ) -> None:
     if callback_data.value not in {role.value for role in INVITABLE_ROLES}:
         await query.answer(_("This button is not valid."), show_alert=True)
@@ -108,8 +91,7 @@ async def role_chosen(
     await state.update_data(role=callback_data.value)
     await state.set_state(InviteForm.area)
     assert isinstance(query.message, Message)
-    own = [await areas.by_path(path) for path in _own_paths(user, is_admin)]
-    found = [area for area in own if area is not None]
+    found = await areas.own(actor)
     if len(found) == 1:
         await _show_area(query.message, found[0], user, areas)
         return
@@ -123,7 +105,7 @@ async def role_chosen(
     await query.message.answer(_("Where will they work?"), reply_markup=builder.as_markup())
 
 
-async def _show_area(message: Message, area: Area, user: UserRecord, areas: AreaRepository) -> None:
+async def _show_area(message: Message, area: Area, user: UserRecord, areas: AreaService) -> None:
     children = await areas.children(area.id)
     builder = InlineKeyboardBuilder()
     builder.button(
@@ -152,10 +134,11 @@ async def area_opened(
     callback_data: InviteCb,
     user: UserRecord,
     is_admin: bool,
-    areas: AreaRepository,
+    actor: Actor,
+    areas: AreaService,
 ) -> None:
-    area = await _own_area(
-        int(callback_data.value or 0) if callback_data.value.isdigit() else 0, user, is_admin, areas
+    area = await areas.managed(
+        actor, int(callback_data.value or 0) if callback_data.value.isdigit() else 0
     )
     if area is None:
         await query.answer(_("This button is not valid."), show_alert=True)
@@ -172,10 +155,11 @@ async def area_chosen(
     state: FSMContext,
     user: UserRecord,
     is_admin: bool,
-    areas: AreaRepository,
+    actor: Actor,
+    areas: AreaService,
 ) -> None:
-    area = await _own_area(
-        int(callback_data.value) if callback_data.value.isdigit() else 0, user, is_admin, areas
+    area = await areas.managed(
+        actor, int(callback_data.value) if callback_data.value.isdigit() else 0
     )
     if area is None:
         await query.answer(_("This button is not valid."), show_alert=True)
@@ -203,10 +187,11 @@ async def new_area(
     state: FSMContext,
     user: UserRecord,
     is_admin: bool,
-    areas: AreaRepository,
+    actor: Actor,
+    areas: AreaService,
 ) -> None:
-    area = await _own_area(
-        int(callback_data.value) if callback_data.value.isdigit() else 0, user, is_admin, areas
+    area = await areas.managed(
+        actor, int(callback_data.value) if callback_data.value.isdigit() else 0
     )
     if area is None:
         await query.answer(_("This button is not valid."), show_alert=True)
@@ -228,7 +213,8 @@ async def new_area_named(
     state: FSMContext,
     user: UserRecord,
     is_admin: bool,
-    areas: AreaRepository,
+    actor: Actor,
+    areas: AreaService,
 ) -> None:
     name = " ".join((message.text or "").split())
     if not NAME_MIN <= len(name) <= NAME_MAX:
@@ -239,7 +225,7 @@ async def new_area_named(
         )
         return
     data = await state.get_data()
-    parent = await _own_area(int(data.get("parent_id", 0)), user, is_admin, areas)
+    parent = await areas.managed(actor, int(data.get("parent_id", 0)))
     if parent is None:
         await state.clear()
         await message.answer(_("This place is not in your area."))
@@ -254,13 +240,14 @@ async def uses_chosen(
     state: FSMContext,
     user: UserRecord,
     is_admin: bool,
-    areas: AreaRepository,
+    actor: Actor,
+    areas: AreaService,
     invites: InviteService,
     identity: BotIdentity,
     plans: PlanService,
 ) -> None:
     data = await state.get_data()
-    area = await _own_area(int(data.get("area_id", 0)), user, is_admin, areas)
+    area = await areas.managed(actor, int(data.get("area_id", 0)))
     uses = int(callback_data.value) if callback_data.value.isdigit() else 0
     if area is None:
         await query.answer(_("This button is not valid."), show_alert=True)
@@ -269,9 +256,7 @@ async def uses_chosen(
         created = await invites.create(
             role=str(data.get("role")),
             area=area,
-            created_by=user.id,
-            inviter_paths=_own_paths(user, is_admin),
-            is_admin=is_admin,
+            creator=actor,
             uses=uses,
             days=DEFAULT_DAYS,
         )

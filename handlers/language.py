@@ -11,10 +11,9 @@ from aiogram.utils.i18n import gettext as _
 from bot.commands import set_user_commands
 from bot.config import SUPPORTED_LOCALES
 from bot.filters import Button, Magic, PrivateChat
-from bot.services.users import UserService
+from bot.services.users import UserRecord, UserService
 from handlers import keyboards, labels
 from handlers.views import menu
-from storage.users import UserRecord
 
 
 def build_router() -> Router:

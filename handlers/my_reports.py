@@ -16,12 +16,11 @@ from bot.domain.roles import Role
 from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
 from bot.i18n import fmt_date, fmt_moment
 from bot.services.plans import PlanService
-from bot.services.reports import ReportError, ReportService
+from bot.services.reports import ReportError, ReportRecord, ReportService
+from bot.services.users import UserRecord
 from handlers import keyboards, labels, texts
 from handlers.keyboards import EDITABLE_AFTER_SAVE, MyCb
 from handlers.views import drop_buttons, menu, record_body, short
-from storage.reports import ReportRecord
-from storage.users import UserRecord
 
 
 class ReportEdit(StatesGroup):

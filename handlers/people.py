@@ -14,7 +14,7 @@ from bot.domain.roles import INVITABLE_ROLES, Role
 from bot.filters import HasRole, PrivateChat
 from bot.names import role_name
 from bot.services.people import PeopleError, PeopleService
-from storage.users import UserRecord
+from bot.services.users import UserRecord
 
 
 class PeopleCb(CallbackData, prefix="ppl"):
@@ -41,6 +41,10 @@ def build_router() -> Router:
 def _refusal(error: PeopleError) -> str:
     return {
         "self": _("You cannot do this to yourself."),
+        "reach": _(
+            "This person also holds a role outside your area, or is a coordinator of your own "
+            "level: a coordinator above you or an administrator can do this."
+        ),
         "not_found": _("This has changed meanwhile. Open it again."),
     }.get(error.code, _("This person or invitation is outside your area."))
 
@@ -63,11 +67,17 @@ async def list_people(
     people: PeopleService,
 ) -> None:
     try:
-        rows = await people.list(user, is_admin, callback_data.value)
+        await _list(query, user, is_admin, people, callback_data.value)
     except PeopleError:
         await query.answer(_("This button is not valid."), show_alert=True)
         return
     await query.answer()
+
+
+async def _list(
+    query: CallbackQuery, user: UserRecord, is_admin: bool, people: PeopleService, role: str
+) -> None:
+    rows = await people.list(user, is_admin, role)
     assert query.message is not None
     if not rows:
         await query.message.answer(_("Nobody with this role in your area."))
@@ -79,7 +89,7 @@ async def list_people(
         builder.button(text=text[:60], callback_data=PeopleCb(action="person", user_id=user_id))
     builder.adjust(1)
     await query.message.answer(
-        _("{role}: {count}").format(role=role_name(callback_data.value), count=len(rows)),
+        _("{role}: {count}").format(role=role_name(role), count=len(rows)),
         reply_markup=builder.as_markup(),
     )
 
@@ -108,10 +118,11 @@ async def _card(
             text=_("✖️ {role}: remove").format(role=role_name(grant.role)),
             callback_data=PeopleCb(action="remove", user_id=user_id, value=value),
         )
-    builder.button(
-        text=_("✅ Reactivate") if record.disabled else _("⛔ Deactivate"),
-        callback_data=PeopleCb(action="on" if record.disabled else "off", user_id=user_id),
-    )
+    if person.may_manage:
+        builder.button(
+            text=_("✅ Reactivate") if record.disabled else _("⛔ Deactivate"),
+            callback_data=PeopleCb(action="on" if record.disabled else "off", user_id=user_id),
+        )
     builder.adjust(2)
     assert query.message is not None
     await query.message.answer("\n".join(lines), reply_markup=builder.as_markup())
@@ -171,7 +182,11 @@ async def apply_role(
         await query.answer(_refusal(error), show_alert=True)
         return
     await query.answer(_("Done."))
-    await _card(query, user, is_admin, people, callback_data.user_id)
+    try:
+        await _card(query, user, is_admin, people, callback_data.user_id)
+    except PeopleError:
+        # The person's last role in the area is gone: they are no longer one of its people.
+        await _list(query, user, is_admin, people, parts[1])
 
 
 async def toggle(

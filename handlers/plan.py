@@ -12,8 +12,8 @@ from bot.domain.roles import Role
 from bot.filters import Button, HasRole, PrivateChat
 from bot.i18n import fmt_date
 from bot.services.plans import PlanService
+from bot.services.users import UserRecord
 from handlers import labels
-from storage.users import UserRecord
 
 MESSAGE_LIMIT = 3800
 

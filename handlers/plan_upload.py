@@ -24,8 +24,8 @@ from bot.i18n import fmt_date
 from bot.plan_files import PlanFileError
 from bot.plan_report import issue_text
 from bot.services.plans import PlanService
+from bot.services.users import UserRecord
 from handlers.views import drop_buttons
-from storage.users import UserRecord
 
 MAX_SIZE = 2 * 1024 * 1024
 SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")

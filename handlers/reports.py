@@ -31,11 +31,11 @@ from bot.i18n import fmt_date, fmt_full_date
 from bot.names import format_name
 from bot.services.plans import PlanService
 from bot.services.reports import ReportError, ReportService
+from bot.services.users import UserRecord
 from handlers import keyboards, labels, texts
 from handlers.keyboards import FormCb
 from handlers.steps import steps_router
 from handlers.views import draft_body, drop_buttons, item_label, menu
-from storage.users import UserRecord
 
 
 class ReportForm(StatesGroup):

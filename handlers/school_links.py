@@ -13,11 +13,11 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.context import BotIdentity
-from bot.domain.roles import ORGANISATION_LEVEL, Role, is_within
+from bot.domain.access import Actor, Role
 from bot.filters import HasRole, PrivateChat
+from bot.services.areas import AreaService
 from bot.services.hotline import HotlineService
-from storage.areas import AreaRepository
-from storage.users import UserRecord
+from bot.services.users import UserRecord
 
 SHOWN = 60
 
@@ -35,16 +35,10 @@ def build_router() -> Router:
     return router
 
 
-def _paths(user: UserRecord, is_admin: bool) -> list[str]:
-    return ["kz"] if is_admin else [g.area_path for g in user.grants(Role.COORDINATOR.value)]
-
-
 async def choose_school(
-    message: Message, user: UserRecord, is_admin: bool, areas: AreaRepository
+    message: Message, user: UserRecord, actor: Actor, areas: AreaService
 ) -> None:
-    schools = []
-    for path in _paths(user, is_admin):
-        schools += await areas.subtree(path, level=ORGANISATION_LEVEL)
+    schools = await areas.schools(actor)
     if not schools:
         await message.answer(
             _("Your area has no organisations yet. Invite a reporter to one first.")
@@ -74,17 +68,13 @@ async def make_link(
     query: CallbackQuery,
     callback_data: SchoolLinkCb,
     user: UserRecord,
-    is_admin: bool,
-    areas: AreaRepository,
+    actor: Actor,
+    areas: AreaService,
     hotline: HotlineService,
     identity: BotIdentity,
 ) -> None:
-    school = await areas.get(callback_data.area_id)
-    if (
-        school is None
-        or school.level < ORGANISATION_LEVEL
-        or not any(is_within(school.path, path) for path in _paths(user, is_admin))
-    ):
+    school = await areas.school(actor, callback_data.area_id)
+    if school is None:
         await query.answer(_("This button is not valid."), show_alert=True)
         return
     await query.answer()

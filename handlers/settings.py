@@ -11,9 +11,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.roles import Role
 from bot.filters import HasRole, PrivateChat
-from bot.services.users import UserService
+from bot.services.users import UserRecord, UserService
 from handlers.views import drop_buttons
-from storage.users import UserRecord
 
 
 class SettingsCb(CallbackData, prefix="set"):

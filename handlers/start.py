@@ -9,14 +9,14 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.commands import set_user_commands
+from bot.domain.access import Actor, features
 from bot.domain.invites import InviteStatus, looks_like_invite
 from bot.filters import Button, Magic, PrivateChat
 from bot.names import role_name
 from bot.services.invites import InviteService
-from bot.services.users import UserService
+from bot.services.users import UserRecord, UserService, actor_of
 from handlers import keyboards, labels
 from handlers.views import menu
-from storage.users import UserRecord
 
 
 def build_router() -> Router:
@@ -42,6 +42,10 @@ def _join_refused(status: InviteStatus) -> str:
             "This invitation has been withdrawn. Ask your coordinator for a new one."
         ),
         InviteStatus.ALREADY_JOINED: _("You have already joined with this invitation."),
+        InviteStatus.REFUSED: _(
+            "This invitation cannot be used by you: it is your own, or the person who made it "
+            "can no longer invite to this place. Ask your coordinator for a new one."
+        ),
     }[status]
 
 
@@ -54,6 +58,7 @@ async def start_with_link(
     users: UserService,
     invites: InviteService,
     i18n: I18n,
+    actor: Actor,
 ) -> None:
     payload = command.args or ""
     if not looks_like_invite(payload):
@@ -61,7 +66,7 @@ async def start_with_link(
             _("This link is not valid."), reply_markup=menu(user, is_admin=is_admin)
         )
         return
-    result = await invites.join(payload, user.id)
+    result = await invites.join(payload, actor)
     if result.status is not InviteStatus.OK or result.area is None or result.role is None:
         await message.answer(
             _join_refused(result.status), reply_markup=menu(user, is_admin=is_admin)
@@ -81,8 +86,8 @@ async def start_with_link(
         await _offer_language(message)
 
 
-async def start(message: Message, user: UserRecord, is_admin: bool) -> None:
-    if user.roles or is_admin:
+async def start(message: Message, user: UserRecord, is_admin: bool, actor: Actor) -> None:
+    if features(actor).member:
         text = _("Hello, {name}!").format(name=html.quote(message.from_user.first_name)) + "\n\n"
         text += _role_help(user, is_admin)
     else:
@@ -106,19 +111,20 @@ async def _offer_language(message: Message) -> None:
 
 
 def _role_help(user: UserRecord, is_admin: bool) -> str:
+    offered = features(actor_of(user, is_admin))
     lines = []
-    if user.has_role("reporter"):
+    if offered.reporter:
         lines.append(_("/new — log an activity your organisation held"))
         lines.append(_("/my — your reports; edit or delete within 24 hours"))
-    if user.has_role("raider"):
+    if offered.raider:
         lines.append(_("/case — flag a suspected child-labour case for the labour inspectorate"))
-    if user.has_role("raider", "inspector", "coordinator") or is_admin:
+    if offered.raider or offered.case_desk:
         lines.append(_("/cases — cases: the queue of your area, or the ones you flagged"))
-    if user.has_role("police"):
+    if offered.police:
         lines.append(_("Alerts of children in danger found on raids come here."))
-    if user.roles or is_admin:
+    if offered.member:
         lines.append(_("/plan — the campaign plan and what is due today"))
-    if is_admin or user.has_role("coordinator"):
+    if offered.coordinator:
         lines.append(_("/invite — invite a colleague to your area"))
         lines.append(_("/digest — today's digest of your area"))
         lines.append(_("/report — the final report of your area (DOCX) and all records (XLSX)"))
@@ -126,26 +132,26 @@ def _role_help(user: UserRecord, is_admin: bool) -> str:
         lines.append(
             _("/people — people of your area: roles, deactivation; /invites — open invitations")
         )
-    if is_admin:
+    if offered.admin:
         lines.append(_("/loadplan — load another campaign plan from a file"))
-    if user.has_role("operator", "coordinator") or is_admin:
+    if offered.operator_desk:
         lines.append(_("/queue — hotline contacts of your area; /call — log a phone call"))
-    if user.roles or is_admin:
+    if offered.member:
         lines.append(_("/settings — morning reminders on or off"))
     lines.append(_("/language — change the language"))
     lines.append(_("/cancel — stop what you are filling in"))
     return "\n".join(lines)
 
 
-async def help_(message: Message, user: UserRecord, is_admin: bool) -> None:
-    if user.roles or is_admin:
+async def help_(message: Message, user: UserRecord, is_admin: bool, actor: Actor) -> None:
+    if features(actor).member:
         places = [
             _("{role} — {area}").format(
                 role=role_name(grant.role), area=html.quote(grant.area_name(user.locale))
             )
             for grant in user.roles
         ]
-        if is_admin:
+        if features(actor).admin:
             places.insert(0, role_name("admin"))
         text = _("Your roles:") + "\n" + "\n".join(f"• {p}" for p in places)
         text += "\n\n" + _role_help(user, is_admin)

@@ -10,24 +10,25 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.access import features
 from bot.domain.plan import PlanItem
 from bot.domain.reports import Participants, ReportDraft
-from bot.domain.roles import Role
 from bot.i18n import fmt_full_date
 from bot.names import format_name
+from bot.services.reports import ReportRecord
+from bot.services.users import UserRecord, actor_of
 from handlers import keyboards, texts
-from storage.reports import ReportRecord
-from storage.users import UserRecord
 
 
 def menu(user: UserRecord, *, is_admin: bool) -> ReplyKeyboardMarkup:
+    offered = features(actor_of(user, is_admin))
     return keyboards.main_menu(
-        reporter=user.has_role(Role.REPORTER.value),
-        coordinator=is_admin or user.has_role(Role.COORDINATOR.value),
-        member=is_admin or bool(user.roles),
-        raider=user.has_role(Role.RAIDER.value),
-        case_desk=is_admin or user.has_role(Role.INSPECTOR.value, Role.COORDINATOR.value),
-        operator=is_admin or user.has_role(Role.OPERATOR.value, Role.COORDINATOR.value),
+        reporter=offered.reporter,
+        coordinator=offered.coordinator,
+        member=offered.member,
+        raider=offered.raider,
+        case_desk=offered.case_desk,
+        operator=offered.operator_desk,
     )
 
 

@@ -292,6 +292,15 @@ class CaseRepository:
             CaseEvent(r[0], r[1], from_iso(r[2]), r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows
         ]
 
+    async def held_by(self, assignee_id: int) -> list[CaseRecord]:
+        """Cases accepted by this person and not yet closed."""
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS}{_FROM} WHERE c.assignee_id = ?"
+            " AND c.status IN ('accepted', 'scheduled') ORDER BY c.id",
+            (assignee_id,),
+        )
+        return [_record(row) for row in rows]
+
     async def open_in(self, paths: Sequence[str], *, limit: int = 50) -> list[CaseRecord]:
         """Open cases of these areas: urgent first, then the oldest."""
         if not paths:

@@ -257,6 +257,14 @@ class HotlineRepository:
         )
         return _record(row) if row else None
 
+    async def taken_by(self, operator_id: int) -> list[ContactRecord]:
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS}{_FROM} WHERE c.operator_id = ? AND c.status = 'taken'"
+            " ORDER BY c.id",
+            (operator_id,),
+        )
+        return [_record(row) for row in rows]
+
     async def open_in(self, paths: Sequence[str], *, limit: int = 50) -> list[ContactRecord]:
         """Contacts not closed: immediate first, then high, then the oldest."""
         if not paths:

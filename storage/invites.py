@@ -66,6 +66,10 @@ class InviteRepository:
             )
             return status, invite
 
+    async def created_by(self, token: str) -> int | None:
+        row = await self.db.fetchone("SELECT created_by FROM invites WHERE token = ?", (token,))
+        return int(row[0]) if row and row[0] is not None else None
+
     async def revoke(self, token: str) -> bool:
         await self.db.execute("UPDATE invites SET revoked = 1 WHERE token = ?", (token,))
         row = await self.db.fetchone("SELECT revoked FROM invites WHERE token = ?", (token,))

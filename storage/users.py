@@ -37,12 +37,6 @@ class UserRecord:
     is_new: bool = False
     disabled: bool = False
 
-    def grants(self, role: str) -> list[RoleGrant]:
-        return [grant for grant in self.roles if grant.role == role]
-
-    def has_role(self, *roles: str) -> bool:
-        return any(grant.role in roles for grant in self.roles)
-
 
 @dataclass(frozen=True, slots=True)
 class Recipient:

@@ -79,22 +79,6 @@ def parse_reply(text: str | None) -> str:
     return clean_text(text, minimum=1, maximum=REPLY_MAX)
 
 
-def contact_access(
-    *, is_admin: bool, grants: list[tuple[str, str]], contact_path: str
-) -> str | None:
-    """Operators and coordinators of the contact's area (and admins) see it; nobody else."""
-    if is_admin:
-        return "admin"
-    inside = {
-        role for role, path in grants if contact_path == path or contact_path.startswith(path + "/")
-    }
-    if "operator" in inside:
-        return "operator"
-    if "coordinator" in inside:
-        return "coordinator"
-    return None
-
-
 @dataclass(slots=True)
 class HotlineDraft:
     """The answers of a public sender (or of an operator logging a call), JSON-safe."""

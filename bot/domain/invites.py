@@ -20,6 +20,7 @@ class InviteStatus(StrEnum):
     USED_UP = "used_up"
     REVOKED = "revoked"
     ALREADY_JOINED = "already_joined"
+    REFUSED = "refused"  # one's own invitation, or one whose maker may no longer make it
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,16 +17,16 @@ from typing import Protocol
 
 import aiosqlite
 
+from bot.domain import access
+from bot.domain.access import Action, Decision
 from bot.domain.case_flow import (
     COMMENT_MAX,
     COMMENT_REQUIRED,
-    Access,
     CaseAction,
     CaseStatus,
     Referral,
     TransitionError,
     accept_window,
-    case_access,
     check_inspection_date,
     next_deadline,
     next_status,
@@ -37,6 +37,7 @@ from bot.domain.reports import ReportInputError
 from bot.domain.roles import Role
 from bot.services.directory import Directory
 from bot.services.plans import PlanService
+from bot.services.users import actor_of
 from storage.audit import AuditEntry, AuditRepository
 from storage.cases import CaseEvent, CaseRecord, CaseRepository, NewCase
 from storage.db import Database, to_iso
@@ -60,6 +61,7 @@ class Notice(StrEnum):
     DECLINED = "declined"  # an inspector declined: the coordinator is told
     CHANGE = "change"  # the raider is told of a change
     REMINDER = "reminder"  # accepted five days ago and no outcome yet
+    RELEASED = "released"  # its inspector may no longer act on it: the coordinator is told
 
 
 class CaseMessages(Protocol):
@@ -98,7 +100,16 @@ class Routing:
 class CaseView:
     case: CaseRecord
     events: list[CaseEvent]
-    access: Access
+    decision: Decision
+
+    @property
+    def masked(self) -> bool:
+        return self.decision.masked
+
+
+def subject_of(case: CaseRecord) -> access.Case:
+    """A case as the access policy sees it."""
+    return access.Case(case.area_path, case.status, case.author_id)
 
 
 @dataclass(slots=True)
@@ -138,7 +149,12 @@ class CaseService:
     @staticmethod
     def places(user: UserRecord) -> list[RoleGrant]:
         """The places this user raids for."""
-        return user.grants(Role.RAIDER.value)
+        actor = actor_of(user, False)
+        return [
+            grant
+            for grant in user.roles
+            if access.decide(actor, Action.CASE_FLAG, access.Area(grant.area_path))
+        ]
 
     @staticmethod
     def place(user: UserRecord, area_id: int) -> RoleGrant | None:
@@ -155,16 +171,6 @@ class CaseService:
         raid = next((r for r in await self.raids() if r.code == code), None)
         return raid.name if raid else None
 
-    @staticmethod
-    def access(user: UserRecord, is_admin: bool, case: CaseRecord) -> Access | None:
-        return case_access(
-            user_id=user.id,
-            is_admin=is_admin,
-            grants=[(grant.role, grant.area_path) for grant in user.roles],
-            author_id=case.author_id,
-            case_path=case.area_path,
-        )
-
     async def route(self, case_path: str) -> Routing:
         """The inspectors of the nearest area up the tree that has any; if none, its coordinator."""
         inspectors = await self.directory.nearest(Role.INSPECTOR, case_path)
@@ -178,8 +184,21 @@ class CaseService:
     async def coordinators(self, case_path: str) -> tuple[Recipient, ...]:
         return await self.directory.coordinators(case_path)
 
-    async def _author(self, case: CaseRecord) -> Recipient:
-        return await self.directory.person(case.author_id, area_id=case.area_id)
+    async def _author(self, case: CaseRecord) -> list[Recipient]:
+        """Whoever flagged the case, while the policy still lets them see it."""
+        author = await self.directory.actor(case.author_id)
+        if not access.decide(author, Action.CASE_VIEW, subject_of(case)):
+            return []
+        return [await self.directory.person(case.author_id, area_id=case.area_id)]
+
+    async def _assignee(self, case: CaseRecord) -> list[Recipient]:
+        """The inspector who accepted the case, while they may still act on it."""
+        if case.assignee_id is None:
+            return []
+        holder = await self.directory.actor(case.assignee_id)
+        if not access.decide(holder, Action.CASE_ACT, subject_of(case)):
+            return []
+        return [await self.directory.person(case.assignee_id, area_id=case.area_id)]
 
     def _compose(
         self,
@@ -328,52 +347,59 @@ class CaseService:
         )
 
     async def _allowed(
-        self, user: UserRecord, is_admin: bool, case_id: int, action: str
-    ) -> tuple[CaseRecord, Access]:
-        """The case and how this user may see it; a refusal is written to the audit log."""
+        self, user: UserRecord, is_admin: bool, case_id: int, action: str, rule: Action
+    ) -> tuple[CaseRecord, Decision]:
+        """The case, if the policy lets this user do ``rule`` to it; a refusal is audited."""
         case = await self.cases.get(case_id)
-        access = self.access(user, is_admin, case) if case else None
-        if case is None or access is None:
-            await self._deny(user, case_id, action, "not_found" if case is None else "")
+        if case is None:
+            await self._deny(user, case_id, action, "not_found")
             raise CaseError("forbidden")
-        return case, access
+        decision = access.decide(actor_of(user, is_admin), rule, subject_of(case))
+        if not decision:
+            await self._deny(user, case_id, action, decision.reason)
+            if decision.refusal is access.Refusal.STATE:
+                raise CaseError("stale")
+            raise CaseError("docx" if rule is Action.CASE_DOCX else "forbidden")
+        return case, decision
 
     async def view(
-        self, user: UserRecord, is_admin: bool, case_id: int, *, what: str = "view"
+        self,
+        user: UserRecord,
+        is_admin: bool,
+        case_id: int,
+        *,
+        what: str = "view",
+        rule: Action = Action.CASE_VIEW,
     ) -> CaseView:
-        case, access = await self._allowed(user, is_admin, case_id, what)
+        """The case with its history, if the policy allows ``rule``; each view is audited."""
+        case, decision = await self._allowed(user, is_admin, case_id, what, rule)
         await self.audit.write(
             actor_id=user.id,
             subject=SUBJECT,
             subject_id=case_id,
             action=what,
             now=self.clock(),
-            detail=access.value,
+            detail=decision.reason,
         )
-        return CaseView(case, await self.cases.events(case_id), access)
+        return CaseView(case, await self.cases.events(case_id), decision)
 
     async def may_act(
         self, user: UserRecord, is_admin: bool, case_id: int, action: str
     ) -> CaseRecord:
         """Check before asking for a comment: the user may change this case, and it may change so."""
-        case, access = await self._allowed(user, is_admin, case_id, action)
+        case, _decision = await self._allowed(user, is_admin, case_id, action, Action.CASE_ACT)
         try:
-            action_value = CaseAction(action)
-            next_status(CaseStatus(case.status), action_value)
+            next_status(CaseStatus(case.status), CaseAction(action))
         except (ValueError, TransitionError):
             await self._deny(user, case_id, action, "stale")
             raise CaseError("stale") from None
-        if not access.may_act:
-            await self._deny(user, case_id, action, access.value)
-            raise CaseError("forbidden")
         return case
 
     async def queue(self, user: UserRecord, is_admin: bool) -> list[CaseRecord]:
         """Open cases of the areas where this user is an inspector or coordinator."""
-        if is_admin:
-            return await self.cases.open_in(["kz"])
-        paths = [g.area_path for g in user.roles if g.role in (Role.INSPECTOR, Role.COORDINATOR)]
-        return await self.cases.open_in(paths)
+        return await self.cases.open_in(
+            list(access.scope(actor_of(user, is_admin), *access.CASE_DESK))
+        )
 
     async def mine(self, user: UserRecord) -> list[CaseRecord]:
         return await self.cases.by_author(user.id)
@@ -463,7 +489,7 @@ class CaseService:
             assert updated is not None
             event = next(e for e in await self.cases.events(case_id) if e.id == event_id)
             messages = self._compose(
-                Notice.CHANGE, updated, [await self._author(updated)], event=event
+                Notice.CHANGE, updated, await self._author(updated), event=event
             )
             if action is CaseAction.DECLINE:
                 messages += self._compose(
@@ -526,9 +552,7 @@ class CaseService:
     async def _remind(self, case: CaseRecord) -> int:
         now = self.clock()
         number = case.reminders + 1
-        people: tuple[Recipient, ...] | list[Recipient] = []
-        if case.assignee_id is not None:
-            people = [await self.directory.person(case.assignee_id, area_id=case.area_id)]
+        people: tuple[Recipient, ...] | list[Recipient] = await self._assignee(case)
         if not people:
             people = (await self.route(case.area_path)).inspectors
         async with self.db.transaction() as conn:
@@ -548,6 +572,64 @@ class CaseService:
                 conn=conn,
             )
         return queued
+
+    async def release(self, user_id: int) -> int:
+        """Cases accepted by someone who may no longer act on them go back to the inspectors.
+
+        Each goes back to «new» with its acceptance deadline, the inspectors get the card again
+        and the coordinator is told, so nothing waits on a person who is gone. Returns how many.
+        """
+        holder = await self.directory.actor(user_id)
+        released = 0
+        for case in await self.cases.held_by(user_id):
+            if access.decide(holder, Action.CASE_ACT, subject_of(case)):
+                continue
+            now = self.clock()
+            routing = await self.route(case.area_path)
+            coordinators = routing.coordinators or await self.coordinators(case.area_path)
+            async with self.db.transaction() as conn:
+                changed = await CaseRepository.change_status(
+                    conn,
+                    case.id,
+                    expected=case.status,
+                    status=CaseStatus.NEW,
+                    now=now,
+                    due_at=now + accept_window(case.urgent),
+                    fields={"assignee_id": None, "accepted_at": None},
+                )
+                if not changed:
+                    continue
+                await CaseRepository.add_event(
+                    conn,
+                    case.id,
+                    actor_id=None,
+                    action="released",
+                    status=CaseStatus.NEW,
+                    now=now,
+                    detail=str(user_id),
+                )
+                await self.audit.write(
+                    actor_id=None,
+                    subject=SUBJECT,
+                    subject_id=case.id,
+                    action="released",
+                    now=now,
+                    detail=str(user_id),
+                    conn=conn,
+                )
+                reopened = await self.cases.get(case.id)
+                assert reopened is not None
+                stamp = int(now.timestamp())  # each return is news, even of the same case
+                messages = self._compose(
+                    Notice.CARD_AGAIN, reopened, routing.inspectors, number=stamp
+                )
+                messages += self._compose(Notice.RELEASED, reopened, coordinators, number=stamp)
+                await self._queue(conn, messages)
+            released += 1
+        if released:
+            self.on_queued()
+            logger.info("%s case(s) back with the inspectorate", released)
+        return released
 
 
 def _routing_detail(routing: Routing) -> str:

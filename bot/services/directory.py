@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bot.domain.access import Actor
 from bot.domain.roles import Role, ancestors
+from bot.services.users import actor_of
 from storage.users import Recipient, UserRepository
 
 
@@ -47,3 +49,10 @@ class Directory:
     async def person(self, user_id: int, *, area_id: int = 0, path: str = "") -> Recipient:
         locales = await self.users.locales([user_id])
         return Recipient(user_id, locales.get(user_id, self.default_locale), area_id, path, 0)
+
+    async def actor(self, user_id: int) -> Actor:
+        """A person as the access policy sees them now (unknown: someone who holds nothing)."""
+        record = await self.users.get(user_id)
+        if record is None:
+            return Actor(user_id, active=False)
+        return actor_of(record, user_id in self.admin_ids)

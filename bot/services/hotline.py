@@ -17,18 +17,20 @@ from typing import Protocol
 
 import aiosqlite
 
+from bot.domain import access
+from bot.domain.access import Action, Decision
 from bot.domain.hotline import (
     Channel,
     ContactStatus,
     HotlineDraft,
     HotlineReferral,
-    contact_access,
     take_deadline,
     urgency_of,
 )
 from bot.domain.roles import Role
 from bot.domain.triage import Category, TriageResult, TriageRules, route_for, triage
 from bot.services.directory import Directory
+from bot.services.users import actor_of
 from storage.areas import Area, AreaRepository
 from storage.audit import AuditEntry, AuditRepository
 from storage.db import Database, to_iso
@@ -52,6 +54,8 @@ class HotlineNotice(StrEnum):
     CLOSED = "closed"  # to the sender
     BLOCKED = "blocked"  # to the sender
     REFERRED = "referred"  # to the police contact, the inspectors, the lawyer, the psychologist
+    RETURNED = "returned"  # its operator may no longer handle it: to the operators again
+    RELEASED = "released"  # … and the coordinator is told
 
 
 class HotlineMessages(Protocol):
@@ -91,13 +95,33 @@ class Submitted:
 class ContactView:
     contact: ContactRecord
     messages: list[ContactMessage]
-    access: str
+    decision: Decision
+
+    @property
+    def masked(self) -> bool:
+        return self.decision.masked
 
 
 REFERRAL_ROLES = {
     HotlineReferral.POLICE: Role.POLICE,
     HotlineReferral.LABOUR_INSPECTORATE: Role.INSPECTOR,
 }
+
+
+def _error_code(decision: Decision, contact: ContactRecord) -> str:
+    """What the person is told of a refusal: closed, taken, not theirs, or not theirs to see."""
+    if decision.refusal is access.Refusal.STATE:
+        if contact.status == ContactStatus.CLOSED:
+            return "closed"
+        return "taken" if contact.status == ContactStatus.TAKEN else "not_yours"
+    if decision.refusal is access.Refusal.NOT_YOURS:
+        return "not_yours"
+    return "forbidden"
+
+
+def subject_of(contact: ContactRecord) -> access.Contact:
+    """A contact as the access policy sees it."""
+    return access.Contact(contact.area_path, contact.status, contact.operator_id)
 
 
 class HotlineService:
@@ -252,10 +276,19 @@ class HotlineService:
     async def follow_up(
         self, sender_id: int, *, text: str, photo: str | None
     ) -> ContactRecord | None:
-        """A later message from a sender joins their open contact; None when they have none."""
+        """A later message from a sender joins their open contact; None when they have none.
+
+        It goes on to the operator who has the contact only while the policy still lets them
+        handle it; otherwise the contact goes back to the queue first (see :meth:`release`).
+        """
         contact = await self.contacts.latest_open_of(sender_id)
         if contact is None:
             return None
+        if contact.operator_id is not None:
+            holder = await self.directory.actor(contact.operator_id)
+            if not access.decide(holder, Action.CONTACT_REPLY, subject_of(contact)):
+                await self.release(contact.operator_id)
+                contact = await self.contacts.get(contact.id) or contact
         now = self.clock()
         async with self.db.transaction() as conn:
             message_id = await HotlineRepository.add_message(
@@ -271,15 +304,59 @@ class HotlineService:
         self.on_queued()
         return contact
 
-    # --- the operator's desk ---------------------------------------------------------------------
+    async def release(self, operator_id: int) -> int:
+        """Contacts held by someone who may no longer handle them go back to the area's queue.
 
-    @staticmethod
-    def access(user: UserRecord, is_admin: bool, contact: ContactRecord) -> str | None:
-        return contact_access(
-            is_admin=is_admin,
-            grants=[(grant.role, grant.area_path) for grant in user.roles],
-            contact_path=contact.area_path,
-        )
+        The operators of the area get each one again and the coordinator is told, so nothing
+        waits on a person who was deactivated or lost the operator role. Returns how many.
+        """
+        holder = await self.directory.actor(operator_id)
+        released = 0
+        for contact in await self.contacts.taken_by(operator_id):
+            if access.decide(holder, Action.CONTACT_REPLY, subject_of(contact)):
+                continue
+            now = self.clock()
+            operators = await self.directory.nearest(Role.OPERATOR, contact.area_path)
+            coordinators = await self.directory.coordinators(contact.area_path)
+            async with self.db.transaction() as conn:
+                changed = await HotlineRepository.update(
+                    conn,
+                    contact.id,
+                    expected=(ContactStatus.TAKEN,),
+                    now=now,
+                    fields={
+                        "status": ContactStatus.OPEN.value,
+                        "operator_id": None,
+                        "due_at": to_iso(take_deadline(urgency_of(contact.urgency), now)),
+                    },
+                    operator_id=operator_id,
+                )
+                if not changed:
+                    continue
+                await self.audit.write(
+                    actor_id=None,
+                    subject=SUBJECT,
+                    subject_id=contact.id,
+                    action="released",
+                    now=now,
+                    detail=str(operator_id),
+                    conn=conn,
+                )
+                reopened = await self.contacts.get(contact.id)
+                assert reopened is not None
+                stamp = int(now.timestamp())  # each return is news, even of the same contact
+                messages = self._compose(HotlineNotice.RETURNED, reopened, operators, number=stamp)
+                messages += self._compose(
+                    HotlineNotice.RELEASED, reopened, coordinators, number=stamp
+                )
+                await self._queue(conn, messages)
+            released += 1
+        if released:
+            self.on_queued()
+            logger.info("%s hotline contact(s) back in the queue", released)
+        return released
+
+    # --- the operator's desk ---------------------------------------------------------------------
 
     async def _deny(self, user: UserRecord, record_id: int, action: str, detail: str = "") -> None:
         """A refused attempt, in the audit log like every allowed one."""
@@ -294,34 +371,65 @@ class HotlineService:
         )
 
     async def _allowed(
-        self, user: UserRecord, is_admin: bool, contact_id: int, action: str
-    ) -> tuple[ContactRecord, str]:
+        self, user: UserRecord, is_admin: bool, contact_id: int, action: str, rule: Action
+    ) -> tuple[ContactRecord, Decision]:
+        """The contact, if the policy lets this person do ``rule`` to it; else refused, audited."""
         contact = await self.contacts.get(contact_id)
-        access = self.access(user, is_admin, contact) if contact else None
-        if contact is None or access is None:
-            await self._deny(user, contact_id, action, "not_found" if contact is None else "")
+        if contact is None:
+            await self._deny(user, contact_id, action, "not_found")
             raise HotlineError("forbidden")
-        return contact, access
+        decision = access.decide(actor_of(user, is_admin), rule, subject_of(contact))
+        if not decision:
+            await self._deny(user, contact_id, action, decision.reason)
+            raise HotlineError(_error_code(decision, contact))
+        return contact, decision
 
     async def view(
         self, user: UserRecord, is_admin: bool, contact_id: int, *, what: str = "view"
     ) -> ContactView:
-        contact, access = await self._allowed(user, is_admin, contact_id, what)
+        contact, decision = await self._allowed(
+            user, is_admin, contact_id, what, Action.CONTACT_VIEW
+        )
         await self.audit.write(
             actor_id=user.id,
             subject=SUBJECT,
             subject_id=contact_id,
             action=what,
             now=self.clock(),
-            detail=access,
+            detail=decision.reason,
         )
-        return ContactView(contact, await self.contacts.messages(contact_id), access)
+        return ContactView(contact, await self.contacts.messages(contact_id), decision)
+
+    async def check(
+        self, user: UserRecord, is_admin: bool, contact_id: int, what: str, rule: Action
+    ) -> ContactRecord:
+        """Before asking the operator for words: may they do ``rule`` now? Audited once."""
+        contact, decision = await self._allowed(user, is_admin, contact_id, what, rule)
+        await self.audit.write(
+            actor_id=user.id,
+            subject=SUBJECT,
+            subject_id=contact_id,
+            action=what,
+            now=self.clock(),
+            detail=decision.reason,
+        )
+        return contact
+
+    async def call_area(self, user: UserRecord, is_admin: bool) -> int | None:
+        """Where a call logged by this operator belongs: their place (an admin's: the country)."""
+        actor = actor_of(user, is_admin)
+        places = actor.places(Role.OPERATOR)
+        if places:
+            return places[0].area_id
+        if actor.admin:
+            root = await self.areas.by_path(access.ROOT)
+            return root.id if root else None
+        return None
 
     async def queue(self, user: UserRecord, is_admin: bool) -> list[ContactRecord]:
-        if is_admin:
-            return await self.contacts.open_in(["kz"])
-        paths = [g.area_path for g in user.roles if g.role in (Role.OPERATOR, Role.COORDINATOR)]
-        return await self.contacts.open_in(paths)
+        return await self.contacts.open_in(
+            list(access.scope(actor_of(user, is_admin), *access.CONTACT_DESK))
+        )
 
     async def _change(
         self,
@@ -329,35 +437,30 @@ class HotlineService:
         is_admin: bool,
         contact_id: int,
         action: str,
+        rule: Action,
         *,
-        expected: tuple[str, ...],
         fields: dict[str, object],
-        mine: bool,
         notices: Callable[[ContactRecord], Awaitable[list[OutgoingMessage]]] | None = None,
         detail: str = "",
+        before: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None,
     ) -> ContactRecord:
-        contact, access = await self._allowed(user, is_admin, contact_id, action)
-        refused = ""
-        if access == "coordinator":
-            refused = "forbidden"
-        elif contact.status == ContactStatus.CLOSED:
-            refused = "closed"
-        elif mine and contact.operator_id != user.id and not is_admin:
-            refused = "not_yours"
-        elif contact.status not in expected:
-            refused = "taken"
-        if refused:
-            await self._deny(user, contact_id, action, refused)
-            raise HotlineError(refused)
+        """One change the policy allows, written with its audit entry and its messages at once.
+
+        The row changes only while it is as the policy saw it (same status, same operator), so
+        two operators pressing at once cannot both win.
+        """
+        contact, _decision = await self._allowed(user, is_admin, contact_id, action, rule)
         now = self.clock()
         async with self.db.transaction() as conn:
+            if before is not None:
+                await before(conn)
             changed = await HotlineRepository.update(
                 conn,
                 contact_id,
-                expected=expected,
+                expected=(contact.status,),
                 now=now,
                 fields=fields,
-                operator_id=contact.operator_id if mine and not is_admin else None,
+                operator_id=contact.operator_id,
             )
             if not changed:
                 raise HotlineError("taken")
@@ -385,25 +488,21 @@ class HotlineService:
             is_admin,
             contact_id,
             "take",
-            expected=(ContactStatus.OPEN,),
+            Action.CONTACT_TAKE,
             fields={
                 "status": ContactStatus.TAKEN.value,
                 "operator_id": user.id,
                 "taken_at": to_iso(now),
                 "due_at": None,
             },
-            mine=False,
         )
 
     async def reply(
         self, user: UserRecord, is_admin: bool, contact_id: int, text: str
     ) -> ContactRecord:
-        contact, _ = await self._allowed(user, is_admin, contact_id, "reply")
-        if contact.status != ContactStatus.TAKEN or (
-            contact.operator_id != user.id and not is_admin
-        ):
-            await self._deny(user, contact_id, "reply", "not_yours")
-            raise HotlineError("closed" if contact.status == ContactStatus.CLOSED else "not_yours")
+        contact, _decision = await self._allowed(
+            user, is_admin, contact_id, "reply", Action.CONTACT_REPLY
+        )
         now = self.clock()
         async with self.db.transaction() as conn:
             message_id = await HotlineRepository.add_message(
@@ -438,14 +537,13 @@ class HotlineService:
             is_admin,
             contact_id,
             "close",
-            expected=(ContactStatus.TAKEN,),
+            Action.CONTACT_CLOSE,
             fields={
                 "status": ContactStatus.CLOSED.value,
                 "outcome": outcome,
                 "closed_at": to_iso(self.clock()),
                 "due_at": None,
             },
-            mine=True,
             notices=tell,
         )
 
@@ -456,13 +554,10 @@ class HotlineService:
         case first, so the inspectors get the case card and nothing is lost in between."""
         fields: dict[str, object] = {"referral": referral.value}
         if referral is HotlineReferral.LABOUR_INSPECTORATE and self.to_inspectorate is not None:
-            contact, access = await self._allowed(user, is_admin, contact_id, "refer")
-            if (
-                access != "coordinator"
-                and contact.status == ContactStatus.TAKEN
-                and contact.case_id is None
-                and (contact.operator_id == user.id or is_admin)
-            ):
+            contact, _decision = await self._allowed(
+                user, is_admin, contact_id, "refer", Action.CONTACT_REPLY
+            )
+            if contact.case_id is None:
                 fields["case_id"] = await self.to_inspectorate(contact, user.id)
 
         async def tell(contact: ContactRecord) -> list[OutgoingMessage]:
@@ -477,48 +572,46 @@ class HotlineService:
             is_admin,
             contact_id,
             "refer",
-            expected=(ContactStatus.TAKEN,),
+            Action.CONTACT_REPLY,
             fields=fields,
-            mine=True,
             notices=tell,
             detail=referral.value + (f" case {fields['case_id']}" if "case_id" in fields else ""),
         )
 
     async def block(self, user: UserRecord, is_admin: bool, contact_id: int) -> ContactRecord:
-        contact, access = await self._allowed(user, is_admin, contact_id, "block")
-        if access == "coordinator" or contact.sender_id is None:
-            await self._deny(user, contact_id, "block", access)
+        """Block the sender and close the contact: the operator who has it, or a coordinator."""
+        contact, _decision = await self._allowed(
+            user, is_admin, contact_id, "block", Action.CONTACT_BLOCK
+        )
+        if contact.sender_id is None:
+            await self._deny(user, contact_id, "block", "no_sender")
             raise HotlineError("forbidden")
+        sender_id = contact.sender_id
         now = self.clock()
-        async with self.db.transaction() as conn:
+
+        async def block_sender(conn: aiosqlite.Connection) -> None:
             await HotlineRepository.block(
-                conn, contact.sender_id, by=user.id, contact_id=contact_id, now=now
+                conn, sender_id, by=user.id, contact_id=contact_id, now=now
             )
-            await HotlineRepository.update(
-                conn,
-                contact_id,
-                expected=(ContactStatus.OPEN, ContactStatus.TAKEN),
-                now=now,
-                fields={
-                    "status": ContactStatus.CLOSED.value,
-                    "closed_at": to_iso(now),
-                    "outcome": "blocked",
-                    "due_at": None,
-                },
-            )
-            await self.audit.write(
-                actor_id=user.id,
-                subject=SUBJECT,
-                subject_id=contact_id,
-                action="block",
-                now=now,
-                conn=conn,
-            )
-            await self._queue(
-                conn, self._compose(HotlineNotice.BLOCKED, contact, await self._sender(contact))
-            )
-        self.on_queued()
-        return contact
+
+        async def tell(updated: ContactRecord) -> list[OutgoingMessage]:
+            return self._compose(HotlineNotice.BLOCKED, updated, await self._sender(updated))
+
+        return await self._change(
+            user,
+            is_admin,
+            contact_id,
+            "block",
+            Action.CONTACT_BLOCK,
+            fields={
+                "status": ContactStatus.CLOSED.value,
+                "closed_at": to_iso(now),
+                "outcome": "blocked",
+                "due_at": None,
+            },
+            notices=tell,
+            before=block_sender,
+        )
 
     async def trail(self, contact_id: int) -> list[AuditEntry]:
         return await self.audit.trail(SUBJECT, contact_id)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain import access
+from bot.domain.access import Action, Actor
 from bot.domain.invites import (
     DEFAULT_DAYS,
     MAX_USES,
@@ -15,8 +17,8 @@ from bot.domain.invites import (
     expiry,
     new_token,
 )
-from bot.domain.roles import INVITABLE_ROLES, ORGANISATION_LEVEL, Role, can_invite
 from storage.areas import Area, AreaRepository
+from storage.audit import AuditRepository
 from storage.invites import InviteRepository
 
 
@@ -55,29 +57,34 @@ class InviteService:
         *,
         clock: Callable[[], datetime],
         on_joined: Callable[[int], None] = lambda user_id: None,
+        actor: Callable[[int], Awaitable[Actor]] | None = None,
+        audit: AuditRepository | None = None,
     ) -> None:
+        self.audit = audit
         self.invites = invites
         self.areas = areas
         self.clock = clock
         self.on_joined = on_joined  # the user's roles changed: whoever remembers them forgets
+        self.actor = actor  # a person as the access policy sees them now
 
     async def create(
         self,
         *,
         role: str,
         area: Area,
-        created_by: int | None,
-        inviter_paths: list[str],
-        is_admin: bool,
+        creator: Actor | None,
         uses: int = 1,
         days: int = DEFAULT_DAYS,
     ) -> CreatedInvite:
-        if role not in {r.value for r in INVITABLE_ROLES}:
+        """An invitation by ``creator`` (None: the command line, which may make any)."""
+        subject = access.Invite(area.path, role, creator, level=area.level)
+        decision = access.decide(creator or Actor(0, admin=True), Action.INVITE_CREATE, subject)
+        if decision.refusal is access.Refusal.ROLE:
             raise InviteError("unknown_role")
-        if not can_invite(inviter_paths, is_admin=is_admin, target_path=area.path):
-            raise InviteError("outside_area")
-        if role == Role.REPORTER and area.level < ORGANISATION_LEVEL - 1:
+        if decision.refusal is access.Refusal.PLACE:
             raise InviteError("reporter_needs_organisation")
+        if not decision:
+            raise InviteError("outside_area")
         if not 1 <= uses <= MAX_USES:
             raise InviteError("bad_uses")
         now = self.clock()
@@ -92,16 +99,37 @@ class InviteService:
             area_id=area.id,
             max_uses=uses,
             expires_at=expires_at,
-            created_by=created_by,
+            created_by=creator.id if creator else None,
             now=now,
         )
         return CreatedInvite(token, role, area, uses, expires_at)
 
-    async def join(self, token: str, user_id: int) -> JoinResult:
+    async def join(self, token: str, joiner: Actor) -> JoinResult:
+        """Join by invitation, if the policy allows: never one's own, nor one whose maker may
+        no longer make it (deactivated, or no longer a coordinator of that place)."""
+        invite = await self.invites.get(token)
+        if invite is not None:
+            created_by = await self.invites.created_by(token)
+            creator = await self.actor(created_by) if created_by and self.actor else None
+            area = await self.areas.get(invite.area_id)
+            subject = access.Invite(area.path if area else "", invite.role, creator)
+            decision = access.decide(joiner, Action.INVITE_REDEEM, subject)
+            if not decision:
+                if self.audit is not None:
+                    await self.audit.write(
+                        actor_id=joiner.id,
+                        subject="invite",
+                        subject_id=None,
+                        action="join",
+                        allowed=False,
+                        now=self.clock(),
+                        detail=decision.reason,
+                    )
+                return JoinResult(InviteStatus.REFUSED, invite.role, area)
         try:
-            status, invite = await self.invites.redeem(token, user_id, self.clock())
+            status, invite = await self.invites.redeem(token, joiner.id, self.clock())
         finally:
-            self.on_joined(user_id)
+            self.on_joined(joiner.id)
         return await self._result(status, invite)
 
     async def _result(self, status: InviteStatus, invite: Invite | None) -> JoinResult:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.domain import access
+from bot.domain.access import Action
 from bot.domain.plan import PlanItem
 from bot.domain.reports import (
     PARTICIPANT_GROUPS,
@@ -15,8 +17,9 @@ from bot.domain.reports import (
     outside_campaign,
     title_key,
 )
-from bot.domain.roles import Role, reporter_scope
+from bot.domain.roles import reporter_scope
 from bot.services.plans import ItemView, PlanService
+from bot.services.users import actor_of
 from storage.plans import StoredCampaign
 from storage.reports import ReportRecord, ReportRepository
 from storage.users import RoleGrant, UserRecord
@@ -51,7 +54,12 @@ class ReportService:
     @staticmethod
     def places(user: UserRecord) -> list[RoleGrant]:
         """The organisations (or departments) this user reports for."""
-        return user.grants(Role.REPORTER.value)
+        actor = actor_of(user, False)
+        return [
+            grant
+            for grant in user.roles
+            if access.decide(actor, Action.REPORT_CREATE, access.Area(grant.area_path))
+        ]
 
     @staticmethod
     def place(user: UserRecord, area_id: int) -> RoleGrant | None:
@@ -132,7 +140,8 @@ class ReportService:
     async def own(self, user: UserRecord, report_id: int) -> ReportRecord:
         """A report of this user's, or :class:`ReportError` (forged ids land here)."""
         record = await self.reports.get(report_id)
-        if record is None or record.author_id != user.id:
+        subject = access.Report(record.area_id, record.author_id) if record else None
+        if record is None or not access.decide(actor_of(user, False), Action.REPORT_EDIT, subject):
             raise ReportError("not_found")
         return record
 

@@ -5,8 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.domain.roles import Role
+from bot.domain.access import Actor, Grant
 from storage.users import RoleGrant, UserRecord, UserRepository
+
+__all__ = ["RoleGrant", "UserRecord", "UserService", "actor_of"]
+
+
+def actor_of(user: UserRecord, is_admin: bool) -> Actor:
+    """The person as the access policy sees them (a deactivated one holds nothing)."""
+    return Actor(
+        user.id,
+        tuple(Grant(grant.role, grant.area_path, grant.area_id) for grant in user.roles),
+        admin=is_admin and not user.disabled,
+        active=not user.disabled,
+    )
 
 
 class UserService:
@@ -42,10 +54,3 @@ class UserService:
 
     async def set_reminders_muted(self, user_id: int, muted: bool) -> None:
         await self.repo.set_reminders_muted(user_id, muted)
-
-    def grants(self, user: UserRecord, role: Role) -> list[RoleGrant]:
-        return user.grants(role.value)
-
-    def may(self, user: UserRecord, *roles: Role) -> bool:
-        """Whether the user holds any of ``roles``; an admin may do everything."""
-        return self.is_admin(user.id) or user.has_role(*(role.value for role in roles))

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from bot.domain.access import Actor
+
 TOKEN = "42:TEST"
 DRAIN_TIMEOUT = 60.0
 
@@ -81,10 +83,8 @@ async def seed(
                 user_id, full_name=f"{role.title()} {user_id}", username=None, locale=locale
             )
             area = await services.areas.ensure(path, name_ru=path.rsplit("/", 1)[-1])
-            invite = await services.invites.create(
-                role=role, area=area, created_by=None, inviter_paths=[], is_admin=True
-            )
-            joined = await services.invites.join(invite.token, user_id)
+            invite = await services.invites.create(role=role, area=area, creator=None)
+            joined = await services.invites.join(invite.token, Actor(user_id))
             assert joined.role == role, joined
 
         for n in range(reporters):
@@ -103,7 +103,7 @@ async def seed(
         for n in range(reports):
             user = await services.users.get(authors[n % len(authors)])
             assert user is not None
-            grant = user.grants("reporter")[0]
+            grant = services.reports.places(user)[0]
             draft = ReportDraft(
                 area_id=grant.area_id,
                 item_id=stored.item_ids[numbers[n % len(numbers)]],

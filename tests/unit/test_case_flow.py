@@ -7,12 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.domain.case_flow import (
-    Access,
     CaseAction,
     CaseStatus,
     TransitionError,
     actions,
-    case_access,
     check_inspection_date,
     is_overdue,
     next_deadline,
@@ -102,37 +100,6 @@ def test_overdue(status, urgent, age, accepted_ago, overdue):
 
 
 CITY = "kz/karaganda/shakhtinsk"
-
-
-@pytest.mark.parametrize(
-    ("grants", "is_admin", "user_id", "expected"),
-    [
-        ([], True, 1, Access.ADMIN),
-        ([("inspector", CITY)], False, 1, Access.INSPECTOR),
-        ([("inspector", "kz/karaganda")], False, 1, Access.INSPECTOR),  # the region's inspector
-        ([("inspector", "kz/karaganda/saran")], False, 1, None),  # another city
-        ([("coordinator", "kz")], False, 1, Access.COORDINATOR),
-        ([("reporter", CITY)], False, 1, None),
-        ([("operator", CITY)], False, 1, None),
-        ([("police", CITY)], False, 1, None),
-        ([("raider", CITY)], False, 1, None),  # another raider's case
-        ([("raider", CITY)], False, 7, Access.AUTHOR),  # their own
-        ([("raider", CITY), ("inspector", CITY)], False, 7, Access.INSPECTOR),
-        ([("inspector", "kz/karaganda/shakhtinsk-2")], False, 1, None),  # a prefix is not a parent
-    ],
-)
-def test_who_sees_a_case(grants, is_admin, user_id, expected):
-    access = case_access(
-        user_id=user_id, is_admin=is_admin, grants=grants, author_id=7, case_path=CITY + "/org1"
-    )
-    assert access is expected
-
-
-def test_only_inspectors_and_admins_act_and_coordinators_see_masked():
-    assert Access.INSPECTOR.may_act and Access.ADMIN.may_act
-    assert not Access.COORDINATOR.may_act and not Access.AUTHOR.may_act
-    assert not Access.COORDINATOR.sees_personal_data
-    assert Access.AUTHOR.sees_personal_data
 
 
 def test_ancestors_nearest_first():

@@ -11,7 +11,6 @@ from bot.domain.hotline import (
     FloodGate,
     HotlineDraft,
     answered_in_time,
-    contact_access,
     parse_contact,
     parse_story,
     take_deadline,
@@ -38,24 +37,6 @@ def test_take_deadlines(urgency, within):
     assert not answered_in_time(urgency, NOW, NOW + within + timedelta(seconds=1))
     assert not answered_in_time(urgency, NOW, None)
     assert urgency_of(urgency.code) is urgency
-
-
-@pytest.mark.parametrize(
-    ("grants", "is_admin", "expected"),
-    [
-        ([], True, "admin"),
-        ([("operator", CITY)], False, "operator"),
-        ([("operator", "kz/karaganda")], False, "operator"),
-        ([("coordinator", "kz")], False, "coordinator"),
-        ([("operator", "kz/almaty")], False, None),
-        ([("inspector", CITY)], False, None),
-        ([("reporter", CITY)], False, None),
-        ([("police", CITY)], False, None),
-        ([], False, None),
-    ],
-)
-def test_who_sees_a_contact(grants, is_admin, expected):
-    assert contact_access(is_admin=is_admin, grants=grants, contact_path=CITY) == expected
 
 
 def test_flood_gate_answers_once_then_drops_then_forgives():

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from bot.app import Services
 from bot.config import Settings
+from bot.domain.access import Actor
 from storage.users import SEEN_REFRESH
 from tests.e2e.conftest import FrozenClock
 
@@ -26,10 +27,8 @@ async def test_roles_granted_changed_and_removed_are_seen_on_the_next_update(tmp
         assert (await _seen(services)).roles == ()
         assert (await _seen(services)).roles == ()  # remembered now
         school = await services.areas.ensure("kz/karaganda/shakhtinsk/school-7")
-        invite = await services.invites.create(
-            role="reporter", area=school, created_by=None, inviter_paths=[], is_admin=True
-        )
-        await services.invites.join(invite.token, 7)
+        invite = await services.invites.create(role="reporter", area=school, creator=None)
+        await services.invites.join(invite.token, Actor(7))
         assert [g.role for g in (await _seen(services)).roles] == ["reporter"]
 
         repo = services.users.repo
