@@ -114,6 +114,7 @@ class Services:
             directory,
             clock=clock,
             rules=rules,
+            flood_per_minute=settings.hotline_flood_per_minute,
         )
         people = PeopleService(users, InviteRepository(db), AuditRepository(db), clock=clock)
 
@@ -308,6 +309,9 @@ def _case_maker(cases: CaseService):
             photos=contact.photos,
             danger_now=contact.danger_now,
             urgent=contact.urgency in ("immediate", "high"),
+            place=contact.place,
+            latitude=contact.latitude,
+            longitude=contact.longitude,
         )
         return flagged.case.id
 

@@ -150,26 +150,39 @@ def location_line(case: CaseRecord, full: bool) -> str:
 def card(case: CaseRecord, locale: str, zone: str, *, full: bool) -> str:
     """The case as one message: what was seen, the class and why, the status."""
     icon = "🚨" if case.urgent else "📋"
+    area = html.quote(case.area_name.get(locale, ""))
     lines = [
         _("{icon} <b>Case № {number}</b> — {classification}").format(
             icon=icon, number=case.id, classification=classification_name(case.classification)
-        ),
-        _("<b>Raid:</b> {raid} · {area}").format(
-            raid=html.quote(raid_label(case, locale)),
-            area=html.quote(case.area_name.get(locale, "")),
-        ),
-        _("<b>Place:</b> {place} · {location}").format(
-            place=place_name(case.place_type), location=location_line(case, full)
-        ),
-        _("<b>Children:</b> {children}").format(children=children_line(case.children)),
-        _("<b>Work seen:</b> {work}").format(work=_shown(case.work, full)),
-        _("<b>Hazard signs:</b> {hazards}").format(
-            hazards=", ".join(hazard_name(h) for h in case.hazards) or _("none seen")
-        ),
+        )
+    ]
+    if case.from_hotline:
+        lines += [
+            _(
+                "<b>From the hotline:</b> contact № {contact} · {area}. Nothing was seen on a "
+                "raid: the caller's words are below; the ages and the place are to be found out."
+            ).format(contact=case.contact_id, area=area),
+            _("<b>Place:</b> {location}").format(location=location_line(case, full)),
+        ]
+    else:
+        lines += [
+            _("<b>Raid:</b> {raid} · {area}").format(
+                raid=html.quote(raid_label(case, locale)), area=area
+            ),
+            _("<b>Place:</b> {place} · {location}").format(
+                place=place_name(case.place_type), location=location_line(case, full)
+            ),
+            _("<b>Children:</b> {children}").format(children=children_line(case.children)),
+            _("<b>Work seen:</b> {work}").format(work=_shown(case.work, full)),
+            _("<b>Hazard signs:</b> {hazards}").format(
+                hazards=", ".join(hazard_name(h) for h in case.hazards) or _("none seen")
+            ),
+        ]
+    lines.append(
         _("<b>Immediate danger:</b> {answer}").format(
             answer=_("YES") if case.immediate_danger else _("no")
-        ),
-    ]
+        )
+    )
     if case.reasons:
         lines.append(
             _("<b>Why:</b> {reasons}").format(
@@ -178,7 +191,9 @@ def card(case: CaseRecord, locale: str, zone: str, *, full: bool) -> str:
         )
     if case.photos:
         lines.append(_("<b>Photos:</b> {count}").format(count=len(case.photos)))
-    if case.notes:
+    if case.notes and case.from_hotline:
+        lines.append(_("<b>The caller's words:</b> {notes}").format(notes=_shown(case.notes, full)))
+    elif case.notes:
         lines.append(_("<b>Notes:</b> {notes}").format(notes=_shown(case.notes, full)))
     lines.append(
         _("<b>Flagged:</b> {moment}").format(moment=fmt_moment(case.created_at, locale, zone))

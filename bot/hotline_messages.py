@@ -54,6 +54,9 @@ def open_keyboard(contact: ContactRecord) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+RELAY_MAX = 3500  # characters of a sender's message relayed at once (a message holds 4096)
+
+
 def operator_at(recipient: Recipient) -> Actor:
     """An operator the contact is sent to, as the policy sees them at the place it found them."""
     return Actor(recipient.user_id, (Grant(Role.OPERATOR, recipient.area_path),))
@@ -150,6 +153,14 @@ class HotlineMessageComposer:
             return head + "\n\n" + contact_card(contact, locale, zone, full=False), open_keyboard(
                 contact
             )
+        if notice is HotlineNotice.RAISED:
+            assert message is not None
+            head = _(
+                "🚨 Hotline contact № {number}: the sender now writes of immediate danger. "
+                "Take it now."
+            ).format(number=contact.id)
+            head += "\n" + html.quote(message.text)
+            return head + "\n\n" + contact_card(contact, locale, zone, full=True), take
         if notice is HotlineNotice.RETURNED:
             head = _(
                 "↩️ Hotline contact № {number} is back in the queue: the operator who had it "
@@ -176,7 +187,10 @@ class HotlineMessageComposer:
         if notice is HotlineNotice.FOLLOW_UP:
             assert message is not None
             text = _("💬 Contact № {number}: the sender writes:").format(number=contact.id)
-            text += "\n" + (html.quote(message.text) if message.text else _("[photo]"))
+            words = message.text
+            if len(words) > RELAY_MAX:  # the whole of it is in the contact's conversation
+                words = words[:RELAY_MAX] + "…"
+            text += "\n" + (html.quote(words) if words else _("[photo]"))
             builder = InlineKeyboardBuilder()
             builder.button(
                 text=_("💬 Reply"), callback_data=ContactCb(action="reply", contact_id=contact.id)

@@ -6,7 +6,7 @@ from aiogram import html
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.case_form import map_link
-from bot.domain.hotline import CallerType, HotlineReferral
+from bot.domain.hotline import CallerType, HotlineReferral, danger_words_only, thread_pages
 from bot.domain.privacy import mask_personal_data
 from bot.domain.triage import Category
 from bot.i18n import fmt_moment
@@ -93,6 +93,15 @@ def _shown(text: str, full: bool) -> str:
     return html.quote(text if full else mask_personal_data(text))
 
 
+def _danger_answer(contact: ContactRecord) -> str:
+    """Said the same way as the card's header: the sender's answer and what their words say."""
+    if contact.danger_now:
+        return _("YES, the sender says so")
+    if danger_words_only(contact.danger_now, contact.urgency):
+        return _("the sender answered «no», but their words say a child is in danger now")
+    return _("no")
+
+
 def contact_card(contact: ContactRecord, locale: str, zone: str, *, full: bool) -> str:
     """The contact for staff; ``full`` is for operators of the area (coordinators see it masked)."""
     channel = _("phone call") if contact.channel == "call" else _("in the bot, anonymous")
@@ -117,9 +126,7 @@ def contact_card(contact: ContactRecord, locale: str, zone: str, *, full: bool) 
             if contact.latitude is not None and contact.longitude is not None
             else ""
         ),
-        _("<b>Danger right now:</b> {answer}").format(
-            answer=_("YES") if contact.danger_now else _("no")
-        ),
+        _("<b>Danger right now:</b> {answer}").format(answer=_danger_answer(contact)),
         _("<b>Story:</b> {story}").format(story=_shown(contact.description, full)),
     ]
     if contact.photos:
@@ -142,15 +149,27 @@ def contact_card(contact: ContactRecord, locale: str, zone: str, *, full: bool) 
     return "\n".join(lines)
 
 
-def thread(
-    messages: list[ContactMessage], locale: str, zone: str, *, full: bool, last: int = 6
-) -> str:
-    later = messages[1:]  # the first one is the story itself
-    if not later:
-        return ""
-    lines = [_("<b>Conversation:</b>")]
-    for message in later[-last:]:
+THREAD_BUDGET = 3500  # characters of one page of a conversation (a message holds 4096)
+
+
+def thread_page(
+    messages: list[ContactMessage], locale: str, zone: str, *, full: bool, page: int = 0
+) -> tuple[str, int, int]:
+    """One page of the whole conversation, every message in order from the first, numbered.
+
+    Returns the text, the page shown and the number of pages.
+    """
+    lines = []
+    for number, message in enumerate(messages, start=1):
         who = _("Sender") if message.direction == "in" else _("Operator")
         text = _shown(message.text, full) if message.text else _("[photo]")
-        lines.append(f"• {fmt_moment(message.at, locale, zone)} {who}: {text}")
-    return "\n".join(lines)
+        if message.photo and message.text:
+            text += " " + _("[photo]")
+        lines.append(f"{number}. {fmt_moment(message.at, locale, zone)} {who}: {text}")
+    ranges = thread_pages([len(line) + 1 for line in lines], THREAD_BUDGET)
+    page = min(max(page, 0), len(ranges) - 1)
+    shown = ranges[page]
+    head = _("<b>Conversation</b> · messages {first}–{last} of {count}").format(
+        first=shown.start + 1, last=shown.stop, count=len(messages)
+    )
+    return "\n".join([head, *(lines[index] for index in shown)]), page, len(ranges)

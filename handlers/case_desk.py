@@ -436,11 +436,12 @@ async def _finish(
         await query.answer()
         await drop_buttons(query)
     await state.clear()
-    await message.answer(
-        _("Done: case № {number} — {action}. The raider has been told.").format(
-            number=updated.id, action=action_name(action.value)
-        )
+    told = (
+        _("Done: case № {number} — {action}. The operator who referred it has been told.")
+        if updated.from_hotline
+        else _("Done: case № {number} — {action}. The raider has been told.")
     )
+    await message.answer(told.format(number=updated.id, action=action_name(action.value)))
     await _send_card(message, cases, user, is_admin, case_id, settings)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from aiogram import F, Router
@@ -26,13 +25,12 @@ from bot.domain.hotline import (
     PHOTOS_MAX,
     STORY_MAX,
     CallerType,
-    FloodGate,
     HotlineDraft,
     parse_contact,
     parse_story,
 )
 from bot.domain.reports import Invalid, ReportInputError
-from bot.domain.triage import Category
+from bot.domain.triage import Category, Urgency
 from bot.filters import NOT_COMMAND, Button, Magic, PrivateChat, Public
 from bot.hotline_texts import caller_name, category_plain
 from bot.services.hotline import HotlineError, HotlineService
@@ -54,17 +52,6 @@ class HotlineForm(StatesGroup):
     contact = State()
 
 
-class Flooding(Filter):
-    """Too many messages in a minute: pass the event to the flood answer instead."""
-
-    def __init__(self, gate: FloodGate) -> None:
-        self.gate = gate
-
-    async def __call__(self, event: TelegramObject, user: UserRecord) -> bool | dict[str, Any]:
-        verdict = self.gate.check(user.id, time.monotonic())
-        return False if verdict == "ok" else {"flood": verdict}
-
-
 class Blocked(Filter):
     async def __call__(
         self, event: TelegramObject, user: UserRecord, hotline: HotlineService
@@ -76,8 +63,9 @@ def build_router(flood_per_minute: int = 12) -> Router:
     router = Router(name=__name__)
     for observer in (router.message, router.callback_query):
         observer.filter(PrivateChat(), Public())
-    gate = FloodGate(limit=flood_per_minute)
-    router.message.register(flood_answer, Flooding(gate))
+    router.message.register(
+        from_blocked, Blocked(), Magic(F.text | F.photo), NOT_COMMAND, ~Button(*labels.MENU)
+    )
     router.message.register(blocked_answer, Blocked())
     router.callback_query.register(blocked_pressed, Blocked())
     router.message.register(
@@ -179,13 +167,31 @@ async def _store(state: FSMContext, draft: HotlineDraft) -> None:
 # --- abuse --------------------------------------------------------------------------------------
 
 
-async def flood_answer(message: Message, flood: str) -> None:
-    if flood == "warn":
-        await message.answer(
-            _(
-                "You are writing very fast. Please wait a minute, then write again. We read everything."
-            )
-        )
+def slow_down_text() -> str:
+    return _(
+        "We have every message you sent, and the operator will read each one. You are writing "
+        "fast, so for a minute we will answer less often. If you are in danger, call {number}."
+    )
+
+
+async def from_blocked(
+    message: Message, user: UserRecord, settings: Settings, hotline: HotlineService
+) -> None:
+    """A blocked sender still gets the safety answer: danger in the words gets the numbers (and,
+    immediate, the operators and the police); the rest is not passed on."""
+    received = await hotline.receive(user.id, **_content(message))
+    if received.answer.numbers:
+        await message.answer(emergency_text(settings))
+    elif not received.answer.flooded:
+        await message.answer(_("Your messages to the hotline are no longer accepted."))
+
+
+def _content(message: Message) -> dict[str, Any]:
+    """What a message says: its text (or caption) and its photo."""
+    return {
+        "text": (message.text or message.caption or "")[:STORY_MAX],
+        "photo": message.photo[-1].file_id if message.photo else None,
+    }
 
 
 async def blocked_answer(message: Message) -> None:
@@ -398,8 +404,13 @@ async def story_told(
         )
         return
     await _store(state, draft)
-    if not draft.danger and hotline.words_say_danger(story):
+    if not draft.danger and hotline.words_need_numbers(story):
         await message.answer(emergency_text(settings))
+    verdict = hotline.flood(message.chat.id)
+    if verdict == "warn":
+        await message.answer(slow_down_text().format(number=settings.emergency_number))
+    if verdict != "ok":
+        return  # kept in the draft; the bot answers less often for a minute
     builder = InlineKeyboardBuilder()
     builder.button(text=_("✅ That is all, send it"), callback_data=CaseFormCb(action="done"))
     builder.button(text=labels.cancel(), callback_data=FormCb(action="cancel"))
@@ -515,26 +526,37 @@ async def _submit(
         "A hotline operator will answer you here, in this chat. If you remember something "
         "more, just write it here. Nobody will see your name or account."
     ).format(number=submitted.contact.id)
-    if submitted.result.urgency.code == "immediate":
+    if submitted.result.urgency >= Urgency.HIGH:
         text = emergency_text(settings) + "\n\n" + text
     await message.answer(text, reply_markup=help_keyboard())
 
 
-async def follow_up(message: Message, user: UserRecord, hotline: HotlineService) -> None:
-    photo = message.photo[-1].file_id if message.photo else None
-    text = (message.text or message.caption or "")[:STORY_MAX]
-    contact = await hotline.follow_up(user.id, text=text, photo=photo)
-    if contact is None:
+async def follow_up(
+    message: Message, user: UserRecord, settings: Settings, hotline: HotlineService
+) -> None:
+    """A message outside the form joins the sender's request, or opens one: never dropped."""
+    received = await hotline.receive(user.id, **_content(message))
+    answer = received.answer
+    if answer.numbers:
+        await message.answer(emergency_text(settings))
+    if answer.slow_down:
+        await message.answer(slow_down_text().format(number=settings.emergency_number))
+    if received.contact is None or not answer.acknowledge:
+        return
+    if received.created:
         await message.answer(
             _(
-                "Hello! If you or a child you know needs help, press «{button}». "
-                "You do not have to give your name."
-            ).format(button=labels.ask_for_help()),
+                "Thank you, we have your message: request <b>№ {number}</b>. A hotline operator "
+                "will answer you here. You do not have to give your name. To tell us more — who "
+                "you are and where it happens — press «{button}»."
+            ).format(number=received.contact.id, button=labels.ask_for_help()),
             reply_markup=help_keyboard(),
         )
         return
     await message.answer(
-        _("Added to your request № {number}. The operator will see it.").format(number=contact.id)
+        _("Added to your request № {number}. The operator will see it.").format(
+            number=received.contact.id
+        )
     )
 
 

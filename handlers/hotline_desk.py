@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -34,10 +35,10 @@ from bot.hotline_texts import (
     contact_card,
     referral_name,
     status_name,
-    thread,
+    thread_page,
     urgency_name,
 )
-from bot.services.hotline import HotlineError, HotlineService
+from bot.services.hotline import ContactView, HotlineError, HotlineService
 from bot.services.users import UserRecord, actor_of
 from handlers import labels, texts
 from handlers.case_keyboards import DeskCb
@@ -63,6 +64,7 @@ def build_router() -> Router:
     desk.message.register(show_queue, Command("queue"))
     desk.message.register(show_queue, Button(labels.queue))
     desk.callback_query.register(view, ContactCb.filter(F.action == "view"))
+    desk.callback_query.register(thread, ContactCb.filter(F.action == "thread"))
     desk.callback_query.register(take, ContactCb.filter(F.action == "take"))
     desk.callback_query.register(ask_reply, ContactCb.filter(F.action == "reply"))
     desk.callback_query.register(ask_referral, ContactCb.filter(F.action == "refer"))
@@ -134,13 +136,55 @@ async def _card(
     contact_id: int,
 ) -> None:
     shown = await hotline.view(user, is_admin, contact_id)
-    full = not shown.masked
-    text = contact_card(shown.contact, user.locale, settings.timezone, full=full)
-    conversation = thread(shown.messages, user.locale, settings.timezone, full=full)
-    if conversation:
-        text += "\n\n" + conversation
+    text = contact_card(shown.contact, user.locale, settings.timezone, full=not shown.masked)
     markup = contact_keyboard(shown.contact, actor_of(user, is_admin))
     await message.answer(text, reply_markup=markup)
+    if len(shown.messages) > 1:  # more than the story the card shows
+        page, markup = _thread(shown, user.locale, settings.timezone, 0)
+        await message.answer(page, reply_markup=markup)
+
+
+def _thread(
+    shown: ContactView, locale: str, zone: str, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A page of the whole conversation, with buttons to the pages before and after."""
+    text, page, pages = thread_page(shown.messages, locale, zone, full=not shown.masked, page=page)
+    if pages == 1:
+        return text, None
+    builder = InlineKeyboardBuilder()
+    cid = shown.contact.id
+    if page > 0:
+        builder.button(
+            text=_("◀️ Earlier"),
+            callback_data=ContactCb(action="thread", contact_id=cid, value=str(page - 1)),
+        )
+    if page < pages - 1:
+        builder.button(
+            text=_("Later ▶️"),
+            callback_data=ContactCb(action="thread", contact_id=cid, value=str(page + 1)),
+        )
+    return text, builder.as_markup()
+
+
+async def thread(
+    query: CallbackQuery,
+    callback_data: ContactCb,
+    user: UserRecord,
+    is_admin: bool,
+    hotline: HotlineService,
+    settings: Settings,
+) -> None:
+    try:
+        shown = await hotline.view(user, is_admin, callback_data.contact_id, what="thread")
+    except HotlineError as error:
+        await query.answer(_refusal(error), show_alert=True)
+        return
+    await query.answer()
+    page = int(callback_data.value) if callback_data.value.isdigit() else 0
+    text, markup = _thread(shown, user.locale, settings.timezone, page)
+    assert isinstance(query.message, Message)
+    with suppress(TelegramBadRequest):  # the same page pressed twice: nothing to change
+        await query.message.edit_text(text, reply_markup=markup)
 
 
 async def view(

@@ -35,6 +35,7 @@ class NewCase:
     reasons: tuple[str, ...]
     urgent: bool
     alert_police: bool
+    contact_id: int | None = None  # the hotline contact it was referred from
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,11 @@ class CaseRecord:
     area_name: dict[str, str] = field(default_factory=dict)
     redacted: bool = False
     author_name: str = ""
+    contact_id: int | None = None  # referred from this hotline contact
+
+    @property
+    def from_hotline(self) -> bool:
+        return self.contact_id is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +110,7 @@ _COLUMNS = (
     " c.hazards, c.immediate_danger, c.photos, c.notes, c.classification, c.reasons, c.urgent,"
     " c.alert_police, c.status, c.assignee_id, c.inspection_on, c.referred_to, c.created_at,"
     " c.accepted_at, c.closed_at, c.updated_at, c.due_at, c.escalations, c.reminders,"
-    " a.name_kk, a.name_ru, c.redacted_at, COALESCE(u.full_name, '')"
+    " a.name_kk, a.name_ru, c.redacted_at, COALESCE(u.full_name, ''), c.contact_id"
 )
 _FROM = " FROM cases c JOIN areas a ON a.id = c.area_id LEFT JOIN users u ON u.id = c.author_id"
 
@@ -161,6 +167,7 @@ def _record(r: Any) -> CaseRecord:
         area_name={"kk": r[33], "ru": r[34]},
         redacted=r[35] is not None,
         author_name=r[36],
+        contact_id=r[37],
     )
 
 
@@ -177,8 +184,8 @@ class CaseRepository:
             "INSERT INTO cases (campaign_id, area_id, area_path, author_id, raid_code, raid_name,"
             " latitude, longitude, address, place_type, children, work, hazards,"
             " immediate_danger, photos, notes, classification, reasons, urgent, alert_police,"
-            " created_at, updated_at, due_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_at, updated_at, due_at, contact_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 case.campaign_id,
                 case.area_id,
@@ -203,6 +210,7 @@ class CaseRepository:
                 stamp,
                 stamp,
                 to_iso(due_at),
+                case.contact_id,
             ),
         )
         case_id = cursor.lastrowid

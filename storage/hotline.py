@@ -257,6 +257,14 @@ class HotlineRepository:
         )
         return _record(row) if row else None
 
+    async def latest_area_of(self, sender_id: int) -> int | None:
+        """Where the sender's latest contact was, open or closed."""
+        row = await self.db.fetchone(
+            "SELECT area_id FROM contacts WHERE sender_id = ? ORDER BY id DESC LIMIT 1",
+            (sender_id,),
+        )
+        return int(row[0]) if row else None
+
     async def taken_by(self, operator_id: int) -> list[ContactRecord]:
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS}{_FROM} WHERE c.operator_id = ? AND c.status = 'taken'"

@@ -164,3 +164,60 @@ class FloodGate:
             return "drop"
         self.warned.add(sender)
         return "warn"
+
+
+# --- what a message from the public gets ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeAnswer:
+    """What the bot does with one message from a member of the public.
+
+    Nothing they write is dropped for being fast: the flood limit slows the bot's answers and
+    the relay to the operator, never the intake. Danger words always get the emergency numbers
+    and, when immediate, the alert — whatever the limit and whatever a block.
+    """
+
+    store: bool  # kept in the contact (a blocked sender's calm messages are not)
+    numbers: bool  # the emergency numbers, now
+    alert: bool  # operators and the police contact, in the urgent lane
+    relay: bool  # to the operator who has the contact, one by one
+    acknowledge: bool  # «added to your request»
+    slow_down: bool  # the one notice of a burst
+    flooded: bool  # over the limit: the bot answers only what safety needs
+
+
+def intake_answer(urgency: Urgency, *, blocked: bool, flood: str) -> IntakeAnswer:
+    """``flood`` is the flood gate's verdict for this message: ok, warn (first over) or drop."""
+    danger = urgency >= Urgency.HIGH
+    immediate = urgency is Urgency.IMMEDIATE
+    calm = flood == "ok"
+    return IntakeAnswer(
+        store=not blocked or immediate,
+        numbers=danger,
+        alert=immediate,
+        relay=not blocked and (calm or danger),
+        acknowledge=calm and not blocked,
+        slow_down=flood == "warn" and not blocked,
+        flooded=not calm,
+    )
+
+
+def danger_words_only(danger_now: bool, urgency: str) -> bool:
+    """The sender answered «no danger», but what they wrote says it is immediate."""
+    return not danger_now and urgency == Urgency.IMMEDIATE.code
+
+
+def thread_pages(sizes: list[int], budget: int) -> list[range]:
+    """Consecutive lines (of these lengths) cut into pages that each fit ``budget`` characters;
+    a line longer than the budget is a page of its own."""
+    pages: list[range] = []
+    start, used = 0, 0
+    for index, size in enumerate(sizes):
+        if index > start and used + size > budget:
+            pages.append(range(start, index))
+            start, used = index, 0
+        used += size
+    if start < len(sizes):
+        pages.append(range(start, len(sizes)))
+    return pages

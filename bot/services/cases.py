@@ -262,10 +262,15 @@ class CaseService:
         photos: tuple[str, ...],
         danger_now: bool,
         urgent: bool,
+        place: str = "",
+        latitude: float | None = None,
+        longitude: float | None = None,
     ) -> FlagResult:
         """A hotline contact referred to the labour inspectorate becomes a case.
 
-        The caller could not say the children's ages, so the inspector assesses the class.
+        Nothing was seen on a raid: the caller's words are the case's notes, the place is what
+        they said of it, the ages are not known and the inspector assesses the class. The case
+        says which contact it came from, and its notices go to the operator who referred it.
         """
         stored = await self.plans.active()
         new = NewCase(
@@ -275,20 +280,21 @@ class CaseService:
             author_id=operator_id,
             raid_code=HOTLINE_RAID,
             raid_name=HOTLINE_RAID_NAME.to_dict(),
-            latitude=None,
-            longitude=None,
-            address="",
+            latitude=latitude,
+            longitude=longitude,
+            address=place,
             place_type="other",
             children=(),
-            work=description,
+            work="",
             hazards=(),
             immediate_danger=danger_now,
             photos=photos,
-            notes=f"№ {contact_id}",
+            notes=description,
             classification=TO_ASSESS,
             reasons=(),
             urgent=urgent or danger_now,
             alert_police=danger_now,
+            contact_id=contact_id,
         )
         return await self._create(new, actor_id=operator_id)
 

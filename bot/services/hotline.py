@@ -22,13 +22,16 @@ from bot.domain.access import Action, Decision
 from bot.domain.hotline import (
     Channel,
     ContactStatus,
+    FloodGate,
     HotlineDraft,
     HotlineReferral,
+    IntakeAnswer,
+    intake_answer,
     take_deadline,
     urgency_of,
 )
 from bot.domain.roles import Role
-from bot.domain.triage import Category, TriageResult, TriageRules, route_for, triage
+from bot.domain.triage import Category, TriageResult, TriageRules, Urgency, route_for, triage
 from bot.services.directory import Directory
 from bot.services.users import actor_of
 from storage.areas import Area, AreaRepository
@@ -54,6 +57,7 @@ class HotlineNotice(StrEnum):
     CLOSED = "closed"  # to the sender
     BLOCKED = "blocked"  # to the sender
     REFERRED = "referred"  # to the police contact, the inspectors, the lawyer, the psychologist
+    RAISED = "raised"  # a later message says immediate danger: to the operators at once
     RETURNED = "returned"  # its operator may no longer handle it: to the operators again
     RELEASED = "released"  # … and the coordinator is told
 
@@ -89,6 +93,16 @@ class Submitted:
     contact: ContactRecord
     result: TriageResult
     operators: int
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A message from the public outside the form: where it went and what the bot owes them."""
+
+    contact: ContactRecord | None  # None: a blocked sender's calm message, not kept
+    result: TriageResult
+    answer: IntakeAnswer
+    created: bool  # a new contact was opened for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +149,7 @@ class HotlineService:
         *,
         clock: Callable[[], datetime],
         rules: Callable[[], TriageRules],
+        flood_per_minute: int = 12,
     ) -> None:
         self.db = db
         self.contacts = contacts
@@ -146,6 +161,7 @@ class HotlineService:
         self.messages: HotlineMessages | None = None
         self.to_inspectorate: CaseMaker | None = None
         self.on_queued: Callable[[], None] = lambda: None
+        self.gate = FloodGate(limit=flood_per_minute)  # counts free text and media only
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -193,23 +209,36 @@ class HotlineService:
             draft.story or "", self.rules(), danger_now=bool(draft.danger), category=chosen
         )
 
-    def words_say_danger(self, text: str) -> bool:
-        return triage(text, self.rules()).urgency.code == "immediate"
+    def words_need_numbers(self, text: str) -> bool:
+        """Danger in the words (immediate or high): the emergency numbers are shown at once."""
+        return triage(text, self.rules()).urgency >= Urgency.HIGH
+
+    def flood(self, sender_id: int) -> str:
+        """The flood gate's verdict on one more message (free text or media) from a sender."""
+        return self.gate.check(sender_id, self.clock().timestamp())
 
     # --- a new contact ---------------------------------------------------------------------------
 
     async def submit(
         self, draft: HotlineDraft, *, sender_id: int | None, operator: UserRecord | None = None
     ) -> Submitted:
-        """A contact from the public (``sender_id``) or a call logged by ``operator``."""
+        """A contact from the public (``sender_id``) or a call logged by ``operator``.
+
+        A blocked sender's contact is refused, unless it says a child is in immediate danger:
+        blocking stops the relay of their words, never the safety answer.
+        """
         if not draft.complete or draft.area_id is None:
             raise HotlineError("draft")
         area = await self.areas.get(draft.area_id)
         if area is None:
             raise HotlineError("draft")
-        if sender_id is not None and await self.contacts.is_blocked(sender_id):
-            raise HotlineError("blocked")
         result = self.assess(draft)
+        if (
+            sender_id is not None
+            and result.urgency is not Urgency.IMMEDIATE
+            and await self.contacts.is_blocked(sender_id)
+        ):
+            raise HotlineError("blocked")
         now = self.clock()
         operators = await self.directory.nearest(Role.OPERATOR, area.path)
         is_call = operator is not None
@@ -273,36 +302,101 @@ class HotlineService:
         logger.info("Hotline contact %s: %s", contact_id, result.urgency.code)
         return Submitted(contact, result, len(operators))
 
-    async def follow_up(
-        self, sender_id: int, *, text: str, photo: str | None
-    ) -> ContactRecord | None:
-        """A later message from a sender joins their open contact; None when they have none.
+    async def receive(self, sender_id: int, *, text: str, photo: str | None) -> Received:
+        """A message from a member of the public outside the form.
 
-        It goes on to the operator who has the contact only while the policy still lets them
-        handle it; otherwise the contact goes back to the queue first (see :meth:`release`).
+        It joins their open contact, or opens one (nothing they write is dropped for being
+        fast). The flood limit slows only the answers and the relay to the operator; danger in
+        the words raises the contact and alerts the operators and the police contact at once.
         """
-        contact = await self.contacts.latest_open_of(sender_id)
-        if contact is None:
-            return None
-        if contact.operator_id is not None:
-            holder = await self.directory.actor(contact.operator_id)
-            if not access.decide(holder, Action.CONTACT_REPLY, subject_of(contact)):
-                await self.release(contact.operator_id)
-                contact = await self.contacts.get(contact.id) or contact
+        blocked = await self.contacts.is_blocked(sender_id)
+        result = triage(text, self.rules())
+        answer = intake_answer(result.urgency, blocked=blocked, flood=self.flood(sender_id))
+        if not answer.store:
+            return Received(None, result, answer, created=False)
+        contact = None if blocked else await self.contacts.latest_open_of(sender_id)
+        if contact is None:  # where they wrote from before, or the whole country
+            area_id = await self.contacts.latest_area_of(sender_id)
+            if area_id is None:
+                root = await self.areas.by_path(access.ROOT)
+                assert root is not None
+                area_id = root.id
+            draft = HotlineDraft(
+                caller="anonymous",
+                category=result.category.value,
+                danger=False,
+                area_id=area_id,
+                story=text or "📷",
+                photos=[photo] if photo else [],
+            )
+            submitted = await self.submit(draft, sender_id=sender_id)
+            return Received(submitted.contact, result, answer, created=True)
+        contact = await self._still_handled(contact)
         now = self.clock()
+        raised = answer.alert and urgency_of(contact.urgency) < result.urgency
         async with self.db.transaction() as conn:
             message_id = await HotlineRepository.add_message(
                 conn, contact.id, direction="in", author_id=None, text=text, photo=photo, now=now
             )
-            if contact.operator_id is not None:
-                message = ContactMessage(message_id, contact.id, now, "in", None, text, photo)
-                operator = await self.directory.person(contact.operator_id)
-                await self._queue(
+            if raised:
+                await HotlineRepository.update(
                     conn,
-                    self._compose(HotlineNotice.FOLLOW_UP, contact, [operator], message=message),
+                    contact.id,
+                    expected=(contact.status,),
+                    now=now,
+                    fields={
+                        "urgency": result.urgency.code,
+                        "due_at": None
+                        if contact.status != ContactStatus.OPEN
+                        else to_iso(take_deadline(result.urgency, now)),
+                    },
                 )
+                await self.audit.write(
+                    actor_id=None,
+                    subject=SUBJECT,
+                    subject_id=contact.id,
+                    action="raised",
+                    now=now,
+                    detail=result.urgency.code,
+                    conn=conn,
+                )
+            contact = await self.contacts.get(contact.id) or contact
+            message = ContactMessage(message_id, contact.id, now, "in", None, text, photo)
+            messages: list[OutgoingMessage] = []
+            if answer.relay and contact.operator_id is not None:
+                operator = await self.directory.person(contact.operator_id)
+                messages += self._compose(
+                    HotlineNotice.FOLLOW_UP, contact, [operator], message=message
+                )
+            if answer.alert:
+                if contact.operator_id is None:
+                    operators = await self.directory.nearest(Role.OPERATOR, contact.area_path)
+                    messages += self._compose(
+                        HotlineNotice.RAISED, contact, operators, number=message_id, message=message
+                    )
+                police = await self.directory.nearest(Role.POLICE, contact.area_path)
+                messages += self._compose(HotlineNotice.ALERT, contact, police, number=message_id)
+            await self._queue(conn, messages)
         self.on_queued()
-        return contact
+        return Received(contact, result, answer, created=False)
+
+    async def _still_handled(self, contact: ContactRecord) -> ContactRecord:
+        """The contact, after sending it back to the queue if its operator may no longer
+        handle it (deactivated, or no longer an operator of its area)."""
+        if contact.operator_id is None:
+            return contact
+        holder = await self.directory.actor(contact.operator_id)
+        if access.decide(holder, Action.CONTACT_REPLY, subject_of(contact)):
+            return contact
+        await self.release(contact.operator_id)
+        return await self.contacts.get(contact.id) or contact
+
+    async def follow_up(
+        self, sender_id: int, *, text: str, photo: str | None
+    ) -> ContactRecord | None:
+        """A later message from a sender joins their open contact (see :meth:`receive`)."""
+        received = await self.receive(sender_id, text=text, photo=photo)
+        return received.contact
 
     async def release(self, operator_id: int) -> int:
         """Contacts held by someone who may no longer handle them go back to the area's queue.
