@@ -12,7 +12,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ContactCb
 from bot.domain.access import Action, Actor, Grant, Role, decide
-from bot.hotline_texts import contact_card, urgency_name
+from bot.domain.hotline import Media, MediaKind, unreadable
+from bot.hotline_texts import contact_card, media_line, urgency_name
 from bot.services.hotline import HotlineNotice, subject_of
 from storage.hotline import ContactMessage, ContactRecord
 from storage.outbox import OutgoingMessage, Priority
@@ -36,6 +37,11 @@ def contact_keyboard(contact: ContactRecord, viewer: Actor) -> InlineKeyboardMar
                 text=_("💬 Reply"), callback_data=ContactCb(action="reply", contact_id=cid)
             )
         builder.button(text=_("↪️ Refer"), callback_data=ContactCb(action="refer", contact_id=cid))
+    if contact.unheard and allowed(Action.CONTACT_ASSESS):
+        builder.button(
+            text=_("🎧 Listen ({count})").format(count=contact.unheard),
+            callback_data=ContactCb(action="listen", contact_id=cid),
+        )
     if allowed(Action.CONTACT_CLOSE):
         builder.button(text=_("✅ Close"), callback_data=ContactCb(action="close", contact_id=cid))
     if allowed(Action.CONTACT_BLOCK) and contact.channel == "bot":
@@ -55,6 +61,14 @@ def open_keyboard(contact: ContactRecord) -> InlineKeyboardMarkup:
 
 
 RELAY_MAX = 3500  # characters of a sender's message relayed at once (a message holds 4096)
+CAPTION_MAX = 1000  # a caption holds 1024
+
+
+def carried(notice: HotlineNotice, message: ContactMessage | None) -> Media | None:
+    """The file a relayed message carries on: a copy sent by file id, never a forward."""
+    if message is None or notice not in (HotlineNotice.FOLLOW_UP, HotlineNotice.REPLY):
+        return None
+    return message.media
 
 
 def operator_at(recipient: Recipient) -> Actor:
@@ -85,23 +99,34 @@ class HotlineMessageComposer:
         if message is not None:
             suffix += f":{message.id}"
         urgent = contact.urgency in ("immediate", "high") or notice is HotlineNotice.ALERT
-        method = "sendMessage"
-        if notice is HotlineNotice.FOLLOW_UP and message is not None and message.photo:
-            method = "sendPhoto"
+        media = carried(notice, message)
+        method = media.kind.method if media and media.kind is not MediaKind.VIDEO_NOTE else None
+        priority = Priority.URGENT if urgent else Priority.NORMAL
         queued = []
         for recipient in recipients:
             viewer = (recipient.locale, recipient.user_id == contact.operator_id)
             if viewer not in rendered:
-                rendered[viewer] = self._payload(notice, contact, recipient, message, method)
+                rendered[viewer] = self._payload(notice, contact, recipient, message, media)
+            key = f"contact:{contact.id}:{notice.value}{suffix}:{recipient.user_id}"
             queued.append(
                 OutgoingMessage(
-                    key=f"contact:{contact.id}:{notice.value}{suffix}:{recipient.user_id}",
+                    key=key,
                     chat_id=recipient.user_id,
                     payload=rendered[viewer][1],
-                    method=method,
-                    priority=Priority.URGENT if urgent else Priority.NORMAL,
+                    method=method or "sendMessage",
+                    priority=priority,
                 )
             )
+            if media is not None and media.kind is MediaKind.VIDEO_NOTE:  # it takes no caption
+                queued.append(
+                    OutgoingMessage(
+                        key=key + ":note",
+                        chat_id=recipient.user_id,
+                        payload={"video_note": media.file_id},
+                        method=media.kind.method,
+                        priority=priority,
+                    )
+                )
         return queued
 
     def _payload(
@@ -110,14 +135,13 @@ class HotlineMessageComposer:
         contact: ContactRecord,
         recipient: Recipient,
         message: ContactMessage | None,
-        method: str,
+        media: Media | None,
     ) -> tuple[str, dict[str, object]]:
         with self.i18n.context(), self.i18n.use_locale(recipient.locale):
             text, markup = self._render(notice, contact, recipient, message)
         payload: dict[str, object] = {"link_preview_options": {"is_disabled": True}}
-        if method == "sendPhoto":
-            assert message is not None
-            payload = {"photo": message.photo, "caption": text[:1000]}
+        if media is not None and media.kind is not MediaKind.VIDEO_NOTE:
+            payload = {media.kind.value: media.file_id, "caption": text[:CAPTION_MAX]}
         else:
             payload["text"] = text
         if markup is not None:
@@ -181,8 +205,9 @@ class HotlineMessageComposer:
         if notice is HotlineNotice.REPLY:
             assert message is not None
             text = _("💬 <b>Hotline operator</b> (request № {number}):").format(number=contact.id)
-            text += "\n" + html.quote(message.text) + "\n\n"
-            text += _("You can answer here. Nobody sees who you are.")
+            if message.text:
+                text += "\n" + html.quote(message.text)
+            text += "\n\n" + _("You can answer here. Nobody sees who you are.")
             return text, None
         if notice is HotlineNotice.FOLLOW_UP:
             assert message is not None
@@ -190,11 +215,19 @@ class HotlineMessageComposer:
             words = message.text
             if len(words) > RELAY_MAX:  # the whole of it is in the contact's conversation
                 words = words[:RELAY_MAX] + "…"
-            text += "\n" + (html.quote(words) if words else _("[photo]"))
+            if words:
+                text += "\n" + html.quote(words)
+            if message.media is not None:
+                text += "\n" + media_line(message.media, locale)
             builder = InlineKeyboardBuilder()
             builder.button(
                 text=_("💬 Reply"), callback_data=ContactCb(action="reply", contact_id=contact.id)
             )
+            if unreadable(message.text, message.media):
+                builder.button(
+                    text=_("🎧 Listened"),
+                    callback_data=ContactCb(action="heard", contact_id=contact.id),
+                )
             return text, builder.as_markup()
         if notice is HotlineNotice.CLOSED:
             text = _(

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from aiogram import html
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
+from babel.numbers import format_decimal
 
 from bot.domain.case_form import map_link
-from bot.domain.hotline import CallerType, HotlineReferral, danger_words_only, thread_pages
+from bot.domain.hotline import (
+    CallerType,
+    HotlineReferral,
+    Media,
+    MediaKind,
+    danger_words_only,
+    thread_pages,
+)
 from bot.domain.privacy import mask_personal_data
 from bot.domain.triage import Category
 from bot.i18n import fmt_moment
@@ -89,6 +98,27 @@ def status_name(code: str) -> str:
     }.get(code, code)
 
 
+def media_line(media: Media, locale: str | None = None) -> str:
+    """What a file is, with its length or size: «🎤 voice message, 0:12»."""
+    name = {
+        MediaKind.PHOTO: _("📷 photo"),
+        MediaKind.VOICE: _("🎤 voice message"),
+        MediaKind.VIDEO_NOTE: _("⚪ video note"),
+        MediaKind.VIDEO: _("🎬 video"),
+        MediaKind.AUDIO: _("🎵 audio"),
+        MediaKind.DOCUMENT: _("📎 file"),
+    }[media.kind]
+    if media.duration is not None:
+        minutes, seconds = divmod(media.duration, 60)
+        return f"{name}, {minutes}:{seconds:02d}"
+    if media.size is not None:
+        megabytes = format_decimal(
+            round(media.size / 1_000_000, 1), locale=locale or get_i18n().current_locale
+        )
+        return name + ", " + _("{size} MB").format(size=megabytes)
+    return name
+
+
 def _shown(text: str, full: bool) -> str:
     return html.quote(text if full else mask_personal_data(text))
 
@@ -131,6 +161,13 @@ def contact_card(contact: ContactRecord, locale: str, zone: str, *, full: bool) 
     ]
     if contact.photos:
         lines.append(_("<b>Photos:</b> {count}").format(count=len(contact.photos)))
+    if contact.unheard:
+        lines.append(
+            _(
+                "🎧 <b>Not listened to yet:</b> {count} voice, video or file message(s). "
+                "Listen, then press «Listened»."
+            ).format(count=contact.unheard)
+        )
     if contact.contact_info:
         lines.append(
             _("<b>Contact left:</b> {contact}").format(contact=_shown(contact.contact_info, full))
@@ -162,9 +199,10 @@ def thread_page(
     lines = []
     for number, message in enumerate(messages, start=1):
         who = _("Sender") if message.direction == "in" else _("Operator")
-        text = _shown(message.text, full) if message.text else _("[photo]")
-        if message.photo and message.text:
-            text += " " + _("[photo]")
+        parts = [_shown(message.text, full)] if message.text else []
+        if message.media is not None:
+            parts.append(media_line(message.media, locale))
+        text = " ".join(parts)
         lines.append(f"{number}. {fmt_moment(message.at, locale, zone)} {who}: {text}")
     ranges = thread_pages([len(line) + 1 for line in lines], THREAD_BUDGET)
     page = min(max(page, 0), len(ranges) - 1)

@@ -28,11 +28,13 @@ from bot.domain.hotline import (
     HotlineDraft,
     parse_contact,
     parse_story,
+    unreadable,
 )
 from bot.domain.reports import Invalid, ReportInputError
 from bot.domain.triage import Category, Urgency
 from bot.filters import NOT_COMMAND, Button, Magic, PrivateChat, Public
 from bot.hotline_texts import caller_name, category_plain
+from bot.media import media_of
 from bot.services.hotline import HotlineError, HotlineService
 from bot.services.users import UserRecord
 from handlers import labels, texts
@@ -63,9 +65,7 @@ def build_router(flood_per_minute: int = 12) -> Router:
     router = Router(name=__name__)
     for observer in (router.message, router.callback_query):
         observer.filter(PrivateChat(), Public())
-    router.message.register(
-        from_blocked, Blocked(), Magic(F.text | F.photo), NOT_COMMAND, ~Button(*labels.MENU)
-    )
+    router.message.register(from_blocked, Blocked(), ANYTHING, NOT_COMMAND, ~Button(*labels.MENU))
     router.message.register(blocked_answer, Blocked())
     router.callback_query.register(blocked_pressed, Blocked())
     router.message.register(
@@ -103,6 +103,7 @@ def build_router(flood_per_minute: int = 12) -> Router:
         ~Button(*labels.MENU),
     )
     form.message.register(story_photo, StateFilter(HotlineForm.story), Magic(F.photo))
+    form.message.register(story_spoken, StateFilter(HotlineForm.story), SPOKEN)
     form.callback_query.register(
         story_done, StateFilter(HotlineForm.story), CaseFormCb.filter(F.action == "done")
     )
@@ -121,11 +122,7 @@ def build_router(flood_per_minute: int = 12) -> Router:
     form.message.register(expected, StateFilter(HotlineForm), NOT_COMMAND, ~Button(*labels.MENU))
     # Outside the form: a later message joins the sender's open request.
     router.message.register(
-        follow_up,
-        StateFilter(None),
-        Magic(F.text | F.photo),
-        NOT_COMMAND,
-        ~Button(*labels.MENU),
+        follow_up, StateFilter(None), ANYTHING, NOT_COMMAND, ~Button(*labels.MENU)
     )
     router.include_router(form)
     return router
@@ -187,11 +184,12 @@ async def from_blocked(
 
 
 def _content(message: Message) -> dict[str, Any]:
-    """What a message says: its text (or caption) and its photo."""
-    return {
-        "text": (message.text or message.caption or "")[:STORY_MAX],
-        "photo": message.photo[-1].file_id if message.photo else None,
-    }
+    """What a message says: its text (or caption), whole, and the file it carries."""
+    return {"text": message.text or message.caption or "", "media": media_of(message)}
+
+
+ANYTHING = Magic(F.text | F.photo | F.voice | F.video_note | F.video | F.audio | F.document)
+SPOKEN = Magic(F.voice | F.video_note | F.video | F.audio | F.document)
 
 
 async def blocked_answer(message: Message) -> None:
@@ -432,9 +430,35 @@ async def story_photo(message: Message, state: FSMContext) -> None:
         await message.answer(_("Photo received. Now please write in words what happened."))
 
 
+async def story_spoken(
+    message: Message, state: FSMContext, settings: Settings, hotline: HotlineService
+) -> None:
+    """A voice message, a video note, a video, an audio or a file told instead of words."""
+    media = media_of(message)
+    assert media is not None
+    draft = await _draft(state)
+    first = not draft.media
+    draft.media.append(media.to_dict())
+    if message.caption:
+        draft.story = f"{draft.story}\n{message.caption}" if draft.story else message.caption
+    await _store(state, draft)
+    if first and not draft.danger:  # once: it cannot be read before an operator listens
+        await message.answer(emergency_text(settings))
+    if hotline.flood(message.chat.id) != "ok":
+        return
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ That is all, send it"), callback_data=CaseFormCb(action="done"))
+    builder.button(text=labels.cancel(), callback_data=FormCb(action="cancel"))
+    builder.adjust(1)
+    await message.answer(
+        _("Received. An operator will listen to it. Add more, or press «That is all»."),
+        reply_markup=builder.as_markup(),
+    )
+
+
 async def story_done(query: CallbackQuery, state: FSMContext) -> None:
     draft = await _draft(state)
-    if not draft.story:
+    if not draft.story and not draft.media:
         await query.answer(_("Please write what happened first."), show_alert=True)
         return
     await query.answer()
@@ -553,11 +577,11 @@ async def follow_up(
             reply_markup=help_keyboard(),
         )
         return
-    await message.answer(
-        _("Added to your request № {number}. The operator will see it.").format(
-            number=received.contact.id
-        )
-    )
+    if unreadable(_content(message)["text"], media_of(message)):
+        text = _("Added to your request № {number}. An operator will listen to it.")
+    else:
+        text = _("Added to your request № {number}. The operator will see it.")
+    await message.answer(text.format(number=received.contact.id))
 
 
 async def stale_button(query: CallbackQuery) -> None:

@@ -20,24 +20,27 @@ from bot.domain.hotline import (
     CallerType,
     HotlineDraft,
     HotlineReferral,
+    MediaKind,
     parse_contact,
     parse_reply,
     parse_story,
 )
 from bot.domain.reports import ReportInputError
 from bot.domain.roles import Role
-from bot.domain.triage import Category
+from bot.domain.triage import Category, Urgency
 from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
 from bot.hotline_messages import contact_keyboard
 from bot.hotline_texts import (
     caller_name,
     category_name,
     contact_card,
+    media_line,
     referral_name,
     status_name,
     thread_page,
     urgency_name,
 )
+from bot.media import media_of
 from bot.services.hotline import ContactView, HotlineError, HotlineService
 from bot.services.users import UserRecord, actor_of
 from handlers import labels, texts
@@ -71,8 +74,12 @@ def build_router() -> Router:
     desk.callback_query.register(referred, ContactCb.filter(F.action == "refer_to"))
     desk.callback_query.register(ask_outcome, ContactCb.filter(F.action == "close"))
     desk.callback_query.register(block, ContactCb.filter(F.action == "block"))
+    desk.callback_query.register(listen, ContactCb.filter(F.action == "listen"))
+    desk.callback_query.register(heard, ContactCb.filter(F.action == "heard"))
+    desk.callback_query.register(urgency_set, ContactCb.filter(F.action == "urgency"))
     text_only = (Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU))
     desk.message.register(reply_typed, StateFilter(ContactDesk.reply), *text_only)
+    desk.message.register(reply_spoken, StateFilter(ContactDesk.reply), Magic(F.voice))
     desk.message.register(outcome_typed, StateFilter(ContactDesk.outcome), *text_only)
     # Logging a phone call.
     desk.message.register(call_begin, Command("call"), HasRole(Role.OPERATOR))
@@ -281,6 +288,109 @@ async def reply_typed(
         return
     await state.clear()
     await message.answer(_("Sent to the sender of № {number}.").format(number=contact_id))
+
+
+async def reply_spoken(
+    message: Message, state: FSMContext, user: UserRecord, is_admin: bool, hotline: HotlineService
+) -> None:
+    """The operator answers with a voice message: the sender gets a copy, signed by the hotline."""
+    contact_id = int((await state.get_data())["contact_id"])
+    try:
+        await hotline.reply(user, is_admin, contact_id, "", media=media_of(message))
+    except HotlineError as error:
+        await state.clear()
+        await message.answer(_refusal(error))
+        return
+    await state.clear()
+    await message.answer(_("Sent to the sender of № {number}.").format(number=contact_id))
+
+
+SEND_COPY = {
+    MediaKind.PHOTO: "answer_photo",
+    MediaKind.VOICE: "answer_voice",
+    MediaKind.VIDEO_NOTE: "answer_video_note",
+    MediaKind.VIDEO: "answer_video",
+    MediaKind.AUDIO: "answer_audio",
+    MediaKind.DOCUMENT: "answer_document",
+}
+
+
+async def listen(
+    query: CallbackQuery,
+    callback_data: ContactCb,
+    user: UserRecord,
+    is_admin: bool,
+    hotline: HotlineService,
+) -> None:
+    """Copies of the contact's voice messages, videos and files, in order, by file id."""
+    try:
+        shown = await hotline.check(
+            user, is_admin, callback_data.contact_id, "listen", Action.CONTACT_ASSESS
+        )
+        messages = await hotline.contacts.messages(shown.id)
+    except HotlineError as error:
+        await query.answer(_refusal(error), show_alert=True)
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
+    for number, message in enumerate(messages, start=1):
+        if message.media is None or message.media.kind is MediaKind.PHOTO:
+            continue
+        send = getattr(query.message, SEND_COPY[message.media.kind])
+        await send(message.media.file_id)
+        await query.message.answer(
+            _("↑ № {contact}, message {number}: {what}").format(
+                contact=shown.id, number=number, what=media_line(message.media, user.locale)
+            )
+        )
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("🎧 Listened"), callback_data=ContactCb(action="heard", contact_id=shown.id)
+    )
+    for urgency in (Urgency.IMMEDIATE, Urgency.HIGH, Urgency.NORMAL):
+        builder.button(
+            text=urgency_name(urgency.code),
+            callback_data=ContactCb(action="urgency", contact_id=shown.id, value=urgency.code),
+        )
+    builder.adjust(1, 3)
+    await query.message.answer(
+        _("When you have listened, press «Listened». Set the urgency if it is not right."),
+        reply_markup=builder.as_markup(),
+    )
+
+
+async def heard(
+    query: CallbackQuery,
+    callback_data: ContactCb,
+    user: UserRecord,
+    is_admin: bool,
+    hotline: HotlineService,
+) -> None:
+    try:
+        await hotline.heard(user, is_admin, callback_data.contact_id)
+    except HotlineError as error:
+        await query.answer(_refusal(error), show_alert=True)
+        return
+    await query.answer(_("Marked as listened."))
+
+
+async def urgency_set(
+    query: CallbackQuery,
+    callback_data: ContactCb,
+    user: UserRecord,
+    is_admin: bool,
+    hotline: HotlineService,
+) -> None:
+    chosen = next((u for u in Urgency if u.code == callback_data.value), None)
+    if chosen is None:
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    try:
+        await hotline.set_urgency(user, is_admin, callback_data.contact_id, chosen)
+    except HotlineError as error:
+        await query.answer(_refusal(error), show_alert=True)
+        return
+    await query.answer(_("Urgency: {urgency}").format(urgency=urgency_name(chosen.code)))
 
 
 async def ask_referral(

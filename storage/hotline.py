@@ -10,6 +10,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.domain.hotline import Media, MediaKind
 from storage.db import Database, from_iso, to_iso, within
 
 
@@ -72,6 +73,8 @@ class ContactRecord:
     operator_name: str = ""
     school_name: dict[str, str] = field(default_factory=dict)
     redacted: bool = False
+    unheard: int = 0  # voice, video and files no operator has listened to yet
+    numbers_shown: bool = False  # its sender was shown the numbers for something unheard
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,11 @@ class ContactMessage:
     author_id: int | None
     text: str
     photo: str | None
+    media: Media | None = None  # a photo too, when it came as one
+
+    def __post_init__(self) -> None:
+        if self.media is None and self.photo:
+            object.__setattr__(self, "media", Media(MediaKind.PHOTO, self.photo))
 
 
 _COLUMNS = (
@@ -91,7 +99,7 @@ _COLUMNS = (
     " c.longitude, c.description, c.photos, c.contact_info, c.status, c.operator_id, c.route,"
     " c.referral, c.case_id, c.outcome, c.created_at, c.taken_at, c.closed_at, c.due_at,"
     " c.escalations, a.name_kk, a.name_ru, COALESCE(u.full_name, ''), s.name_kk, s.name_ru,"
-    " c.redacted_at"
+    " c.redacted_at, c.unheard, c.numbers_shown"
 )
 _FROM = (
     " FROM contacts c JOIN areas a ON a.id = c.area_id"
@@ -139,6 +147,8 @@ def _record(r: Any) -> ContactRecord:
         operator_name=r[31],
         school_name={"kk": r[32], "ru": r[33]} if r[32] else {},
         redacted=r[34] is not None,
+        unheard=r[35],
+        numbers_shown=bool(r[36]),
     )
 
 
@@ -199,12 +209,31 @@ class HotlineRepository:
         text: str,
         photo: str | None,
         now: datetime,
+        media: Media | None = None,
     ) -> int:
+        """One message of the conversation; a voice, video or file also counts as unheard."""
+        if media is not None and media.kind is MediaKind.PHOTO:
+            photo, media = media.file_id, None
         cursor = await conn.execute(
-            "INSERT INTO contact_messages (contact_id, at, direction, author_id, text, photo)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (contact_id, to_iso(now), direction, author_id, text, photo),
+            "INSERT INTO contact_messages (contact_id, at, direction, author_id, text, photo,"
+            " media_kind, media_id, duration, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                contact_id,
+                to_iso(now),
+                direction,
+                author_id,
+                text,
+                photo,
+                media.kind.value if media else None,
+                media.file_id if media else None,
+                media.duration if media else None,
+                media.size if media else None,
+            ),
         )
+        if media is not None and direction == "in":
+            await conn.execute(
+                "UPDATE contacts SET unheard = unheard + 1 WHERE id = ?", (contact_id,)
+            )
         message_id = cursor.lastrowid
         await cursor.close()
         assert message_id is not None
@@ -243,11 +272,31 @@ class HotlineRepository:
 
     async def messages(self, contact_id: int) -> list[ContactMessage]:
         rows = await self.db.fetchall(
-            "SELECT id, contact_id, at, direction, author_id, text, photo FROM contact_messages"
-            " WHERE contact_id = ? ORDER BY id",
+            "SELECT id, contact_id, at, direction, author_id, text, photo, media_kind, media_id,"
+            " duration, size FROM contact_messages WHERE contact_id = ? ORDER BY id",
             (contact_id,),
         )
-        return [ContactMessage(r[0], r[1], from_iso(r[2]), r[3], r[4], r[5], r[6]) for r in rows]
+        return [
+            ContactMessage(
+                r[0],
+                r[1],
+                from_iso(r[2]),
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                Media(MediaKind(r[7]), r[8], r[9], r[10]) if r[7] and r[8] else None,
+            )
+            for r in rows
+        ]
+
+    @staticmethod
+    async def heard(conn: aiosqlite.Connection, contact_id: int) -> None:
+        await conn.execute("UPDATE contacts SET unheard = 0 WHERE id = ?", (contact_id,))
+
+    @staticmethod
+    async def numbers_were_shown(conn: aiosqlite.Connection, contact_id: int) -> None:
+        await conn.execute("UPDATE contacts SET numbers_shown = 1 WHERE id = ?", (contact_id,))
 
     async def latest_open_of(self, sender_id: int) -> ContactRecord | None:
         row = await self.db.fetchone(
@@ -361,7 +410,8 @@ class HotlineRepository:
             )
             count = cursor.rowcount
             await conn.execute(
-                "UPDATE contact_messages SET text = '', photo = NULL WHERE contact_id IN"
+                "UPDATE contact_messages SET text = '', photo = NULL, media_id = NULL,"
+                " duration = NULL, size = NULL WHERE contact_id IN"
                 " (SELECT id FROM contacts WHERE redacted_at = ?)",
                 (to_iso(now),),
             )

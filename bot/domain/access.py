@@ -184,6 +184,7 @@ class Action(StrEnum):
     CONTACT_VIEW = "contact.view"
     CONTACT_TAKE = "contact.take"
     CONTACT_REPLY = "contact.reply"  # also: refer it, log the follow-ups it gets
+    CONTACT_ASSESS = "contact.assess"  # mark its voice messages listened, set its urgency
     CONTACT_CLOSE = "contact.close"
     CONTACT_BLOCK = "contact.block"
     CASE_FLAG = "case.flag"  # a raider flags a case for the place their team raids
@@ -290,6 +291,17 @@ def _contact_take(actor: Actor, contact: Contact) -> Decision:
     if contact.status != OPEN:
         return _no(Refusal.STATE)
     return _yes(Capacity.ADMIN if actor.admin else Capacity.OPERATOR)
+
+
+def _contact_assess(actor: Actor, contact: Contact) -> Decision:
+    """Operators of the contact's place listen to what it holds and judge its urgency."""
+    if contact.status == CLOSED:
+        return _no(Refusal.STATE)
+    if actor.admin:
+        return _yes(Capacity.ADMIN)
+    if actor.holds(Role.OPERATOR, contact.path):
+        return _yes(Capacity.OPERATOR)
+    return NO_ROLE
 
 
 def _contact_reply(actor: Actor, contact: Contact) -> Decision:
@@ -470,6 +482,7 @@ _RULES = {
     Action.CONTACT_VIEW: _contact_view,
     Action.CONTACT_TAKE: _contact_take,
     Action.CONTACT_REPLY: _contact_reply,
+    Action.CONTACT_ASSESS: _contact_assess,
     Action.CONTACT_CLOSE: _contact_close,
     Action.CONTACT_BLOCK: _contact_close,
     Action.CASE_FLAG: _own_place(Role.RAIDER),

@@ -94,6 +94,7 @@ class HotlineDraft:
     story: str | None = None
     photos: list[str] = field(default_factory=list)
     contact: str = ""
+    media: list[dict[str, Any]] = field(default_factory=list)  # voice, video, files: Media
 
     @property
     def complete(self) -> bool:
@@ -102,8 +103,12 @@ class HotlineDraft:
             and self.category in Category.__members__.values()
             and self.danger is not None
             and self.area_id is not None
-            and bool(self.story)
+            and (bool(self.story) or bool(self.media))
         )
+
+    @property
+    def files(self) -> list[Media]:
+        return [Media.from_dict(item) for item in self.media]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -118,6 +123,7 @@ class HotlineDraft:
             "story": self.story,
             "photos": list(self.photos),
             "contact": self.contact,
+            "media": list(self.media),
         }
 
     @classmethod
@@ -134,6 +140,7 @@ class HotlineDraft:
             story=raw.get("story"),
             photos=list(raw.get("photos") or []),
             contact=raw.get("contact") or "",
+            media=list(raw.get("media") or []),
         )
 
 
@@ -187,14 +194,25 @@ class IntakeAnswer:
     flooded: bool  # over the limit: the bot answers only what safety needs
 
 
-def intake_answer(urgency: Urgency, *, blocked: bool, flood: str) -> IntakeAnswer:
-    """``flood`` is the flood gate's verdict for this message: ok, warn (first over) or drop."""
+def intake_answer(
+    urgency: Urgency,
+    *,
+    blocked: bool,
+    flood: str,
+    unheard: bool = False,
+    numbers_shown: bool = False,
+) -> IntakeAnswer:
+    """``flood`` is the flood gate's verdict for this message: ok, warn (first over) or drop.
+
+    ``urgency`` is what the words say. ``unheard``: a voice, video or file nobody has listened to
+    yet; the sender then sees the numbers once a contact (``numbers_shown``: already seen).
+    """
     danger = urgency >= Urgency.HIGH
     immediate = urgency is Urgency.IMMEDIATE
     calm = flood == "ok"
     return IntakeAnswer(
         store=not blocked or immediate,
-        numbers=danger,
+        numbers=danger or (unheard and not numbers_shown),
         alert=immediate,
         relay=not blocked and (calm or danger),
         acknowledge=calm and not blocked,
@@ -221,3 +239,57 @@ def thread_pages(sizes: list[int], budget: int) -> list[range]:
     if start < len(sizes):
         pages.append(range(start, len(sizes)))
     return pages
+
+
+# --- what cannot be read: voice, video, files -------------------------------------------------
+
+
+class MediaKind(StrEnum):
+    PHOTO = "photo"
+    VOICE = "voice"
+    VIDEO_NOTE = "video_note"  # a round video («кружок»)
+    VIDEO = "video"
+    AUDIO = "audio"
+    DOCUMENT = "document"
+
+    @property
+    def method(self) -> str:
+        """The Bot API method that sends a copy of it by file id."""
+        return "send" + "".join(part.title() for part in self.value.split("_"))
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A file someone sent, kept as Telegram's file id: copied on by id, never forwarded."""
+
+    kind: MediaKind
+    file_id: str
+    duration: int | None = None  # seconds, for voice, video and audio
+    size: int | None = None  # bytes, when Telegram says
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "file_id": self.file_id,
+            "duration": self.duration,
+            "size": self.size,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Media:
+        return cls(MediaKind(data["kind"]), data["file_id"], data.get("duration"), data.get("size"))
+
+
+def unreadable(text: str, media: Media | None) -> bool:
+    """What the keyword rules cannot read: a voice, a video, a file, a photo without words.
+
+    Such a message is never judged calm: an operator has to listen to it first.
+    """
+    if media is None:
+        return False
+    return media.kind is not MediaKind.PHOTO or not text.strip()
+
+
+def at_least_high(urgency: Urgency, *, unheard: bool) -> Urgency:
+    """A message nobody has listened to yet counts as high until an operator has."""
+    return max(urgency, Urgency.HIGH) if unheard else urgency

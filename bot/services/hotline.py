@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
@@ -26,8 +26,12 @@ from bot.domain.hotline import (
     HotlineDraft,
     HotlineReferral,
     IntakeAnswer,
+    Media,
+    MediaKind,
+    at_least_high,
     intake_answer,
     take_deadline,
+    unreadable,
     urgency_of,
 )
 from bot.domain.roles import Role
@@ -233,6 +237,8 @@ class HotlineService:
         if area is None:
             raise HotlineError("draft")
         result = self.assess(draft)
+        if any(unreadable("", media) for media in draft.files):
+            result = replace(result, urgency=at_least_high(result.urgency, unheard=True))
         if (
             sender_id is not None
             and result.urgency is not Urgency.IMMEDIATE
@@ -276,6 +282,19 @@ class HotlineService:
                 photo=None,
                 now=now,
             )
+            if any(unreadable("", media) for media in draft.files):  # the form showed them
+                await HotlineRepository.numbers_were_shown(conn, contact_id)
+            for media in draft.files:  # in the order they were sent, after the words
+                await HotlineRepository.add_message(
+                    conn,
+                    contact_id,
+                    direction="in",
+                    author_id=None,
+                    text="",
+                    photo=None,
+                    now=now,
+                    media=media,
+                )
             await self.audit.write(
                 actor_id=operator.id if operator else None,
                 subject=SUBJECT,
@@ -302,19 +321,37 @@ class HotlineService:
         logger.info("Hotline contact %s: %s", contact_id, result.urgency.code)
         return Submitted(contact, result, len(operators))
 
-    async def receive(self, sender_id: int, *, text: str, photo: str | None) -> Received:
+    async def receive(
+        self,
+        sender_id: int,
+        *,
+        text: str,
+        photo: str | None = None,
+        media: Media | None = None,
+    ) -> Received:
         """A message from a member of the public outside the form.
 
         It joins their open contact, or opens one (nothing they write is dropped for being
         fast). The flood limit slows only the answers and the relay to the operator; danger in
-        the words raises the contact and alerts the operators and the police contact at once.
+        the words raises the contact and alerts the operators and the police contact at once. A
+        voice, a video or a file (what the words rules cannot read) raises it to at least high
+        until an operator has listened, and shows the sender the numbers once a contact.
         """
+        if media is None and photo:
+            media = Media(MediaKind.PHOTO, photo)
         blocked = await self.contacts.is_blocked(sender_id)
         result = triage(text, self.rules())
-        answer = intake_answer(result.urgency, blocked=blocked, flood=self.flood(sender_id))
+        unheard = unreadable(text, media)
+        contact = None if blocked else await self.contacts.latest_open_of(sender_id)
+        answer = intake_answer(
+            result.urgency,
+            blocked=blocked,
+            flood=self.flood(sender_id),
+            unheard=unheard,
+            numbers_shown=contact.numbers_shown if contact else False,
+        )
         if not answer.store:
             return Received(None, result, answer, created=False)
-        contact = None if blocked else await self.contacts.latest_open_of(sender_id)
         if contact is None:  # where they wrote from before, or the whole country
             area_id = await self.contacts.latest_area_of(sender_id)
             if area_id is None:
@@ -326,18 +363,31 @@ class HotlineService:
                 category=result.category.value,
                 danger=False,
                 area_id=area_id,
-                story=text or "📷",
-                photos=[photo] if photo else [],
+                story=text,
+                media=[media.to_dict()] if media else [],
             )
             submitted = await self.submit(draft, sender_id=sender_id)
+            if unheard and answer.numbers:
+                async with self.db.transaction() as conn:
+                    await HotlineRepository.numbers_were_shown(conn, submitted.contact.id)
             return Received(submitted.contact, result, answer, created=True)
         contact = await self._still_handled(contact)
         now = self.clock()
-        raised = answer.alert and urgency_of(contact.urgency) < result.urgency
+        urgency = at_least_high(result.urgency, unheard=unheard)
+        raised = urgency > urgency_of(contact.urgency)
         async with self.db.transaction() as conn:
             message_id = await HotlineRepository.add_message(
-                conn, contact.id, direction="in", author_id=None, text=text, photo=photo, now=now
+                conn,
+                contact.id,
+                direction="in",
+                author_id=None,
+                text=text,
+                photo=None,
+                now=now,
+                media=media,
             )
+            if unheard and answer.numbers:
+                await HotlineRepository.numbers_were_shown(conn, contact.id)
             if raised:
                 await HotlineRepository.update(
                     conn,
@@ -345,10 +395,10 @@ class HotlineService:
                     expected=(contact.status,),
                     now=now,
                     fields={
-                        "urgency": result.urgency.code,
+                        "urgency": urgency.code,
                         "due_at": None
                         if contact.status != ContactStatus.OPEN
-                        else to_iso(take_deadline(result.urgency, now)),
+                        else to_iso(take_deadline(urgency, now)),
                     },
                 )
                 await self.audit.write(
@@ -357,11 +407,11 @@ class HotlineService:
                     subject_id=contact.id,
                     action="raised",
                     now=now,
-                    detail=result.urgency.code,
+                    detail=urgency.code,
                     conn=conn,
                 )
             contact = await self.contacts.get(contact.id) or contact
-            message = ContactMessage(message_id, contact.id, now, "in", None, text, photo)
+            message = ContactMessage(message_id, contact.id, now, "in", None, text, None, media)
             messages: list[OutgoingMessage] = []
             if answer.relay and contact.operator_id is not None:
                 operator = await self.directory.person(contact.operator_id)
@@ -392,10 +442,10 @@ class HotlineService:
         return await self.contacts.get(contact.id) or contact
 
     async def follow_up(
-        self, sender_id: int, *, text: str, photo: str | None
+        self, sender_id: int, *, text: str, photo: str | None = None, media: Media | None = None
     ) -> ContactRecord | None:
         """A later message from a sender joins their open contact (see :meth:`receive`)."""
-        received = await self.receive(sender_id, text=text, photo=photo)
+        received = await self.receive(sender_id, text=text, photo=photo, media=media)
         return received.contact
 
     async def release(self, operator_id: int) -> int:
@@ -592,15 +642,28 @@ class HotlineService:
         )
 
     async def reply(
-        self, user: UserRecord, is_admin: bool, contact_id: int, text: str
+        self,
+        user: UserRecord,
+        is_admin: bool,
+        contact_id: int,
+        text: str,
+        media: Media | None = None,
     ) -> ContactRecord:
+        """The operator's words (or voice) to the sender, signed «hotline operator»."""
         contact, _decision = await self._allowed(
             user, is_admin, contact_id, "reply", Action.CONTACT_REPLY
         )
         now = self.clock()
         async with self.db.transaction() as conn:
             message_id = await HotlineRepository.add_message(
-                conn, contact_id, direction="out", author_id=user.id, text=text, photo=None, now=now
+                conn,
+                contact_id,
+                direction="out",
+                author_id=user.id,
+                text=text,
+                photo=None,
+                now=now,
+                media=media,
             )
             await self.audit.write(
                 actor_id=user.id,
@@ -610,7 +673,7 @@ class HotlineService:
                 now=now,
                 conn=conn,
             )
-            message = ContactMessage(message_id, contact_id, now, "out", user.id, text, None)
+            message = ContactMessage(message_id, contact_id, now, "out", user.id, text, None, media)
             await self._queue(
                 conn,
                 self._compose(
@@ -706,6 +769,52 @@ class HotlineService:
             notices=tell,
             before=block_sender,
         )
+
+    async def heard(self, user: UserRecord, is_admin: bool, contact_id: int) -> ContactRecord:
+        """An operator has listened to the contact's voice messages, videos and files."""
+        contact, _decision = await self._allowed(
+            user, is_admin, contact_id, "heard", Action.CONTACT_ASSESS
+        )
+        async with self.db.transaction() as conn:
+            await HotlineRepository.heard(conn, contact_id)
+            await self.audit.write(
+                actor_id=user.id,
+                subject=SUBJECT,
+                subject_id=contact_id,
+                action="heard",
+                now=self.clock(),
+                detail=str(contact.unheard),
+                conn=conn,
+            )
+        return await self.contacts.get(contact_id) or contact
+
+    async def set_urgency(
+        self, user: UserRecord, is_admin: bool, contact_id: int, urgency: Urgency
+    ) -> ContactRecord:
+        """An operator's own judgement of the urgency, once they have listened."""
+        contact, _decision = await self._allowed(
+            user, is_admin, contact_id, "urgency", Action.CONTACT_ASSESS
+        )
+        now = self.clock()
+        due = take_deadline(urgency, contact.created_at) if contact.status == "open" else None
+        async with self.db.transaction() as conn:
+            await HotlineRepository.update(
+                conn,
+                contact_id,
+                expected=(contact.status,),
+                now=now,
+                fields={"urgency": urgency.code, "due_at": to_iso(due) if due else None},
+            )
+            await self.audit.write(
+                actor_id=user.id,
+                subject=SUBJECT,
+                subject_id=contact_id,
+                action="urgency",
+                now=now,
+                detail=urgency.code,
+                conn=conn,
+            )
+        return await self.contacts.get(contact_id) or contact
 
     async def trail(self, contact_id: int) -> list[AuditEntry]:
         return await self.audit.trail(SUBJECT, contact_id)

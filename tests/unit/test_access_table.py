@@ -78,6 +78,8 @@ SUBJECTS: dict[tuple[str, str, str], tuple[Action, Callable[[str], object]]] = {
     ("contact", "take", "open"): (Action.CONTACT_TAKE, _contact("open", None)),
     ("contact", "take", "taken"): (Action.CONTACT_TAKE, _contact("taken", OTHER_ID)),
     ("contact", "take", "closed"): (Action.CONTACT_TAKE, _contact("closed", OTHER_ID)),
+    ("contact", "assess", "open"): (Action.CONTACT_ASSESS, _contact("open", None)),
+    ("contact", "assess", "closed"): (Action.CONTACT_ASSESS, _contact("closed", OTHER_ID)),
     **{
         ("contact", verb, state): (rule, _contact(status, operator))
         for verb, rule in (
