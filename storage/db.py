@@ -18,6 +18,8 @@ from typing import Any
 
 import aiosqlite
 
+from storage.files import private_database
+
 logger = logging.getLogger(__name__)
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -186,7 +188,7 @@ def from_iso(text: str) -> datetime:
 async def connect(path: Path | str) -> aiosqlite.Connection:
     """Open the database in WAL mode and bring its schema up to date."""
     if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_database(Path(path))  # 0600 in a 0700 folder; SQLite's WAL and SHM follow it
     conn = await aiosqlite.connect(path, isolation_level=None)
 
     conn.row_factory = aiosqlite.Row
