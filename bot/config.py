@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     triage_file: Path | None = None
     hotline_flood_per_minute: int = Field(default=12, ge=3)
     retention_days: int = Field(default=180, ge=1)
+    draft_retention_days: int = Field(default=30, ge=1)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"

@@ -18,6 +18,11 @@ from storage.outbox import OutgoingMessage, Priority
 from storage.users import Recipient
 
 
+def contact_key_prefix(contact_id: int) -> str:
+    """How the delivery keys of a contact's messages begin (retention removes them by it)."""
+    return f"contact:{contact_id}:"
+
+
 def contact_keyboard(
     contact: ContactRecord, *, viewer_id: int, may_act: bool, is_admin: bool = False
 ) -> InlineKeyboardMarkup | None:
@@ -82,7 +87,7 @@ class HotlineMessageComposer:
                 rendered[viewer] = self._payload(notice, contact, recipient, message, method)
             queued.append(
                 OutgoingMessage(
-                    key=f"contact:{contact.id}:{notice.value}{suffix}:{recipient.user_id}",
+                    key=f"{contact_key_prefix(contact.id)}{notice.value}{suffix}:{recipient.user_id}",
                     chat_id=recipient.user_id,
                     payload=rendered[viewer][1],
                     method=method,

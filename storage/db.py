@@ -90,6 +90,16 @@ class Database:
             return await self.fetchall(sql, params)
         return RowStream(self.path, sql, tuple(params))
 
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the database and empty it; False if a reader kept it from finishing.
+
+        After a retention run nothing removed may stay behind in the WAL's older frames.
+        """
+        async with self._write_lock:
+            rows = await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = next(iter(rows), (0,))[0]
+        return not busy
+
     async def close(self) -> None:
         # SQLite's advice for a long-lived connection: let it refresh the planner's statistics.
         try:
@@ -206,6 +216,8 @@ async def _configure(conn: aiosqlite.Connection) -> None:
     await conn.execute("PRAGMA synchronous=NORMAL")
     await conn.execute("PRAGMA foreign_keys=ON")
     await conn.execute("PRAGMA busy_timeout=5000")
+    # Deleted and overwritten rows are zeroed, not left in free space for a reader of the file.
+    await conn.execute("PRAGMA secure_delete=ON")
 
 
 async def schema_version(conn: aiosqlite.Connection) -> int:
