@@ -161,3 +161,27 @@ async def test_retention_leaves_nothing_behind_in_the_file_or_its_wal(qorgau, ap
     # What stays: the counts, and the case still open is as it was.
     assert (await _case(qorgau, case.id)).classification
     assert NEW["case"] in (await _case(qorgau)).notes
+
+
+async def test_a_block_outlives_the_contact_it_came_from(qorgau, api, clock):
+    await _areas(qorgau)
+    operator = await _operator(qorgau, api)
+    troll = api.user(957, language_code="ru")
+    await ask_for_help(
+        qorgau, troll, caller="anonymous", category="other", danger=False, story="ха-ха"
+    )
+    contact = await _contact(qorgau)
+    await qorgau.said(operator)
+    await operator.press(ContactCb(action="take", contact_id=contact.id).pack())
+    await qorgau.said(operator)
+    await operator.press(ContactCb(action="block", contact_id=contact.id).pack())
+    await qorgau.said(operator)
+    await qorgau.said(troll)
+    clock.advance(days=181)
+    assert await qorgau.app.jobs.retention() == 1
+    assert (await _contact(qorgau, contact.id)).sender_id is None
+    db = qorgau.services.db
+    rows = await db.fetchall("SELECT user_id, contact_id FROM blocked_senders")
+    assert [tuple(row) for row in rows] == [(troll.id, None)]
+    await troll.send("/sos")
+    assert "не принимаются" in (await qorgau.said(troll)).text
