@@ -256,8 +256,9 @@ async def create_app(
         albums=albums,
         delivery=delivery,
     )
+    drafts = SQLiteStorage(services.db, clock=clock)
     dispatcher = Dispatcher(
-        storage=SQLiteStorage(services.db, clock=clock),
+        storage=drafts,
         events_isolation=SimpleEventIsolation(),
         **deps,
     )
@@ -291,6 +292,9 @@ async def create_app(
         retention_days=settings.retention_days,
         backups=BackupPlan(settings.database_path, settings.backups_folder, settings.backup_keep),
         document_limit_mb=settings.document_limit_mb,
+        db=services.db,
+        drafts=drafts,
+        draft_retention_days=settings.draft_retention_days,
     )
     scheduler = build_scheduler(jobs, settings.zone)
     dispatcher["jobs"] = jobs
@@ -348,6 +352,7 @@ def build_delivery(settings: Settings, services: Services, i18n: I18n) -> Delive
         services.users.repo,
         build_bot(settings, retry=False),
         clock=utc_now,  # waits and retries follow real time, even under a test's frozen clock
+        stamp=services.clock,  # what is recorded follows the application's clock
         limits=limits,
         on_broadcast_done=report_outcome,
     )

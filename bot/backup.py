@@ -3,7 +3,7 @@
 A backup uses SQLite's backup API, so it is consistent while the bot keeps writing: it holds
 everything committed before it began. Restoring needs the bot stopped: the running bot holds a
 lock on ``<database>.lock`` (released by the OS if the process dies), and restore will not take
-the file from under it.
+the file from under it. Copies are written 0600 into a folder made 0700 (``storage.files``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import IO
+
+from storage.files import private_database, private_file, private_folder
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +41,8 @@ def lock_path(database: Path) -> Path:
 @contextmanager
 def running_lock(database: Path) -> Iterator[IO[str]]:
     """Held by the running bot; restore refuses while anyone holds it."""
-    database.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(lock_path(database), "a+")  # noqa: SIM115
+    lock = private_file(lock_path(database))
+    handle = open(lock, "a+")  # noqa: SIM115
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -72,10 +74,12 @@ def check_integrity(path: Path) -> None:
 
 def backup(database: Path, folder: Path, *, now: datetime, keep: int) -> Path:
     """Copy the live database into ``folder``; keep the newest ``keep`` copies."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     name = f"{PREFIX}{now.strftime('%Y%m%d-%H%M%S')}{SUFFIX}"
     target = folder / name
     partial = folder / (name + ".part")
+    partial.unlink(missing_ok=True)  # a copy left half-made by a crash
+    private_database(partial)
     source = sqlite3.connect(database)
     try:
         copy = sqlite3.connect(partial)
@@ -99,7 +103,7 @@ def restore(file: Path, database: Path) -> None:
     with running_lock(database):
         source = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
         try:
-            target = sqlite3.connect(database)
+            target = sqlite3.connect(private_database(database))
             try:
                 source.backup(target)
                 target.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -41,6 +41,7 @@ from bot.services.digest import render as render_digest
 from bot.services.exports import ExportError
 from bot.services.invites import InviteError
 from storage.areas import Area, AreaPathError
+from storage.files import private_folder, write_private
 
 logger = logging.getLogger(__name__)
 
@@ -270,10 +271,9 @@ async def export(settings: Settings, args: argparse.Namespace) -> int:
             return 1
     finally:
         await services.close()
-    args.out.mkdir(parents=True, exist_ok=True)
+    private_folder(args.out)
     for file in files:
-        path = args.out / file.name
-        path.write_bytes(file.content)
+        path = write_private(args.out / file.name, file.content)
         print(path)
     return 0
 

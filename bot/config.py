@@ -49,6 +49,7 @@ class Settings(BaseSettings):
         default=120, ge=10, description="The same for people with a role."
     )
     retention_days: int = Field(default=180, ge=1)
+    draft_retention_days: int = Field(default=30, ge=1)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"

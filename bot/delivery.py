@@ -131,11 +131,16 @@ class DeliveryQueue:
         limits: Limits | None = None,
         on_broadcast_done: OutcomeHandler | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        stamp: Callable[[], datetime] | None = None,
     ) -> None:
+        """``clock`` paces sending and retries; ``stamp`` dates what is recorded as finished (the
+        application's clock, which retention compares with). Both are the time of day in
+        production; under a test's frozen clock sending still follows real time."""
         self.outbox = outbox
         self.users = users
         self.bot = bot
         self.clock = clock
+        self.stamp = stamp or clock
         self.limits = limits or Limits()
         self.on_broadcast_done = on_broadcast_done
         self.monotonic = monotonic
@@ -203,7 +208,7 @@ class DeliveryQueue:
 
     async def _run(self) -> None:
         try:
-            again, uncertain = await self.outbox.recover(self.clock())
+            again, uncertain = await self.outbox.recover(self.stamp())
         except Exception:
             logger.exception("Could not settle the sends cut off by the last stop")
         else:
@@ -218,7 +223,7 @@ class DeliveryQueue:
             try:
                 now_mono = self.monotonic()
                 if now_mono - last_housekeeping > 1.0:
-                    await self.outbox.block_inactive(self.clock())
+                    await self.outbox.block_inactive(self.stamp())
                     await self._finish_broadcasts()
                     self.chats.forget_idle(now_mono)
                     last_housekeeping = now_mono
@@ -276,12 +281,12 @@ class DeliveryQueue:
                 count_attempt=False,
             )
         except TelegramForbiddenError as error:
-            await self.outbox.closed(row.id, Status.BLOCKED, error=error.message, now=self.clock())
+            await self.outbox.closed(row.id, Status.BLOCKED, error=error.message, now=self.stamp())
             if row.chat_id > 0:
                 await self.users.set_active(row.chat_id, False)
         except (TelegramBadRequest, TelegramNotFound, TelegramUnauthorizedError) as error:
             logger.warning("Message %s refused by Telegram: %s", row.id, error.message)
-            await self.outbox.closed(row.id, Status.FAILED, error=error.message, now=self.clock())
+            await self.outbox.closed(row.id, Status.FAILED, error=error.message, now=self.stamp())
         except (TelegramServerError, TelegramNetworkError) as error:
             await self._retry_later(row, error)
         except Exception as error:  # an unexpected answer: retried like a network error
@@ -289,7 +294,7 @@ class DeliveryQueue:
             await self._retry_later(row, error)
         else:
             await self.outbox.sent(
-                row.id, message_id=getattr(message, "message_id", None), now=self.clock()
+                row.id, message_id=getattr(message, "message_id", None), now=self.stamp()
             )
         finally:
             self._wake.set()
@@ -297,14 +302,14 @@ class DeliveryQueue:
     async def _retry_later(self, row: QueuedRow, error: Exception) -> None:
         attempt = row.attempts + 1
         if attempt >= MAX_ATTEMPTS:
-            await self.outbox.closed(row.id, Status.FAILED, error=str(error), now=self.clock())
+            await self.outbox.closed(row.id, Status.FAILED, error=str(error), now=self.stamp())
             return
         await self.outbox.later(
             row.id, not_before=self.clock() + backoff(attempt), error=str(error), count_attempt=True
         )
 
     async def _finish_broadcasts(self) -> None:
-        for outcome in await self.outbox.finish_broadcasts(self.clock()):
+        for outcome in await self.outbox.finish_broadcasts(self.stamp()):
             logger.info(
                 "Broadcast %s (%s): %s of %s delivered, %s blocked, %s failed",
                 outcome.id,

@@ -20,6 +20,11 @@ from storage.outbox import OutgoingMessage, Priority
 from storage.users import Recipient
 
 
+def contact_key_prefix(contact_id: int) -> str:
+    """How the delivery keys of a contact's messages begin (retention removes them by it)."""
+    return f"contact:{contact_id}:"
+
+
 def contact_keyboard(contact: ContactRecord, viewer: Actor) -> InlineKeyboardMarkup | None:
     """The buttons the access policy allows this viewer now: take, or reply, refer, close, block."""
     builder = InlineKeyboardBuilder()
@@ -107,7 +112,7 @@ class HotlineMessageComposer:
             viewer = (recipient.locale, recipient.user_id == contact.operator_id)
             if viewer not in rendered:
                 rendered[viewer] = self._payload(notice, contact, recipient, message, media)
-            key = f"contact:{contact.id}:{notice.value}{suffix}:{recipient.user_id}"
+            key = f"{contact_key_prefix(contact.id)}{notice.value}{suffix}:{recipient.user_id}"
             queued.append(
                 OutgoingMessage(
                     key=key,

@@ -28,6 +28,7 @@ from bot.delivery import DeliveryQueue
 from bot.domain.reminders import Reminder, reminder_for
 from bot.domain.roles import Role, reporter_scope
 from bot.export_texts import too_large
+from bot.hotline_messages import contact_key_prefix
 from bot.i18n import fmt_date
 from bot.services.cases import CaseService
 from bot.services.digest import DigestService, chart, render
@@ -35,6 +36,8 @@ from bot.services.exports import ExportService
 from bot.services.hotline import HotlineService
 from bot.services.plans import PlanService
 from storage.areas import Area, AreaRepository
+from storage.db import Database
+from storage.fsm import SQLiteStorage
 from storage.jobs import JobRunRepository
 from storage.outbox import OutgoingMessage, Priority
 from storage.reports import ReportRepository
@@ -56,6 +59,7 @@ class BackupPlan:
 
 
 MISFIRE_GRACE = 6 * 3600
+SETTLED_MESSAGE_DAYS = 3  # a message sent (or given up) this long ago keeps no text
 TITLE_SHOWN = 90
 
 
@@ -83,8 +87,14 @@ class Jobs:
         retention_days: int = 180,
         backups: BackupPlan | None = None,
         document_limit_mb: float = 50.0,
+        db: Database | None = None,
+        drafts: SQLiteStorage | None = None,
+        draft_retention_days: int = 30,
     ) -> None:
         self.retention_days = retention_days
+        self.db = db
+        self.drafts = drafts
+        self.draft_retention_days = draft_retention_days
         self.document_limit_mb = document_limit_mb
         self.backups = backups
         self.plans = plans
@@ -167,13 +177,39 @@ class Jobs:
         return await self._once("retention", day or self.local_now().date(), self._redact)
 
     async def _redact(self, day: date) -> int:
-        """Closed cases and contacts older than the retention period lose their personal data."""
+        """Personal data past its time leaves every copy the database holds.
+
+        Closed cases and contacts older than the retention period lose their free text, photos,
+        place and the sender's id, and the messages the bot sent about those contacts go; every
+        message settled more than ``SETTLED_MESSAGE_DAYS`` ago loses its text; drafts untouched
+        for ``draft_retention_days`` are removed. Deleted bytes are zeroed (``secure_delete``)
+        and the WAL is emptied at the end, so none of it stays in the file. Returns the number
+        of cases and contacts redacted.
+        """
         now = self.clock()
         cutoff = now - timedelta(days=self.retention_days)
         cases = await self.cases.cases.redact_closed_before(cutoff, now)
         contacts = await self.hotline.contacts.redact_closed_before(cutoff, now)
-        logger.info("Retention: %s cases and %s contacts redacted", cases, contacts)
-        return cases + contacts
+        outbox = self.delivery.outbox
+        forgotten = await outbox.forget([contact_key_prefix(number) for number in contacts])
+        cleared = await outbox.clear_settled_before(now - timedelta(days=SETTLED_MESSAGE_DAYS))
+        drafts = 0
+        if self.drafts is not None:
+            drafts = await self.drafts.remove_untouched_since(
+                now - timedelta(days=self.draft_retention_days)
+            )
+        if self.db is not None and not await self.db.checkpoint():
+            logger.warning("Retention: a reader kept the WAL from being emptied; tomorrow again")
+        logger.info(
+            "Retention: %s cases and %s contacts redacted, %s of their messages removed,"
+            " %s sent messages cleared, %s drafts removed",
+            cases,
+            len(contacts),
+            forgotten,
+            cleared,
+            drafts,
+        )
+        return cases + len(contacts)
 
     async def catch_up(self) -> None:
         """After a start: run today's jobs whose time has passed and that have not run."""

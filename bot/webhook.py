@@ -1,15 +1,21 @@
 """Webhook mode: aiogram's aiohttp handler behind a reverse proxy, with ``/healthz`` beside it.
 
 At start the webhook is registered with Telegram with the secret token; a request without the
-right ``X-Telegram-Bot-Api-Secret-Token`` header gets 401 and reaches nothing. The webhook is left
-registered at shutdown, so Telegram keeps the updates that arrive while the bot restarts.
+right ``X-Telegram-Bot-Api-Secret-Token`` header gets 401 and reaches nothing; one with the
+right secret whose body is not an update (malformed JSON, a list, a wrong field) gets 400. The
+webhook is left registered at shutdown, so Telegram keeps the updates that arrive while the bot
+restarts.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
+from aiogram import Bot
+from aiogram.methods import TelegramMethod
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
@@ -19,12 +25,48 @@ from bot.health import health
 logger = logging.getLogger(__name__)
 
 
+class UpdateHandler(SimpleRequestHandler):
+    """aiogram's handler, with a body that is not an update answered 400 instead of 500.
+
+    The body is parsed and validated once, here, before the update is handed on.
+    """
+
+    async def handle(self, request: web.Request) -> web.Response:
+        bot = await self.resolve_bot(request)
+        if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), bot):
+            return web.Response(body="Unauthorized", status=401)
+        try:
+            raw = await request.json(loads=bot.session.json_loads)
+            update = Update.model_validate(raw, context={"bot": bot})
+        except ValueError:  # JSONDecodeError, UnicodeDecodeError and pydantic's ValidationError
+            logger.warning("Webhook: a request with a body that is not an update")
+            return web.Response(body="Bad Request", status=400)
+        if self.handle_in_background:
+            task = asyncio.create_task(self._feed(bot, update))
+            self._background_feed_update_tasks.add(task)
+            task.add_done_callback(self._background_feed_update_tasks.discard)
+            return web.json_response({}, dumps=bot.session.json_dumps)
+        result = await self.dispatcher.feed_webhook_update(bot, update, **self.data)
+        return web.Response(body=self._build_response_writer(bot=bot, result=result))
+
+    __call__ = handle
+
+    async def _feed(self, bot: Bot, update: Update) -> None:
+        try:
+            result: Any = await self.dispatcher.feed_update(bot, update, **self.data)
+        except Exception:
+            logger.exception("Webhook: update %s failed", update.update_id)
+            return
+        if isinstance(result, TelegramMethod):
+            await self.dispatcher.silent_call_request(bot=bot, result=result)
+
+
 def build_web_app(app: Application) -> web.Application:
     settings = app.services.settings
     assert settings.webhook_url and settings.webhook_secret
     secret = settings.webhook_secret.get_secret_value()
     web_app = web.Application()
-    SimpleRequestHandler(dispatcher=app.dispatcher, bot=app.bot, secret_token=secret).register(
+    UpdateHandler(dispatcher=app.dispatcher, bot=app.bot, secret_token=secret).register(
         web_app, path=settings.webhook_path
     )
 

@@ -22,12 +22,12 @@ from bot.domain.roles import Role
 from bot.filters import HasRole, Magic, PrivateChat
 from bot.i18n import fmt_date
 from bot.plan_files import PlanFileError
+from bot.plan_limits import MAX_BYTES, MAX_ROWS, Limit, PlanTooLarge
 from bot.plan_report import issue_text
 from bot.services.plans import PlanService
 from bot.services.users import UserRecord
 from handlers.views import drop_buttons
 
-MAX_SIZE = 2 * 1024 * 1024
 SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
 ISSUES_SHOWN = 20
 
@@ -69,13 +69,16 @@ async def plan_file(
             )
         )
         return
-    if (document.file_size or 0) > MAX_SIZE:
-        await message.answer(_("The file is too large (at most 2 MB)."))
+    if (document.file_size or 0) > MAX_BYTES:
+        await message.answer(too_large_text(Limit.SIZE))
         return
     downloaded = await bot.download(document)
     assert downloaded is not None
     try:
-        check = plans.check_upload(downloaded.read(), name)
+        check = await plans.check_upload(downloaded.read(), name)
+    except PlanTooLarge as error:
+        await message.answer(too_large_text(error.limit))
+        return
     except PlanFileError:
         await message.answer(_("This file cannot be read as a plan."))
         return
@@ -105,6 +108,17 @@ async def plan_file(
     builder.button(text=_("✅ Load it"), callback_data=PlanUploadCb(action="load"))
     builder.button(text=_("✖️ Cancel"), callback_data=PlanUploadCb(action="drop"))
     await message.answer(text, reply_markup=builder.as_markup())
+
+
+def too_large_text(limit: Limit) -> str:
+    if limit is Limit.ROWS:
+        return _(
+            "The table has too many rows (at most {rows}): a plan has tens of rows."
+            " Send only the sheet of the plan."
+        ).format(rows=MAX_ROWS)
+    return _("The file is too large (at most {size} MB): a plan is a small table.").format(
+        size=MAX_BYTES // (1024 * 1024)
+    )
 
 
 async def decide(

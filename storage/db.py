@@ -18,6 +18,8 @@ from typing import Any
 
 import aiosqlite
 
+from storage.files import private_database
+
 logger = logging.getLogger(__name__)
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -87,6 +89,16 @@ class Database:
         if self.path is None:
             return await self.fetchall(sql, params)
         return RowStream(self.path, sql, tuple(params))
+
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the database and empty it; False if a reader kept it from finishing.
+
+        After a retention run nothing removed may stay behind in the WAL's older frames.
+        """
+        async with self._write_lock:
+            rows = await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = next(iter(rows), (0,))[0]
+        return not busy
 
     async def close(self) -> None:
         # SQLite's advice for a long-lived connection: let it refresh the planner's statistics.
@@ -186,7 +198,7 @@ def from_iso(text: str) -> datetime:
 async def connect(path: Path | str) -> aiosqlite.Connection:
     """Open the database in WAL mode and bring its schema up to date."""
     if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_database(Path(path))  # 0600 in a 0700 folder; SQLite's WAL and SHM follow it
     conn = await aiosqlite.connect(path, isolation_level=None)
 
     conn.row_factory = aiosqlite.Row
@@ -204,6 +216,8 @@ async def _configure(conn: aiosqlite.Connection) -> None:
     await conn.execute("PRAGMA synchronous=NORMAL")
     await conn.execute("PRAGMA foreign_keys=ON")
     await conn.execute("PRAGMA busy_timeout=5000")
+    # Deleted and overwritten rows are zeroed, not left in free space for a reader of the file.
+    await conn.execute("PRAGMA secure_delete=ON")
 
 
 async def schema_version(conn: aiosqlite.Connection) -> int:

@@ -100,5 +100,17 @@ class SQLiteStorage(BaseStorage):
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         return dict(json.loads((await self._load(key))[1]))
 
+    async def remove_untouched_since(self, cutoff: datetime) -> int:
+        """Forget every conversation not touched since ``cutoff``, with what was typed into it."""
+        async with self.db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "DELETE FROM fsm WHERE updated_at < ? RETURNING bot_id, chat_id, user_id,"
+                " thread_id, business_connection_id, destiny",
+                (to_iso(cutoff),),
+            )
+        for row in rows:
+            self._cache.pop(tuple(row), None)
+        return len(rows)
+
     async def close(self) -> None:
         """The database belongs to the application, which closes it."""

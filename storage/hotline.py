@@ -398,21 +398,36 @@ class HotlineRepository:
         rows = await self.db.fetchall(sql + " GROUP BY c.category, c.urgency, c.channel", params)
         return [(r[0], r[1], r[2], r[3], r[4] or 0) for r in rows]
 
-    async def redact_closed_before(self, cutoff: datetime, now: datetime) -> int:
-        """Contacts closed before ``cutoff`` lose their words, photos, place and contact details;
-        category, urgency, channel and times stay for the statistics."""
+    async def redact_closed_before(self, cutoff: datetime, now: datetime) -> list[int]:
+        """Contacts closed before ``cutoff`` lose their words, photos, place, contact details and
+        the sender's Telegram id; category, urgency, channel and times stay for the statistics.
+        Returns the ids of the contacts redacted now.
+
+        A block outlives the contact: ``blocked_senders`` keeps the account's id (a block has to
+        know whom it refuses) but no longer says which contact it came from. A hash of the id
+        would not hide it: Telegram ids are few enough to hash them all in minutes.
+        """
+        stamp = to_iso(now)
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+            await conn.execute(
                 "UPDATE contacts SET description = '', photos = '[]', contact_info = '',"
-                " place = '', latitude = NULL, longitude = NULL, outcome = '', redacted_at = ?"
-                " WHERE status = 'closed' AND closed_at < ? AND redacted_at IS NULL",
-                (to_iso(now), to_iso(cutoff)),
+                " place = '', latitude = NULL, longitude = NULL, outcome = '', sender_id = NULL,"
+                " redacted_at = ? WHERE status = 'closed' AND closed_at < ? AND redacted_at IS NULL",
+                (stamp, to_iso(cutoff)),
             )
-            count = cursor.rowcount
+            rows = await conn.execute_fetchall(
+                "SELECT id FROM contacts WHERE redacted_at = ?", (stamp,)
+            )
+            redacted = [row[0] for row in rows]
             await conn.execute(
                 "UPDATE contact_messages SET text = '', photo = NULL, media_id = NULL,"
                 " duration = NULL, size = NULL WHERE contact_id IN"
                 " (SELECT id FROM contacts WHERE redacted_at = ?)",
-                (to_iso(now),),
+                (stamp,),
             )
-            return count
+            await conn.execute(
+                "UPDATE blocked_senders SET contact_id = NULL WHERE contact_id IN"
+                " (SELECT id FROM contacts WHERE redacted_at = ?)",
+                (stamp,),
+            )
+            return redacted

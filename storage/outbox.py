@@ -191,6 +191,32 @@ class OutboxRepository:
             (status.value, error[:500], to_iso(now), row_id),
         )
 
+    async def clear_settled_before(self, cutoff: datetime) -> int:
+        """Messages settled (sent, blocked, failed, cut off) before ``cutoff`` lose their text and
+        files; the key, the recipient, the status and the times stay for deduplication and the
+        delivery figures."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE outbox SET payload = '{}' WHERE status NOT IN ('pending', 'sending')"
+                " AND finished_at < ? AND payload != '{}'",
+                (to_iso(cutoff),),
+            )
+            return cursor.rowcount
+
+    async def forget(self, key_prefixes: list[str]) -> int:
+        """Remove the settled messages whose dedupe key starts with one of ``key_prefixes``."""
+        removed = 0
+        async with self.db.transaction() as conn:
+            for prefix in key_prefixes:
+                end = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # a range the key's index answers
+                cursor = await conn.execute(
+                    "DELETE FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ?"
+                    " AND status NOT IN ('pending', 'sending')",
+                    (prefix, end),
+                )
+                removed += cursor.rowcount
+        return removed
+
     async def sending(self, row_id: int) -> None:
         await self.db.execute("UPDATE outbox SET status = 'sending' WHERE id = ?", (row_id,))
 

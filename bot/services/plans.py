@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.plan import Campaign, PlanItem
 from bot.domain.plan_validation import PlanCheck
 from bot.plan_files import PlanFileError, check_plan_file, load_bundled_plan
+from bot.plan_limits import check_limits
 from storage.plans import PlanRepository, StoredCampaign
 
 logger = logging.getLogger(__name__)
@@ -24,6 +26,14 @@ class ItemView:
     item: PlanItem
     due_today: bool
     reported: bool
+
+
+def _check_upload(content: bytes, suffix: str) -> PlanCheck:
+    check_limits(content, suffix)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"plan{suffix}"
+        path.write_bytes(content)
+        return check_plan_file(path)
 
 
 def read_plan(path: Path) -> Campaign:
@@ -72,13 +82,14 @@ class PlanService:
         assert stored is not None
         return stored
 
-    def check_upload(self, content: bytes, file_name: str) -> PlanCheck:
-        """Validate a plan file sent to the bot (YAML, XLSX or CSV), as ``plan check`` does."""
-        suffix = Path(file_name).suffix.lower()
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"plan{suffix}"
-            path.write_bytes(content)
-            return check_plan_file(path)
+    async def check_upload(self, content: bytes, file_name: str) -> PlanCheck:
+        """Validate a plan file sent to the bot (YAML, XLSX or CSV), as ``plan check`` does.
+
+        Reading a table is slow Python work (openpyxl, the deadline rules): it runs in a worker
+        thread, so every other conversation goes on meanwhile, and only after the file is found
+        within the limits of a plan (:mod:`bot.plan_limits`, :class:`PlanTooLarge` otherwise).
+        """
+        return await asyncio.to_thread(_check_upload, content, Path(file_name).suffix.lower())
 
     def views(
         self, stored: StoredCampaign, items: list[PlanItem], reported: set[int], day: date

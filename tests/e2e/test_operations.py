@@ -87,6 +87,54 @@ async def test_webhook_refuses_a_wrong_secret_and_serves_the_right_one(api, tmp_
         await app.close()
 
 
+async def test_webhook_answers_400_to_a_body_that_is_not_an_update(api, tmp_path, clock):
+    port = _free_port()
+    settings = Settings(
+        _env_file=None,
+        bot_token=api.token,
+        telegram_api_base=api.base_url,
+        database_path=tmp_path / "q.sqlite3",
+        webhook_url=f"http://127.0.0.1:{port}/telegram/hook",
+        webhook_secret="s3cret-Token_1",
+        webhook_host="127.0.0.1",
+        webhook_port=port,
+    )
+    person = api.user(1902, language_code="ru")
+    app = await create_app(settings, clock=clock)
+    stop = asyncio.Event()
+    server = asyncio.create_task(serve(app, stop=stop))
+    try:
+        await api.wait_call("setWebhook")
+        await _listening(port)
+        url = f"http://127.0.0.1:{port}/telegram/hook"
+        headers = {
+            "X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1",
+            "Content-Type": "application/json",
+        }
+        async with aiohttp.ClientSession() as http:
+            for body in (
+                b'{"update_id": 1, "message": ',
+                b"\xff\xfe",
+                b"[]",
+                b'{"update_id": "x"}',
+            ):
+                async with http.post(url, data=body, headers=headers) as response:
+                    assert response.status == 400, body
+            # Without the secret a malformed body is still refused as unauthorised.
+            async with http.post(url, data=b"{", headers={}) as response:
+                assert response.status == 401
+            # And the webhook goes on serving real updates.
+            good = _update(7, person.data, "/start")
+            async with http.post(url, json=good, headers=headers) as response:
+                assert response.status == 200
+            answer = await api.wait_call("sendMessage", chat_id=person.id)
+        assert "Qorgau" in answer.text
+    finally:
+        stop.set()
+        await server
+        await app.close()
+
+
 async def test_status_prints_the_same_report(tmp_path):
     services = await Services.open(Settings(_env_file=None, database_path=tmp_path / "q.sqlite3"))
     await services.close()

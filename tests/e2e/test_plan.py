@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import subprocess
 import sys
+import threading
 from pathlib import Path
+
+import bot.services.plans as plans_service
+from bot.plan_limits import MAX_BYTES, MAX_ROWS
 
 ROOT = Path(__file__).resolve().parents[2]
 CITY = "kz/karaganda/shakhtinsk"
@@ -169,3 +175,86 @@ async def test_an_admin_loads_a_plan_by_sending_the_file(qorgau, api):
         "🗓" not in (await qorgau.said(coordinator)).text
     )  # not for coordinators: the fallback answers
     assert (await qorgau.services.plans.active()).id == stored.id
+
+
+def _workbook(rows: int) -> bytes:
+    """An XLSX plan table with ``rows`` item rows (the same one over and over)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["№", "Наименование мероприятия", "Сроки исполнения"])
+    for number in range(1, rows + 1):
+        sheet.append([number, "Классные часы", "1-12 июня"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+async def test_others_are_answered_while_an_uploaded_plan_is_read(qorgau, api, monkeypatch):
+    """The table is read in a worker thread: held there, it keeps nobody else waiting."""
+    from tests.e2e.conftest import ADMIN_ID
+
+    admin = api.user(ADMIN_ID)
+    other = api.user(1020, language_code="ru")
+    await admin.send("/start")
+    await qorgau.settle()
+    reading, release, finished = threading.Event(), threading.Event(), threading.Event()
+    real = plans_service.check_plan_file
+
+    def held(path, **kwargs):
+        reading.set()
+        release.wait(timeout=5)  # the event loop, were it here, would be stuck as long
+        try:
+            return real(path, **kwargs)
+        finally:
+            finished.set()
+
+    monkeypatch.setattr(plans_service, "check_plan_file", held)
+    await admin.send_document(
+        file_name="plan.xlsx", mime_type="application/vnd.ms-excel", content=_workbook(30)
+    )
+    assert await asyncio.to_thread(reading.wait, 5)
+    await other.send("/start")
+    answered = await qorgau.said(other)
+    assert not finished.is_set()  # the other person was answered while the table was being read
+    assert "Qorgau" in answered.text
+    release.set()
+    offer = await qorgau.said(admin)
+    assert "30" in offer.text and finished.is_set()
+
+
+async def test_a_table_beyond_a_plans_size_is_refused(qorgau, api):
+    from tests.e2e.conftest import ADMIN_ID
+
+    admin = api.user(ADMIN_ID)
+    await admin.send("/start")
+    await qorgau.settle()
+    before = (await qorgau.services.plans.active()).id
+
+    many = _workbook(20_000)
+    assert len(many) < MAX_BYTES  # small to send, twenty thousand rows inside
+    await admin.send_document(
+        file_name="plan.xlsx", mime_type="application/vnd.ms-excel", content=many
+    )
+    refused = await qorgau.said(admin)
+    assert f"не более {MAX_ROWS}" in refused.text and "строк" in refused.text
+    await admin.send_document(
+        file_name="plan.xlsx", mime_type="application/vnd.ms-excel", content=_workbook(2000)
+    )
+    assert f"не более {MAX_ROWS}" in (await qorgau.said(admin)).text
+
+    rows = "№;Наименование мероприятия;Сроки исполнения\n" + "1;Классные часы;1-12 июня\n" * 600
+    await admin.send_document(file_name="plan.csv", mime_type="text/csv", content=rows.encode())
+    assert "строк" in (await qorgau.said(admin)).text
+
+    big = ("№;Наименование мероприятия;Сроки исполнения\n" + "x" * MAX_BYTES).encode()
+    await admin.send_document(file_name="plan.csv", mime_type="text/csv", content=big)
+    assert "слишком большой" in (await qorgau.said(admin)).text
+    assert (await qorgau.services.plans.active()).id == before
+
+    fine = _workbook(MAX_ROWS - 20)  # close to the limit, still a plan
+    await admin.send_document(
+        file_name="plan.xlsx", mime_type="application/vnd.ms-excel", content=fine
+    )
+    assert f"{MAX_ROWS - 20}" in (await qorgau.said(admin)).text
