@@ -46,6 +46,11 @@ def card_keyboard(case: CaseRecord, viewer: Actor | None) -> InlineKeyboardMarku
             text=_("📷 Photos ({count})").format(count=len(case.photos)),
             callback_data=CaseCb(action="photos", case_id=case.id),
         )
+    if allowed(Action.CASE_VIEW) and case.voice_notes:
+        builder.button(
+            text=_("🎤 Voice notes ({count})").format(count=len(case.voice_notes)),
+            callback_data=CaseCb(action="voice", case_id=case.id),
+        )
     if allowed(Action.CASE_DOCX):
         builder.button(text=_("📄 DOCX"), callback_data=CaseCb(action="docx", case_id=case.id))
     if viewer is None:

@@ -195,6 +195,8 @@ def card(case: CaseRecord, locale: str, zone: str, *, full: bool) -> str:
         lines.append(_("<b>The caller's words:</b> {notes}").format(notes=_shown(case.notes, full)))
     elif case.notes:
         lines.append(_("<b>Notes:</b> {notes}").format(notes=_shown(case.notes, full)))
+    if case.voice_notes:
+        lines.append(_("<b>Voice notes:</b> {count}").format(count=len(case.voice_notes)))
     lines.append(
         _("<b>Flagged:</b> {moment}").format(moment=fmt_moment(case.created_at, locale, zone))
         + (" · " + html.quote(case.author_name) if case.author_name else "")
@@ -275,6 +277,8 @@ def draft_preview(draft: CaseDraft, *, raid: str, area: str) -> str:
     ]
     if draft.notes:
         lines.append(_("<b>Notes:</b> {notes}").format(notes=html.quote(draft.notes)))
+    if draft.voice_notes:
+        lines.append(_("<b>Voice notes:</b> {count}").format(count=len(draft.voice_notes)))
     if verdict is not None:
         lines.append("")
         lines.append(

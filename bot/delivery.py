@@ -30,7 +30,16 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.methods import SendDocument, SendMessage, SendPhoto
+from aiogram.methods import (
+    SendAudio,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    SendVideo,
+    SendVideoNote,
+    SendVoice,
+    TelegramMethod,
+)
 from aiogram.types import BufferedInputFile
 
 from storage.outbox import BroadcastOutcome, OutboxRepository, OutgoingMessage, QueuedRow, Status
@@ -325,13 +334,22 @@ class DeliveryQueue:
                     await result
 
 
-def _method(row: QueuedRow) -> SendMessage | SendPhoto | SendDocument:
+FILE_METHODS: dict[str, tuple[type[TelegramMethod[Any]], str]] = {
+    "sendPhoto": (SendPhoto, "photo"),
+    "sendDocument": (SendDocument, "document"),
+    "sendVoice": (SendVoice, "voice"),
+    "sendVideoNote": (SendVideoNote, "video_note"),
+    "sendVideo": (SendVideo, "video"),
+    "sendAudio": (SendAudio, "audio"),
+}
+
+
+def _method(row: QueuedRow) -> TelegramMethod[Any]:
     payload = dict(row.payload)
     payload["chat_id"] = row.chat_id
-    if row.method == "sendPhoto":
-        return SendPhoto(**_with_file(payload, "photo"))
-    if row.method == "sendDocument":
-        return SendDocument(**_with_file(payload, "document"))
+    if row.method in FILE_METHODS:
+        method, field = FILE_METHODS[row.method]
+        return method(**_with_file(payload, field))
     return SendMessage(**payload)
 
 

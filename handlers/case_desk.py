@@ -61,6 +61,7 @@ def build_router() -> Router:
     desk.message.register(show_cases, Button(labels.cases))
     desk.callback_query.register(view, CaseCb.filter(F.action == "view"))
     desk.callback_query.register(photos, CaseCb.filter(F.action == "photos"))
+    desk.callback_query.register(voice_notes, CaseCb.filter(F.action == "voice"))
     desk.callback_query.register(document, CaseCb.filter(F.action == "docx"))
     desk.callback_query.register(act_pressed, CaseCb.filter(F.action.in_(ACTIONS)))
     desk.callback_query.register(
@@ -198,6 +199,33 @@ async def photos(
             for index, file_id in enumerate(shown.case.photos)
         ]
         await query.message.answer_media_group(media)
+
+
+async def voice_notes(
+    query: CallbackQuery,
+    callback_data: CaseCb,
+    user: UserRecord,
+    is_admin: bool,
+    cases: CaseService,
+) -> None:
+    """The raid team's voice notes, copied by file id."""
+    try:
+        shown = await cases.view(user, is_admin, callback_data.case_id, what="voice")
+    except CaseError as error:
+        await _refused(query, error)
+        return
+    if not shown.case.voice_notes:
+        await query.answer(_("This case has no voice notes."), show_alert=True)
+        return
+    await query.answer()
+    assert query.message is not None
+    for number, file_id in enumerate(shown.case.voice_notes, start=1):
+        await query.message.answer_voice(
+            file_id,
+            caption=_("Case № {case}: voice note {number}").format(
+                case=shown.case.id, number=number
+            ),
+        )
 
 
 async def document(

@@ -22,6 +22,7 @@ from bot.domain.case_form import (
     NOTES_MAX,
     OTHER_RAID,
     PHOTOS_MAX,
+    VOICE_NOTES_MAX,
     WORK_MAX,
     CaseDraft,
     parse_address,
@@ -155,6 +156,7 @@ def build_router() -> Router:
     form.message.register(
         notes_typed, StateFilter(CaseForm.notes), Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
     )
+    form.message.register(voice_note, StateFilter(CaseForm.notes), Magic(F.voice))
     form.callback_query.register(
         step_done,
         StateFilter(CaseForm.children, CaseForm.hazards, CaseForm.photos, CaseForm.notes),
@@ -277,8 +279,8 @@ async def ask(
         await message.answer(
             header
             + _(
-                "Anything else the inspector should know? (up to {max} characters). "
-                "Do not write children's names, IINs or phone numbers."
+                "Anything else the inspector should know? Write it (up to {max} characters) or "
+                "send a voice note. Do not say children's names, IINs or phone numbers."
             ).format(max=NOTES_MAX),
             reply_markup=kb.skip_or_done(),
         )
@@ -639,6 +641,29 @@ async def notes_typed(
     await _next(message, state, CaseForm.notes, user=user, cases=cases, settings=settings)
 
 
+async def voice_note(
+    message: Message, state: FSMContext, user: UserRecord, cases: CaseService, settings: Settings
+) -> None:
+    """A voice note for the inspector instead of (or besides) written notes."""
+    assert message.voice
+    draft = await _draft(state)
+    if len(draft.voice_notes) >= VOICE_NOTES_MAX:
+        await message.answer(
+            _("That is the most: {max} voice notes.").format(max=VOICE_NOTES_MAX),
+            reply_markup=kb.skip_or_done(done=True),
+        )
+        return
+    draft.voice_notes.append(message.voice.file_id)
+    await _store(state, draft)
+    await message.answer(
+        _(
+            "🎤 Voice note received ({count}). The inspector gets it with the case. Add more, "
+            "write notes, or press Done."
+        ).format(count=len(draft.voice_notes)),
+        reply_markup=kb.skip_or_done(done=True),
+    )
+
+
 async def step_done(
     query: CallbackQuery,
     callback_data: CaseFormCb,
@@ -658,7 +683,7 @@ async def step_done(
     if step is CaseForm.hazards:
         draft.hazards_done = True
     if step is CaseForm.notes and callback_data.action == "skip":
-        draft.notes = ""
+        draft.notes = draft.notes or ""
     if step is CaseForm.photos and callback_data.action == "skip":
         draft.photos = []
     await _store(state, draft)

@@ -36,6 +36,7 @@ class NewCase:
     urgent: bool
     alert_police: bool
     contact_id: int | None = None  # the hotline contact it was referred from
+    voice_notes: tuple[str, ...] = ()  # file ids of the raid team's voice notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,7 @@ class CaseRecord:
     redacted: bool = False
     author_name: str = ""
     contact_id: int | None = None  # referred from this hotline contact
+    voice_notes: tuple[str, ...] = ()  # file ids of the raid team's voice notes
 
     @property
     def from_hotline(self) -> bool:
@@ -110,7 +112,7 @@ _COLUMNS = (
     " c.hazards, c.immediate_danger, c.photos, c.notes, c.classification, c.reasons, c.urgent,"
     " c.alert_police, c.status, c.assignee_id, c.inspection_on, c.referred_to, c.created_at,"
     " c.accepted_at, c.closed_at, c.updated_at, c.due_at, c.escalations, c.reminders,"
-    " a.name_kk, a.name_ru, c.redacted_at, COALESCE(u.full_name, ''), c.contact_id"
+    " a.name_kk, a.name_ru, c.redacted_at, COALESCE(u.full_name, ''), c.contact_id, c.voice_notes"
 )
 _FROM = " FROM cases c JOIN areas a ON a.id = c.area_id LEFT JOIN users u ON u.id = c.author_id"
 
@@ -168,6 +170,7 @@ def _record(r: Any) -> CaseRecord:
         redacted=r[35] is not None,
         author_name=r[36],
         contact_id=r[37],
+        voice_notes=tuple(json.loads(r[38])),
     )
 
 
@@ -184,8 +187,8 @@ class CaseRepository:
             "INSERT INTO cases (campaign_id, area_id, area_path, author_id, raid_code, raid_name,"
             " latitude, longitude, address, place_type, children, work, hazards,"
             " immediate_danger, photos, notes, classification, reasons, urgent, alert_police,"
-            " created_at, updated_at, due_at, contact_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_at, updated_at, due_at, contact_id, voice_notes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 case.campaign_id,
                 case.area_id,
@@ -211,6 +214,7 @@ class CaseRepository:
                 stamp,
                 to_iso(due_at),
                 case.contact_id,
+                json.dumps(list(case.voice_notes)),
             ),
         )
         case_id = cursor.lastrowid
@@ -381,7 +385,8 @@ class CaseRepository:
         counts by status, class and place type stay."""
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE cases SET work = '', notes = '', photos = '[]', address = '',"
+                "UPDATE cases SET work = '', notes = '', photos = '[]', voice_notes = '[]',"
+                " address = '',"
                 " latitude = NULL, longitude = NULL, redacted_at = ?"
                 " WHERE closed_at IS NOT NULL AND closed_at < ? AND redacted_at IS NULL",
                 (to_iso(now), to_iso(cutoff)),

@@ -10,7 +10,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain.hotline import Media, MediaKind
+from bot.domain.hotline import Media, MediaKind, unreadable
 from storage.db import Database, from_iso, to_iso, within
 
 
@@ -211,7 +211,9 @@ class HotlineRepository:
         now: datetime,
         media: Media | None = None,
     ) -> int:
-        """One message of the conversation; a voice, video or file also counts as unheard."""
+        """One message of the conversation; what the rules cannot read (a voice, a video, a
+        file, a photo without words) also counts as not listened to."""
+        unheard = direction == "in" and unreadable(text, media)
         if media is not None and media.kind is MediaKind.PHOTO:
             photo, media = media.file_id, None
         cursor = await conn.execute(
@@ -230,7 +232,7 @@ class HotlineRepository:
                 media.size if media else None,
             ),
         )
-        if media is not None and direction == "in":
+        if unheard:
             await conn.execute(
                 "UPDATE contacts SET unheard = unheard + 1 WHERE id = ?", (contact_id,)
             )

@@ -16,6 +16,7 @@ from bot.domain.reports import Invalid, ReportInputError, clean_text
 ADDRESS_MIN, ADDRESS_MAX = 5, 300
 WORK_MIN, WORK_MAX = 3, 500
 NOTES_MAX = 1000
+VOICE_NOTES_MAX = 5
 CHILDREN_MAX = 30
 PHOTOS_MAX = 10
 OTHER_RAID = "other"
@@ -76,6 +77,7 @@ class CaseDraft:
     danger: bool | None = None
     photos: list[str] = field(default_factory=list)
     notes: str | None = None
+    voice_notes: list[str] = field(default_factory=list)  # file ids
 
     @property
     def located(self) -> bool:
@@ -131,6 +133,7 @@ class CaseDraft:
             "danger": self.danger,
             "photos": list(self.photos),
             "notes": self.notes,
+            "voice_notes": list(self.voice_notes),
         }
 
     @classmethod
@@ -149,6 +152,7 @@ class CaseDraft:
             danger=raw.get("danger"),
             photos=list(raw.get("photos") or []),
             notes=raw.get("notes"),
+            voice_notes=list(raw.get("voice_notes") or []),
         )
 
 

@@ -244,6 +244,7 @@ class CaseService:
             immediate_danger=bool(draft.danger),
             photos=tuple(draft.photos),
             notes=draft.notes or "",
+            voice_notes=tuple(draft.voice_notes),
             classification=verdict.classification.code,
             reasons=tuple(reason.value for reason in verdict.reasons),
             urgent=verdict.urgent,

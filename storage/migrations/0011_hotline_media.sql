@@ -7,3 +7,5 @@ ALTER TABLE contact_messages ADD COLUMN duration INTEGER;
 ALTER TABLE contact_messages ADD COLUMN size INTEGER;
 ALTER TABLE contacts ADD COLUMN unheard INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE contacts ADD COLUMN numbers_shown INTEGER NOT NULL DEFAULT 0;
+-- A raid team's voice notes on a case, kept as file ids, for the inspector.
+ALTER TABLE cases ADD COLUMN voice_notes TEXT NOT NULL DEFAULT '[]';

@@ -669,6 +669,16 @@ class FakeUser:
         voice = {**self.api._file_ref(file_id), "duration": 3, "mime_type": "audio/ogg"}
         return await self._push_message({"voice": voice})
 
+    async def send_video_note(self) -> JSONDict:
+        file_id = self.api.add_file(b"\x00\x00\x00\x18ftypmp42-note", kind="video_notes", ext="mp4")
+        note = {**self.api._file_ref(file_id), "length": 240, "duration": 7}
+        return await self._push_message({"video_note": note})
+
+    async def send_audio(self) -> JSONDict:
+        file_id = self.api.add_file(b"ID3-fake-audio", kind="music", ext="mp3")
+        audio = {**self.api._file_ref(file_id), "duration": 61, "mime_type": "audio/mpeg"}
+        return await self._push_message({"audio": audio})
+
     async def send_video(self) -> JSONDict:
         file_id = self.api.add_file(b"\x00\x00\x00\x18ftypmp42-fake", kind="videos", ext="mp4")
         video = {

@@ -28,7 +28,9 @@ async def _member(qorgau, api, role, user_id, area=CITY, language="ru"):
     return person
 
 
-async def flag_case(qorgau, api, raider, *, danger=False, hazards=("night_work",), notes=None):
+async def flag_case(
+    qorgau, api, raider, *, danger=False, hazards=("night_work",), notes=None, voice=False
+):
     """Answer the whole conversation and send the case; return the bot's last reply."""
     await raider.send("/case")
     await qorgau.said(raider)  # intro
@@ -66,7 +68,11 @@ async def flag_case(qorgau, api, raider, *, danger=False, hazards=("night_work",
     await qorgau.said(raider)  # photos: 3 of 10
     await raider.press(CaseFormCb(action="done").pack())
     await qorgau.said(raider)  # notes
-    if notes is None:
+    if voice:
+        await raider.send_voice()
+        await qorgau.said(raider)  # received
+        await raider.press(CaseFormCb(action="done").pack())
+    elif notes is None:
         await raider.press(CaseFormCb(action="skip").pack())
     else:
         await raider.send(notes)
