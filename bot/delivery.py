@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -35,6 +35,9 @@ from aiogram.types import BufferedInputFile
 
 from storage.outbox import BroadcastOutcome, OutboxRepository, OutgoingMessage, QueuedRow, Status
 from storage.users import UserRepository
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +134,9 @@ class DeliveryQueue:
         limits: Limits | None = None,
         on_broadcast_done: OutcomeHandler | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics
         self.outbox = outbox
         self.users = users
         self.bot = bot
@@ -268,6 +273,9 @@ class DeliveryQueue:
         try:
             message = await self.bot(_method(row))
         except TelegramRetryAfter as error:
+            if self.metrics is not None:
+                self.metrics.too_many_requests.labels("queue").inc()
+                self.metrics.retried("queue", "429")
             self.chats.pause(row.chat_id, error.retry_after, self.monotonic())
             await self.outbox.later(
                 row.id,
@@ -277,11 +285,15 @@ class DeliveryQueue:
             )
         except TelegramForbiddenError as error:
             await self.outbox.closed(row.id, Status.BLOCKED, error=error.message, now=self.clock())
+            if self.metrics is not None:
+                self.metrics.queue_outcome(row.priority, "blocked")
             if row.chat_id > 0:
                 await self.users.set_active(row.chat_id, False)
         except (TelegramBadRequest, TelegramNotFound, TelegramUnauthorizedError) as error:
             logger.warning("Message %s refused by Telegram: %s", row.id, error.message)
             await self.outbox.closed(row.id, Status.FAILED, error=error.message, now=self.clock())
+            if self.metrics is not None:
+                self.metrics.queue_outcome(row.priority, "failed")
         except (TelegramServerError, TelegramNetworkError) as error:
             await self._retry_later(row, error)
         except Exception as error:  # an unexpected answer: retried like a network error
@@ -291,6 +303,8 @@ class DeliveryQueue:
             await self.outbox.sent(
                 row.id, message_id=getattr(message, "message_id", None), now=self.clock()
             )
+            if self.metrics is not None:
+                self.metrics.queue_outcome(row.priority, "sent")
         finally:
             self._wake.set()
 
@@ -298,7 +312,11 @@ class DeliveryQueue:
         attempt = row.attempts + 1
         if attempt >= MAX_ATTEMPTS:
             await self.outbox.closed(row.id, Status.FAILED, error=str(error), now=self.clock())
+            if self.metrics is not None:
+                self.metrics.queue_outcome(row.priority, "failed")
             return
+        if self.metrics is not None:
+            self.metrics.retried("queue", "error")
         await self.outbox.later(
             row.id, not_before=self.clock() + backoff(attempt), error=str(error), count_attempt=True
         )
@@ -314,6 +332,8 @@ class DeliveryQueue:
                 outcome.blocked,
                 outcome.failed,
             )
+            if self.metrics is not None:
+                self.metrics.broadcasts.labels(outcome.kind).inc()
             if self.on_broadcast_done is not None:
                 result = self.on_broadcast_done(outcome)
                 if asyncio.iscoroutine(result):
