@@ -206,7 +206,7 @@ def freeze_startup_objects() -> None:
 async def create_app(
     settings: Settings, *, clock: Clock = utc_now, album_delay: float = 0.8
 ) -> Application:
-    metrics = Metrics()
+    metrics = Metrics(replicated=settings.replica_url is not None)
     bot = build_bot(settings, metrics=metrics)  # checks the token before anything is opened
     try:
         services = await Services.open(settings, clock=clock)

@@ -37,7 +37,7 @@ UPDATE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 class Metrics:
-    def __init__(self) -> None:
+    def __init__(self, *, replicated: bool = False) -> None:
         self.registry = registry = CollectorRegistry()
         self.updates = Counter(
             "qorgau_updates",
@@ -116,16 +116,20 @@ class Metrics:
             "Hotline contacts still open past the time they were to be taken.",
             registry=registry,
         )
-        self.replication_lag = Gauge(
-            "qorgau_replication_lag_seconds",
-            "Age of the oldest change not yet in the replica (absent without REPLICA_URL).",
-            registry=registry,
-        )
-        self.replication_up = Gauge(
-            "qorgau_replication_up",
-            "1 when the replica answered the last check, 0 when it did not.",
-            registry=registry,
-        )
+        self.replication_lag: Gauge | None = None
+        self.replication_up: Gauge | None = None
+        if replicated:  # absent, rather than a reassuring 0, without REPLICA_URL
+            self.replication_lag = Gauge(
+                "qorgau_replication_lag_seconds",
+                "Age of the oldest change Litestream took from the WAL and has not yet put"
+                " in the replica.",
+                registry=registry,
+            )
+            self.replication_up = Gauge(
+                "qorgau_replication_up",
+                "1 when the replica answered the last check, 0 when it did not.",
+                registry=registry,
+            )
         for priority in PRIORITY_NAMES.values():
             self.backlog.labels(priority)
         for reason in ("not_accepted", "no_outcome"):
@@ -192,7 +196,7 @@ class Metrics:
             current = self.job_last_success.labels(job)
             if current._value.get() < moment:  # the scheduler's own record may be newer
                 current.set(moment)
-        if replication is not None:
+        if replication is not None and self.replication_lag and self.replication_up:
             state = await replication.state()
             self.replication_up.set(0 if state.error else 1)
             if state.lag_seconds is not None:
