@@ -21,6 +21,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -103,9 +104,10 @@ def write_config(settings: Settings) -> Path:
     return path
 
 
-def environment(settings: Settings) -> dict[str, str]:
-    """The process environment with the replica's keys under the names Litestream reads."""
-    env = dict(os.environ)
+def environment(settings: Settings, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment (this process's by default) with the replica's keys under the names
+    Litestream reads."""
+    env = dict(os.environ if base is None else base)
     if settings.replica_access_key_id:
         env["LITESTREAM_ACCESS_KEY_ID"] = settings.replica_access_key_id
     if settings.replica_secret_access_key is not None:
