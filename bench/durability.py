@@ -96,7 +96,6 @@ def environment(database: Path, endpoint: str, sync_interval: float) -> dict[str
     env = {
         k: v
         for k, v in os.environ.items()
-        # Litestream 0.5.17 cannot load its S3 client with AWS_CA_BUNDLE set (plain HTTP here).
         if not k.startswith(("REPLICA_", "AWS_")) and k not in ("DATABASE_PATH", "LITESTREAM_BIN")
     }
     env.update(

@@ -108,6 +108,10 @@ def environment(settings: Settings, base: Mapping[str, str] | None = None) -> di
     """The environment (this process's by default) with the replica's keys under the names
     Litestream reads."""
     env = dict(os.environ if base is None else base)
+    # Litestream 0.5.17 cannot make its S3 client at all with AWS_CA_BUNDLE set ("unable to add
+    # custom RootCAs HTTPClient"); without it, it uses the system's certificates.
+    if env.pop("AWS_CA_BUNDLE", None) is not None:
+        logger.warning("AWS_CA_BUNDLE is left out of Litestream's environment (it cannot use it)")
     if settings.replica_access_key_id:
         env["LITESTREAM_ACCESS_KEY_ID"] = settings.replica_access_key_id
     if settings.replica_secret_access_key is not None:

@@ -113,3 +113,11 @@ def test_changes_not_yet_in_the_replica_are_lag(tmp_path):
     state = replication.measure(settings, now=modified)
     assert state.local_txid == 3 and state.replica_txid == 0
     assert 44 <= (state.lag_seconds or 0) <= 46 and not state.ok
+
+
+def test_aws_ca_bundle_is_kept_from_litestream(tmp_path, monkeypatch):
+    monkeypatch.setenv("AWS_CA_BUNDLE", "/etc/ssl/bundle.pem")
+    settings = _settings(tmp_path, replica_url="s3://b/p", replica_endpoint="http://127.0.0.1:1")
+    assert "AWS_CA_BUNDLE" not in replication.environment(settings)
+    state = replication.measure(settings)  # the endpoint is down: said so, not the bundle
+    assert not state.ok and "RootCAs" not in (state.error or "")
