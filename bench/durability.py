@@ -209,6 +209,7 @@ def one_round(
         stderr=subprocess.STDOUT,
     )
     try:
+
         def started() -> bool:
             if process.poll() is not None:
                 raise SystemExit(f"durability: the writer stopped; see {folder}/round-{number}.out")
