@@ -136,6 +136,7 @@ class Metrics:
             self.cases_overdue.labels(reason)
         for path in ("reply", "queue"):
             self.too_many_requests.labels(path)
+        self._last_success: dict[str, float] = {}
 
     # --- hooks ---------------------------------------------------------------------------------
 
@@ -150,9 +151,15 @@ class Metrics:
             failed = event.exception is not None
             self.job_runs.labels(event.job_id, "error" if failed else "ok").inc()
             if not failed:
-                self.job_last_success.labels(event.job_id).set(time.time())
+                self._job_succeeded(event.job_id, time.time())
 
         scheduler.add_listener(listen, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+
+    def _job_succeeded(self, job: str, moment: float) -> None:
+        """The newer of the scheduler's word and the run recorded in the database."""
+        if moment > self._last_success.get(job, 0.0):
+            self._last_success[job] = moment
+            self.job_last_success.labels(job).set(moment)
 
     # --- read when scraped ---------------------------------------------------------------------
 
@@ -192,10 +199,7 @@ class Metrics:
             )
         )
         for job, finished in (await JobRunRepository(db).latest()).items():
-            moment = from_iso(finished).timestamp()
-            current = self.job_last_success.labels(job)
-            if current._value.get() < moment:  # the scheduler's own record may be newer
-                current.set(moment)
+            self._job_succeeded(job, from_iso(finished).timestamp())
         if replication is not None and self.replication_lag and self.replication_up:
             state = await replication.state()
             self.replication_up.set(0 if state.error else 1)

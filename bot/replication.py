@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 UNDER_LITESTREAM = "QORGAU_UNDER_LITESTREAM"  # set for the bot that Litestream started
 MONITOR_INTERVAL_MS = 100  # how often Litestream looks at the WAL for new pages
 LAG_CACHE_SECONDS = 5.0
+_warned: list[bool] = []  # AWS_CA_BUNDLE said once a process
 
 
 class ReplicationError(Exception):
@@ -110,7 +111,8 @@ def environment(settings: Settings, base: Mapping[str, str] | None = None) -> di
     env = dict(os.environ if base is None else base)
     # Litestream 0.5.17 cannot make its S3 client at all with AWS_CA_BUNDLE set ("unable to add
     # custom RootCAs HTTPClient"); without it, it uses the system's certificates.
-    if env.pop("AWS_CA_BUNDLE", None) is not None:
+    if env.pop("AWS_CA_BUNDLE", None) is not None and not _warned:
+        _warned.append(True)
         logger.warning("AWS_CA_BUNDLE is left out of Litestream's environment (it cannot use it)")
     if settings.replica_access_key_id:
         env["LITESTREAM_ACCESS_KEY_ID"] = settings.replica_access_key_id
