@@ -13,7 +13,7 @@ long before the kill the oldest of them was committed. The next round goes on fr
 file, as an operator would.
 
     python -m pip install -e '.[bench]'
-    python bench/durability.py [--rounds 5] [--rate 20] [--seconds 6] [--sync-interval 1]
+    python bench/durability.py [--rounds 5] [--rate 20] [--seconds 6] [--sync-interval 0.5]
 
 Last line: ``durability: W reports written, lost after losing the disk: L (max M s of writes),
 restore T s`` — T is the slowest restore, command start-up included.
@@ -260,7 +260,9 @@ def main() -> None:
     parser.add_argument(
         "--seconds", type=float, default=6.0, help="writing time in a round, at most"
     )
-    parser.add_argument("--sync-interval", type=float, default=1.0, help="REPLICA_SYNC_INTERVAL")
+    parser.add_argument(
+        "--sync-interval", type=float, default=0.5, help="REPLICA_SYNC_INTERVAL (default 0.5)"
+    )
     parser.add_argument("--write", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.write is not None:

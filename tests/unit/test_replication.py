@@ -24,7 +24,7 @@ def test_a_plain_folder_becomes_a_file_url(tmp_path):
     assert db["path"] == str((tmp_path / "data" / "q.sqlite3").resolve())
     assert db["replica"] == {
         "url": (tmp_path / "replica").resolve().as_uri(),
-        "sync-interval": "1000ms",
+        "sync-interval": "500ms",
     }
     assert db["monitor-interval"] == "100ms"
 
@@ -37,7 +37,7 @@ def test_s3_compatible_storage_keeps_its_keys_out_of_the_file(tmp_path):
         replica_region="kz-ala",
         replica_access_key_id="AKID",
         replica_secret_access_key="very-secret",
-        replica_sync_interval=0.5,
+        replica_sync_interval=2,
     )
     path = replication.write_config(settings)
     text = path.read_text()
@@ -45,7 +45,7 @@ def test_s3_compatible_storage_keeps_its_keys_out_of_the_file(tmp_path):
     replica = yaml.safe_load(text)["dbs"][0]["replica"]
     assert replica == {
         "url": "s3://qorgau-backups/prod",
-        "sync-interval": "500ms",
+        "sync-interval": "2000ms",
         "endpoint": "https://storage.example.kz",
         "force-path-style": True,
         "region": "kz-ala",
