@@ -272,6 +272,10 @@ def main() -> None:
 
     from tests.e2e.job_child import seed
 
+    try:
+        import moto.server  # noqa: F401
+    except ImportError:
+        raise SystemExit("durability: needs moto: pip install -e '.[bench]'") from None
     folder = Path(tempfile.mkdtemp(prefix="qorgau-durability-"))
     server, endpoint = start_s3(folder)
     try:

@@ -3,6 +3,7 @@ it, and the lag when the replica cannot be reached."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -121,3 +122,21 @@ def test_aws_ca_bundle_is_kept_from_litestream(tmp_path, monkeypatch):
     assert "AWS_CA_BUNDLE" not in replication.environment(settings)
     state = replication.measure(settings)  # the endpoint is down: said so, not the bundle
     assert not state.ok and "RootCAs" not in (state.error or "")
+
+
+async def test_status_reports_the_replica(tmp_path, capsys):
+    from bot.cli import status
+
+    settings = _settings(tmp_path, replica_url=str(tmp_path / "replica"))
+    assert await status(settings) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["replication"] == {
+        "ok": True,
+        "lag_seconds": 0.0,
+        "local_txid": 0,
+        "replica_txid": 0,
+    }
+    unreachable = _settings(tmp_path, replica_url="sftp://nobody@127.0.0.1:1/none")
+    assert await status(unreachable) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert not report["ok"] and report["replication"]["error"]
