@@ -166,6 +166,24 @@ async def test_replicate_lose_the_disk_restore(api, tmp_path):
     assert set(PEOPLE) <= users
     assert not meta_dir(database).exists()  # the restored file starts afresh
 
+    # The bot runs on the restored file and replicates on; a SIGTERM reaches it through
+    # Litestream, which sends the last change before it exits.
+    process = _spawn(env)
+    try:
+        since = len(api.calls)
+        await api.wait_call("getUpdates", since=since, timeout=30)
+        latecomer = api.user(7100)
+        await latecomer.send("/start")
+        await api.wait_call("sendMessage", chat_id=7100, timeout=10)
+        os.killpg(process.pid, signal.SIGTERM)
+        assert await asyncio.to_thread(process.wait, 30) == 0
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    replicated = await asyncio.to_thread(_replica_users, settings, tmp_path / "probe.sqlite3")
+    assert {*PEOPLE, 7100} <= replicated
+
 
 async def test_restore_from_replica_needs_a_replica(tmp_path):
     from bot.replication import restore_command as restore_from_replica
