@@ -101,7 +101,7 @@ async def _run(settings: Settings) -> int:
 
 
 async def _run_polling(app: Application) -> None:
-    """Long polling, with ``/healthz`` and ``/metrics`` served beside it unless HEALTH_SERVER=false."""
+    """Long polling, with ``/healthz`` and ``/metrics`` beside it unless HEALTH_SERVER=false."""
     from bot.monitoring import start_health_server
 
     runner = await start_health_server(app) if app.services.settings.health_server else None

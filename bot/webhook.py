@@ -1,4 +1,5 @@
-"""Webhook mode: aiogram's aiohttp handler behind a reverse proxy, ``/healthz`` and ``/metrics`` beside it.
+"""Webhook mode: aiogram's aiohttp handler behind a reverse proxy, with ``/healthz`` and
+``/metrics`` beside it.
 
 At start the webhook is registered with Telegram with the secret token; a request without the
 right ``X-Telegram-Bot-Api-Secret-Token`` header gets 401 and reaches nothing. The webhook is left
