@@ -184,6 +184,14 @@ async def test_replicate_lose_the_disk_restore(api, tmp_path):
     replicated = await asyncio.to_thread(_replica_users, settings, tmp_path / "probe.sqlite3")
     assert {*PEOPLE, 7100} <= replicated
 
+    # Restoring over a database that is there keeps that one aside.
+    code, out = await _command(env, "restore", "--from-replica")
+    assert code == 0, out
+    kept = database.with_name("qorgau.sqlite3.before-restore")
+    for path in (database, kept):
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            assert {*PEOPLE, 7100} <= {row[0] for row in conn.execute("SELECT id FROM users")}
+
 
 async def test_restore_from_replica_needs_a_replica(tmp_path):
     from bot.replication import restore_command as restore_from_replica
