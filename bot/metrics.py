@@ -21,7 +21,14 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.schedulers.base import BaseScheduler
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
 
 from bot.replication import LagProbe
 from storage.db import Database, from_iso, to_iso
@@ -29,6 +36,7 @@ from storage.jobs import JobRunRepository
 from storage.outbox import Priority
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+disable_created_metrics()  # a *_created series beside every counter is noise to an operator
 SEND_METHODS = frozenset(
     {"sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "editMessageText"}
 )
