@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import replication
 from bot.config import Settings
 
 NO_TOKEN = (
@@ -73,8 +75,16 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("status", help="print the health of the database, queue and jobs")
     commands.add_parser("backup", help="back up the database now (safe while the bot runs)")
-    restore = commands.add_parser("restore", help="restore the database from a backup file")
-    restore.add_argument("file", type=Path)
+    restore = commands.add_parser(
+        "restore", help="restore the database from a backup file or from the replica"
+    )
+    source = restore.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", type=Path, nargs="?", help="a backup made by `backup`")
+    source.add_argument(
+        "--from-replica",
+        action="store_true",
+        help="the newest state in REPLICA_URL (continuous replication)",
+    )
 
     audit = commands.add_parser(
         "audit", help="print who saw or changed a case, and who was refused"
@@ -96,13 +106,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from bot import cli
-
     command = args.command or "run"
     if command == "run":
         if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
             print(NO_TOKEN, file=sys.stderr)
             return 2
+        if settings.replica_url and os.environ.get(replication.UNDER_LITESTREAM) != "1":
+            return replication.run_command(settings)  # before the bot's imports: start at once
+    if command == "restore" and args.from_replica:
+        return replication.restore_command(settings)
+
+    from bot import cli
+
+    if command == "run":
         return asyncio.run(cli.run_bot(settings))
     if command == "invite":
         return asyncio.run(cli.invite(settings, args))

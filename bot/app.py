@@ -5,8 +5,9 @@ from __future__ import annotations
 import gc
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -28,8 +29,10 @@ from bot.flood import FloodMiddleware
 from bot.hotline_messages import HotlineMessageComposer
 from bot.i18n import UserLocaleMiddleware, build_i18n
 from bot.jobs import BackupPlan, Jobs, build_scheduler
+from bot.metrics import Metrics, ReplyMetricsMiddleware, UpdateMetricsMiddleware
 from bot.middlewares import UserMiddleware
 from bot.names import broadcast_outcome_text
+from bot.replication import LagProbe
 from bot.retry import RetryMiddleware
 from bot.services.areas import AreaService
 from bot.services.cases import CaseService
@@ -88,7 +91,9 @@ class Services:
         def rules() -> TriageRules:
             return loaded
 
-        db = await open_database(settings.database_path)
+        db = await open_database(
+            settings.database_path, replicated=settings.replica_url is not None
+        )
         areas = AreaRepository(db)
         plans = PlanService(PlanRepository(db), clock=clock, zone=settings.zone)
         reports = ReportRepository(db)
@@ -174,6 +179,8 @@ class Application:
     delivery: DeliveryQueue
     jobs: Jobs
     scheduler: AsyncIOScheduler
+    metrics: Metrics = field(default_factory=Metrics)
+    replication: LagProbe | None = None
 
     async def close(self) -> None:
         if self.scheduler.running:
@@ -186,7 +193,7 @@ class Application:
         await self.services.close()
 
 
-def build_bot(settings: Settings, *, retry: bool = True) -> Bot:
+def build_bot(settings: Settings, *, retry: bool = True, metrics: Metrics | None = None) -> Bot:
     """The Bot; ``retry`` adds waiting out 429s and retrying 5xx for direct replies.
 
     The delivery queue uses its own Bot without it: the queue reschedules instead of waiting.
@@ -194,7 +201,10 @@ def build_bot(settings: Settings, *, retry: bool = True) -> Bot:
     assert settings.bot_token is not None
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     if retry:
-        session.middleware(RetryMiddleware())
+        on_retry = None if metrics is None else partial(metrics.retried, "reply")
+        session.middleware(RetryMiddleware(on_retry=on_retry))
+    if metrics is not None:
+        session.middleware(ReplyMetricsMiddleware(metrics))
     return Bot(
         settings.bot_token.get_secret_value(),
         session=session,
@@ -216,7 +226,8 @@ def freeze_startup_objects() -> None:
 async def create_app(
     settings: Settings, *, clock: Clock = utc_now, album_delay: float = 0.8
 ) -> Application:
-    bot = build_bot(settings)  # checks the token before anything is opened
+    metrics = Metrics(replicated=settings.replica_url is not None)
+    bot = build_bot(settings, metrics=metrics)  # checks the token before anything is opened
     try:
         services = await Services.open(settings, clock=clock)
     except BaseException:
@@ -231,7 +242,7 @@ async def create_app(
     i18n = build_i18n(settings.default_locale)
     identity = BotIdentity(username=settings.bot_username or "", boot_id=uuid.uuid4().hex)
     albums = AlbumCollector(delay=album_delay)
-    delivery = build_delivery(settings, services, i18n)
+    delivery = build_delivery(settings, services, i18n, metrics=metrics)
     services.cases.messages = CaseMessageComposer(i18n, settings.timezone)
     services.cases.on_queued = delivery.wake
     services.hotline.messages = HotlineMessageComposer(i18n, settings.timezone)
@@ -262,6 +273,7 @@ async def create_app(
         events_isolation=SimpleEventIsolation(),
         **deps,
     )
+    dispatcher.update.outer_middleware(UpdateMetricsMiddleware(metrics))
     dispatcher.update.outer_middleware(UserMiddleware(services.users))
     dispatcher.update.outer_middleware(UserLocaleMiddleware(i18n, i18n_key=None))
     dispatcher.update.outer_middleware(
@@ -297,9 +309,13 @@ async def create_app(
         draft_retention_days=settings.draft_retention_days,
     )
     scheduler = build_scheduler(jobs, settings.zone)
+    metrics.watch_scheduler(scheduler)
     dispatcher["jobs"] = jobs
     dispatcher["scheduler"] = scheduler
-    return Application(services, bot, dispatcher, identity, albums, delivery, jobs, scheduler)
+    replication = LagProbe(settings) if settings.replica_url else None
+    return Application(
+        services, bot, dispatcher, identity, albums, delivery, jobs, scheduler, metrics, replication
+    )
 
 
 def _case_maker(cases: CaseService):
@@ -322,7 +338,9 @@ def _case_maker(cases: CaseService):
     return make
 
 
-def build_delivery(settings: Settings, services: Services, i18n: I18n) -> DeliveryQueue:
+def build_delivery(
+    settings: Settings, services: Services, i18n: I18n, *, metrics: Metrics | None = None
+) -> DeliveryQueue:
     limits = Limits(
         per_second=settings.delivery_per_second,
         per_chat_second=settings.delivery_per_chat_second,
@@ -355,6 +373,7 @@ def build_delivery(settings: Settings, services: Services, i18n: I18n) -> Delive
         stamp=services.clock,  # what is recorded follows the application's clock
         limits=limits,
         on_broadcast_done=report_outcome,
+        metrics=metrics,
     )
     return queue
 

@@ -86,7 +86,7 @@ async def _run(settings: Settings) -> int:
             await _run_webhook(app)
         else:
             await app.bot.delete_webhook()
-            await run_polling(app)
+            await _run_polling(app)
     except (TelegramUnauthorizedError, TelegramNotFound):
         print("Telegram refused BOT_TOKEN: check it with @BotFather.", file=sys.stderr)
         return 2
@@ -101,6 +101,18 @@ async def _run(settings: Settings) -> int:
     return 0
 
 
+async def _run_polling(app: Application) -> None:
+    """Long polling, with ``/healthz`` and ``/metrics`` beside it unless HEALTH_SERVER=false."""
+    from bot.monitoring import start_health_server
+
+    runner = await start_health_server(app) if app.services.settings.health_server else None
+    try:
+        await run_polling(app)
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+
+
 async def _run_webhook(app: Application) -> None:
     from bot.webhook import serve
 
@@ -113,9 +125,12 @@ async def _run_webhook(app: Application) -> None:
 
 async def status(settings: Settings) -> int:
     """The same report as ``/healthz``, read from the database (works while the bot runs)."""
+    from bot.replication import LagProbe
+
     services = await Services.open(settings)
+    probe = LagProbe(settings) if settings.replica_url else None
     try:
-        report = await health(services.db, now=services.clock())
+        report = await health(services.db, now=services.clock(), replication=probe)
     finally:
         await services.close()
     print(json.dumps(report, ensure_ascii=False, indent=2))

@@ -16,6 +16,7 @@ SUPPORTED_LOCALES = ("kk", "ru")
 KAZAKHSTAN_UTC_OFFSET_HOURS = 5
 OFFICIAL_API_BASE = "https://api.telegram.org"
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+REPLICA_SCHEMES = ("file", "s3", "sftp")
 
 
 class Settings(BaseSettings):
@@ -61,6 +62,21 @@ class Settings(BaseSettings):
         gt=0,
         description="Largest file the bot sends: 50 MB on Telegram's Bot API, 2000 on a local one.",
     )
+    replica_url: str | None = None
+    replica_sync_interval: float = Field(
+        default=0.5,
+        gt=0,
+        le=3600,
+        description="Seconds between uploads at most; 1 s lost up to 1.5 s of writes in bench/durability.py.",
+    )
+    replica_endpoint: str | None = None
+    replica_region: str | None = None
+    replica_access_key_id: str | None = None
+    replica_secret_access_key: SecretStr | None = None
+    replica_sftp_key_path: Path | None = None
+    replica_lag_alert: float = Field(default=60.0, gt=0)
+    litestream_bin: Path | None = None
+    health_server: bool = True
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -118,6 +134,32 @@ class Settings(BaseSettings):
         if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
             raise ValueError("use 1-256 characters: A-Z, a-z, 0-9, _ and -")
         return value
+
+    @field_validator("replica_url")
+    @classmethod
+    def _replica_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if "://" not in value:
+            return value  # a local folder
+        parsed = urlparse(value)
+        if parsed.scheme not in REPLICA_SCHEMES:
+            raise ValueError(
+                "use a folder, file:///folder, s3://bucket/path or sftp://user@host/path"
+            )
+        if parsed.scheme in ("s3", "sftp") and not parsed.hostname:
+            raise ValueError(f"a {parsed.scheme}:// URL needs a bucket or host")
+        if parsed.scheme == "file" and not parsed.path:
+            raise ValueError("a file:// URL needs a folder")
+        return value
+
+    @field_validator("replica_endpoint")
+    @classmethod
+    def _replica_endpoint(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip().startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.strip() if value else None
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:

@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -44,6 +44,9 @@ from aiogram.types import BufferedInputFile
 
 from storage.outbox import BroadcastOutcome, OutboxRepository, OutgoingMessage, QueuedRow, Status
 from storage.users import UserRepository
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 
@@ -141,10 +144,12 @@ class DeliveryQueue:
         on_broadcast_done: OutcomeHandler | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         stamp: Callable[[], datetime] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         """``clock`` paces sending and retries; ``stamp`` dates what is recorded as finished (the
         application's clock, which retention compares with). Both are the time of day in
         production; under a test's frozen clock sending still follows real time."""
+        self.metrics = metrics
         self.outbox = outbox
         self.users = users
         self.bot = bot
@@ -282,6 +287,9 @@ class DeliveryQueue:
         try:
             message = await self.bot(_method(row))
         except TelegramRetryAfter as error:
+            if self.metrics is not None:
+                self.metrics.too_many_requests.labels("queue").inc()
+                self.metrics.retried("queue", "429")
             self.chats.pause(row.chat_id, error.retry_after, self.monotonic())
             await self.outbox.later(
                 row.id,
@@ -291,11 +299,15 @@ class DeliveryQueue:
             )
         except TelegramForbiddenError as error:
             await self.outbox.closed(row.id, Status.BLOCKED, error=error.message, now=self.stamp())
+            if self.metrics is not None:
+                self.metrics.queue_outcome(row.priority, "blocked")
             if row.chat_id > 0:
                 await self.users.set_active(row.chat_id, False)
         except (TelegramBadRequest, TelegramNotFound, TelegramUnauthorizedError) as error:
             logger.warning("Message %s refused by Telegram: %s", row.id, error.message)
             await self.outbox.closed(row.id, Status.FAILED, error=error.message, now=self.stamp())
+            if self.metrics is not None:
+                self.metrics.queue_outcome(row.priority, "failed")
         except (TelegramServerError, TelegramNetworkError) as error:
             await self._retry_later(row, error)
         except Exception as error:  # an unexpected answer: retried like a network error
@@ -305,6 +317,8 @@ class DeliveryQueue:
             await self.outbox.sent(
                 row.id, message_id=getattr(message, "message_id", None), now=self.stamp()
             )
+            if self.metrics is not None:
+                self.metrics.queue_outcome(row.priority, "sent")
         finally:
             self._wake.set()
 
@@ -312,7 +326,11 @@ class DeliveryQueue:
         attempt = row.attempts + 1
         if attempt >= MAX_ATTEMPTS:
             await self.outbox.closed(row.id, Status.FAILED, error=str(error), now=self.stamp())
+            if self.metrics is not None:
+                self.metrics.queue_outcome(row.priority, "failed")
             return
+        if self.metrics is not None:
+            self.metrics.retried("queue", "error")
         await self.outbox.later(
             row.id, not_before=self.clock() + backoff(attempt), error=str(error), count_attempt=True
         )
@@ -328,6 +346,8 @@ class DeliveryQueue:
                 outcome.blocked,
                 outcome.failed,
             )
+            if self.metrics is not None:
+                self.metrics.broadcasts.labels(outcome.kind).inc()
             if self.on_broadcast_done is not None:
                 result = self.on_broadcast_done(outcome)
                 if asyncio.iscoroutine(result):

@@ -7,6 +7,7 @@ from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
 
+from bot.replication import LagProbe
 from storage.db import Database, schema_version
 from storage.jobs import JobRunRepository
 from storage.outbox import OutboxRepository
@@ -15,9 +16,14 @@ BACKLOG_WARNING = 600  # seconds: a message queued this long ago and not sent is
 
 
 async def health(
-    db: Database, *, now: datetime, scheduler: BaseScheduler | None = None
+    db: Database,
+    *,
+    now: datetime,
+    scheduler: BaseScheduler | None = None,
+    replication: LagProbe | None = None,
 ) -> dict[str, Any]:
-    """``ok`` is False when the database does not answer or the queue is stuck."""
+    """``ok`` is False when the database does not answer, the queue is stuck, or the replica
+    is unreachable or more than REPLICA_LAG_ALERT behind."""
     report: dict[str, Any] = {"ok": True}
     try:
         await db.fetchone("SELECT 1")
@@ -49,5 +55,10 @@ async def health(
             },
         }
         if not scheduler.running:
+            report["ok"] = False
+    if replication is not None:
+        state = await replication.state()
+        report["replication"] = state.as_dict()
+        if not state.ok:
             report["ok"] = False
     return report

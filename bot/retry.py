@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -27,11 +28,17 @@ class RetryMiddleware(BaseRequestMiddleware):
     """
 
     def __init__(
-        self, *, attempts: int = 3, max_wait: float = 30.0, base_delay: float = 0.5
+        self,
+        *,
+        attempts: int = 3,
+        max_wait: float = 30.0,
+        base_delay: float = 0.5,
+        on_retry: Callable[[str], None] | None = None,
     ) -> None:
         self.attempts = attempts
         self.max_wait = max_wait
         self.base_delay = base_delay
+        self.on_retry = on_retry  # told "429" or "error" before each new try (metrics)
 
     async def __call__(
         self,
@@ -53,6 +60,8 @@ class RetryMiddleware(BaseRequestMiddleware):
                 logger.warning(
                     "%s: flood control, waiting %s s", method.__api_method__, error.retry_after
                 )
+                if self.on_retry is not None:
+                    self.on_retry("429")
                 await asyncio.sleep(error.retry_after)
             except (TelegramServerError, TelegramNetworkError) as error:
                 if last:
@@ -64,6 +73,8 @@ class RetryMiddleware(BaseRequestMiddleware):
                     type(error).__name__,
                     delay,
                 )
+                if self.on_retry is not None:
+                    self.on_retry("error")
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 

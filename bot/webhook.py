@@ -1,4 +1,5 @@
-"""Webhook mode: aiogram's aiohttp handler behind a reverse proxy, with ``/healthz`` beside it.
+"""Webhook mode: aiogram's aiohttp handler behind a reverse proxy, with ``/healthz`` and
+``/metrics`` beside it.
 
 At start the webhook is registered with Telegram with the secret token; a request without the
 right ``X-Telegram-Bot-Api-Secret-Token`` header gets 401 and reaches nothing; one with the
@@ -19,8 +20,8 @@ from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.app import Application, utc_now
-from bot.health import health
+from bot.app import Application
+from bot.monitoring import add_health_routes
 
 logger = logging.getLogger(__name__)
 
@@ -70,11 +71,7 @@ def build_web_app(app: Application) -> web.Application:
         web_app, path=settings.webhook_path
     )
 
-    async def healthz(request: web.Request) -> web.Response:
-        report = await health(app.services.db, now=utc_now(), scheduler=app.scheduler)
-        return web.json_response(report, status=200 if report["ok"] else 503)
-
-    web_app.router.add_get("/healthz", healthz)
+    add_health_routes(web_app, app)
 
     async def register_webhook(_: web.Application) -> None:
         await app.bot.set_webhook(

@@ -42,9 +42,16 @@ class Database:
     awaits, so writers hold a lock for its whole length.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path | str | None = None) -> None:
+    def __init__(
+        self,
+        conn: aiosqlite.Connection,
+        path: Path | str | None = None,
+        *,
+        replicated: bool = False,
+    ) -> None:
         self.conn = conn
         self.path = None if path is None or str(path) == ":memory:" else Path(path)
+        self.replicated = replicated  # Litestream owns the checkpoints
         self._write_lock = asyncio.Lock()
 
     @asynccontextmanager
@@ -93,10 +100,13 @@ class Database:
     async def checkpoint(self) -> bool:
         """Copy the WAL into the database and empty it; False if a reader kept it from finishing.
 
-        After a retention run nothing removed may stay behind in the WAL's older frames.
+        After a retention run nothing removed may stay behind in the WAL's older frames. Under
+        Litestream the WAL is Litestream's to truncate (it would have to start a new generation):
+        the checkpoint is a passive one, and Litestream's own checkpoints empty the WAL soon after.
         """
+        mode = "PASSIVE" if self.replicated else "TRUNCATE"
         async with self._write_lock:
-            rows = await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+            rows = await self.conn.execute_fetchall(f"PRAGMA wal_checkpoint({mode})")
         busy = next(iter(rows), (0,))[0]
         return not busy
 
@@ -109,8 +119,8 @@ class Database:
         await self.conn.close()
 
 
-async def open_database(path: Path | str) -> Database:
-    return Database(await connect(path), path)
+async def open_database(path: Path | str, *, replicated: bool = False) -> Database:
+    return Database(await connect(path, replicated=replicated), path, replicated=replicated)
 
 
 class RowStream:
@@ -195,7 +205,13 @@ def from_iso(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-async def connect(path: Path | str) -> aiosqlite.Connection:
+# With Litestream replicating, it checkpoints (at 1000 pages, and every minute) right after it
+# has copied the WAL; the bot's own automatic checkpoint then only steps in if Litestream
+# is stopped for long (about 40 MB of WAL), and never truncates the WAL under it.
+REPLICATED_AUTOCHECKPOINT = 10000
+
+
+async def connect(path: Path | str, *, replicated: bool = False) -> aiosqlite.Connection:
     """Open the database in WAL mode and bring its schema up to date."""
     if str(path) != ":memory:":
         private_database(Path(path))  # 0600 in a 0700 folder; SQLite's WAL and SHM follow it
@@ -203,7 +219,7 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
 
     conn.row_factory = aiosqlite.Row
     try:
-        await _configure(conn)
+        await _configure(conn, replicated=replicated)
         await migrate(conn, migration_scripts())
     except BaseException:
         await conn.close()
@@ -211,13 +227,16 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     return conn
 
 
-async def _configure(conn: aiosqlite.Connection) -> None:
+async def _configure(conn: aiosqlite.Connection, *, replicated: bool = False) -> None:
     await conn.execute("PRAGMA journal_mode=WAL")
     await conn.execute("PRAGMA synchronous=NORMAL")
     await conn.execute("PRAGMA foreign_keys=ON")
+    # Litestream holds the write lock for a moment while it checkpoints: wait, do not fail.
     await conn.execute("PRAGMA busy_timeout=5000")
     # Deleted and overwritten rows are zeroed, not left in free space for a reader of the file.
     await conn.execute("PRAGMA secure_delete=ON")
+    if replicated:
+        await conn.execute(f"PRAGMA wal_autocheckpoint={REPLICATED_AUTOCHECKPOINT}")
 
 
 async def schema_version(conn: aiosqlite.Connection) -> int:
