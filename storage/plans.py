@@ -1,10 +1,11 @@
-"""Campaigns and their plan items; one campaign is active at a time."""
+"""Campaigns and their plan items, one or more a year; which is current is decided by date
+(:mod:`bot.domain.campaigns`), not stored."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.domain.plan import Campaign
 from storage.db import Database, to_iso
@@ -19,17 +20,33 @@ class StoredCampaign:
     def item_number(self, item_id: int) -> int | None:
         return next((n for n, i in self.item_ids.items() if i == item_id), None)
 
+    @property
+    def year(self) -> int:
+        return self.campaign.year
+
+    @property
+    def preparation_start(self) -> date:
+        return self.campaign.preparation_start
+
+    @property
+    def start(self) -> date:
+        return self.campaign.start
+
+    @property
+    def end(self) -> date:
+        return self.campaign.end
+
 
 class PlanRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def save(self, campaign: Campaign, *, loaded_by: int | None, now: datetime) -> int:
-        """Store a campaign and make it the active one."""
+        """Store a campaign; it becomes current on its preparation start (see
+        :func:`bot.domain.campaigns.current_on`), and stands for its year from now on."""
         body = campaign.to_dict()
         items = body.pop("items")
         async with self.db.transaction() as conn:
-            await conn.execute("UPDATE campaigns SET active = 0 WHERE active = 1")
             cursor = await conn.execute(
                 "INSERT INTO campaigns (code, year, body, start_date, end_date,"
                 " preparation_start, active, loaded_at, loaded_by)"
@@ -56,11 +73,15 @@ class PlanRepository:
         assert campaign_id is not None
         return campaign_id
 
-    async def active(self) -> StoredCampaign | None:
-        row = await self.db.fetchone(
-            "SELECT id, body FROM campaigns WHERE active = 1 ORDER BY id DESC LIMIT 1"
-        )
-        return await self._load(row[0], row[1]) if row else None
+    async def all(self) -> list[StoredCampaign]:
+        """Every campaign ever loaded, in the order they were loaded (a handful a year)."""
+        rows = await self.db.fetchall("SELECT id, body FROM campaigns ORDER BY id")
+        return [await self._load(row[0], row[1]) for row in rows]
+
+    async def latest_id(self) -> int:
+        """The id of the campaign loaded last (0 when none): tells a cache it is stale."""
+        row = await self.db.fetchone("SELECT MAX(id) FROM campaigns")
+        return int(row[0]) if row and row[0] is not None else 0
 
     async def get(self, campaign_id: int) -> StoredCampaign | None:
         row = await self.db.fetchone("SELECT id, body FROM campaigns WHERE id = ?", (campaign_id,))
