@@ -13,7 +13,22 @@ from bot.services.plans import Loaded
 
 
 def takeover_text(loaded: Loaded, locale: str, today: date) -> str:
-    """When the campaign just loaded becomes current, and what stays current until then."""
+    """When the campaign just loaded becomes current, what stays current until then, and what
+    became of the reports of a plan it replaces for the same year."""
+    text = _when(loaded, locale, today)
+    if loaded.moved:
+        text += " " + _(
+            "{count} reports made under the earlier {year} plan follow this one, by item number."
+        ).format(count=fmt_number(loaded.moved, locale), year=loaded.stored.year)
+    if loaded.left:
+        text += " " + _(
+            "{count} reports name plan items this plan does not have: they stay with the earlier"
+            " plan and are not counted in {year}."
+        ).format(count=fmt_number(loaded.left, locale), year=loaded.stored.year)
+    return text
+
+
+def _when(loaded: Loaded, locale: str, today: date) -> str:
     campaign = loaded.stored.campaign
     if loaded.current_now:
         if loaded.replaces is not None and loaded.replaces.year != campaign.year:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from bot.domain.plan import Campaign
 from storage.db import Database, to_iso
@@ -37,13 +38,26 @@ class StoredCampaign:
         return self.campaign.end
 
 
+@dataclass(frozen=True, slots=True)
+class SavedCampaign:
+    id: int
+    moved: int  # reports of an earlier plan of the same year, now under this one
+    left: int  # reports of such a plan whose item number this plan lacks; they stay there
+
+
 class PlanRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def save(self, campaign: Campaign, *, loaded_by: int | None, now: datetime) -> int:
+    async def save(
+        self, campaign: Campaign, *, loaded_by: int | None, now: datetime
+    ) -> SavedCampaign:
         """Store a campaign; it becomes current on its preparation start (see
-        :func:`bot.domain.campaigns.current_on`), and stands for its year from now on."""
+        :func:`bot.domain.campaigns.current_on`), and stands for its year from now on.
+
+        A plan loaded again for the same year (a corrected one) takes over the reports and
+        cases of the earlier plan: each report moves to the item of the same number.
+        """
         body = campaign.to_dict()
         items = body.pop("items")
         async with self.db.transaction() as conn:
@@ -70,8 +84,9 @@ class PlanRepository:
                     for item in items
                 ],
             )
-        assert campaign_id is not None
-        return campaign_id
+            assert campaign_id is not None
+            moved, left = await _carry_over(conn, campaign.year, campaign_id)
+        return SavedCampaign(campaign_id, moved, left)
 
     async def all(self) -> list[StoredCampaign]:
         """Every campaign ever loaded, in the order they were loaded (a handful a year)."""
@@ -99,3 +114,30 @@ class PlanRepository:
             campaign=Campaign.from_dict(raw),
             item_ids={r[1]: r[0] for r in rows},
         )
+
+
+_SAME_ITEM = (
+    "SELECT n.id FROM plan_items n JOIN plan_items o ON o.number = n.number"
+    " WHERE o.id = reports.item_id AND n.campaign_id = ?"
+)
+_EARLIER = "SELECT id FROM campaigns WHERE year = ? AND id < ?"
+
+
+async def _carry_over(conn: Any, year: int, campaign_id: int) -> tuple[int, int]:
+    """Reports and cases of the earlier plans of ``year`` go to the plan just stored."""
+    cursor = await conn.execute(
+        f"UPDATE reports SET campaign_id = ?, item_id = ({_SAME_ITEM})"
+        f" WHERE campaign_id IN ({_EARLIER}) AND EXISTS ({_SAME_ITEM})",
+        (campaign_id, campaign_id, year, campaign_id, campaign_id),
+    )
+    moved = cursor.rowcount
+    await conn.execute(
+        f"UPDATE cases SET campaign_id = ? WHERE campaign_id IN ({_EARLIER})",
+        (campaign_id, year, campaign_id),
+    )
+    async with conn.execute(
+        f"SELECT COUNT(*) FROM reports WHERE deleted_at IS NULL AND campaign_id IN ({_EARLIER})",
+        (year, campaign_id),
+    ) as found:
+        row = await found.fetchone()
+    return max(moved, 0), int(row[0]) if row else 0

@@ -82,15 +82,14 @@ class DigestService:
         }
         titles = {item.number: item.title.get(locale) for item in stored.campaign.items}
         digest = Digest(area_name=area.name(locale), day=day)
-        digest.sections.append(
-            activity_section(
-                by_organisation,
-                by_item,
-                day=day,
-                item_titles=titles,
-                organisations=organisations,
-            )
+        activities = activity_section(
+            by_organisation,
+            by_item,
+            day=day,
+            item_titles=titles,
+            organisations=organisations,
         )
+        digest.sections.append(activities)
         cases = await self.cases_section(area, day, campaign_id=stored.id)
         if cases is not None:
             digest.sections.append(cases)
@@ -99,7 +98,13 @@ class DigestService:
             rows = await self.contacts.counts(area.path, since=since, until=until)
             if rows:
                 digest.sections.append(hotline_section(rows))
-        comparison = await self.years.comparison(stored, area.path, day)
+        # No report is dated after today: today's totals are the figures by today.
+        so_far = (
+            (activities.total, activities.people_total, len(activities.by_organisation))
+            if day >= self.plans.today()
+            else None
+        )
+        comparison = await self.years.comparison(stored, area.path, day, reports=so_far)
         if comparison is not None:
             digest.sections.append(comparison)
         return digest

@@ -48,6 +48,8 @@ class Loaded:
     stored: StoredCampaign
     current_now: bool  # it is the current campaign from now on
     replaces: StoredCampaign | None  # the campaign current until it takes over
+    moved: int = 0  # reports of an earlier plan of the same year that now follow this one
+    left: int = 0  # reports of that plan on items this one lacks, left with it
 
 
 class PlanService:
@@ -138,14 +140,22 @@ class PlanService:
     async def load(self, campaign: Campaign, *, loaded_by: int | None) -> Loaded:
         """Store a plan; it becomes current on its preparation start."""
         before = await self.current_on(self.today())
-        campaign_id = await self.repo.save(campaign, loaded_by=loaded_by, now=self.clock())
+        saved = await self.repo.save(campaign, loaded_by=loaded_by, now=self.clock())
         self._all = None
-        stored = await self.by_id(campaign_id)
+        stored = await self.by_id(saved.id)
         assert stored is not None
         now = await self.current_on(self.today())
-        current_now = now is not None and now.id == campaign_id
-        replaces = before if before is not None and before.id != campaign_id else None
-        return Loaded(stored, current_now, replaces)
+        current_now = now is not None and now.id == saved.id
+        replaces = before if before is not None and before.id != saved.id else None
+        if saved.moved or saved.left:
+            logger.info(
+                "Campaign %s: %s reports moved from the earlier %s plan, %s left on items it lacks",
+                saved.id,
+                saved.moved,
+                campaign.year,
+                saved.left,
+            )
+        return Loaded(stored, current_now, replaces, saved.moved, saved.left)
 
     def check_upload(self, content: bytes, file_name: str, *, year: int | None = None) -> PlanCheck:
         """Validate a plan file sent to the bot (YAML, XLSX or CSV), as ``plan check`` does."""

@@ -43,8 +43,16 @@ class YearFiguresService:
         self.cases = cases
         self.contacts = contacts
 
-    async def figures(self, stored: StoredCampaign, area_path: str, day: date) -> YearFigures:
-        activities, people, organisations = await self.reports.figures_until(
+    async def figures(
+        self,
+        stored: StoredCampaign,
+        area_path: str,
+        day: date,
+        *,
+        reports: tuple[int, int, int] | None = None,
+    ) -> YearFigures:
+        """``reports``: (activities, people, organisations) when already counted."""
+        activities, people, organisations = reports or await self.reports.figures_until(
             stored.id, area_path, day
         )
         end = midnight(day + timedelta(days=1), self.plans.zone)
@@ -67,15 +75,21 @@ class YearFiguresService:
         )
 
     async def comparison(
-        self, stored: StoredCampaign, area_path: str, day: date
+        self,
+        stored: StoredCampaign,
+        area_path: str,
+        day: date,
+        *,
+        reports: tuple[int, int, int] | None = None,
     ) -> ComparisonSection | None:
         """This campaign by ``day`` against the previous one by the same campaign day; None
-        when there is no previous campaign."""
+        when there is no previous campaign. ``reports``: this campaign's report figures by
+        ``day`` when already counted (the digest of today has them in its totals)."""
         previous = await self.plans.previous(stored)
         if previous is None:
             return None
         before_day = same_campaign_day(day, stored, previous)
         return ComparisonSection(
-            now=await self.figures(stored, area_path, day),
+            now=await self.figures(stored, area_path, day, reports=reports),
             before=await self.figures(previous, area_path, before_day),
         )

@@ -10,13 +10,14 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import docx
 from openpyxl import load_workbook
 
-from bot.campaign_texts import comparison_chart
+from bot.campaign_texts import comparison_chart, takeover_text
 from bot.domain.digest import ComparisonSection
 from bot.i18n import build_i18n
 from bot.plan_files import load_bundled_plan
@@ -259,3 +260,28 @@ def test_plan_load_and_export_of_a_year_from_the_command_line(tmp_path):
     ]
     missing = run("export", "--year", "2031", "--out", str(tmp_path / "none"))
     assert missing.returncode == 1 and "2031" in missing.stderr
+
+
+async def test_a_corrected_plan_for_the_same_year_takes_its_reports_over(qorgau, api):
+    services = qorgau.services
+    reporter = api.user(2520)
+    await qorgau.join(reporter, "reporter", SCHOOL)
+    await _report(qorgau, api, reporter, "Круглый стол 2025")
+    bundled = load_bundled_plan()
+    corrected = await services.plans.load(bundled, loaded_by=None)
+    assert (corrected.moved, corrected.left) == (1, 0)
+    assert corrected.current_now
+    (report,) = await services.reports.mine(await services.users.get(reporter.id))
+    assert report.campaign_id == corrected.stored.id
+    assert report.item_id == corrected.stored.item_ids[14]
+    area = await services.areas.by_path(CITY)
+    digest = await services.digests.build(area, "ru")
+    assert digest.sections[0].total == 1  # still counted in 2025
+
+    without_14 = replace(bundled, items=tuple(i for i in bundled.items if i.number != 14))
+    shorter = await services.plans.load(without_14, loaded_by=None)
+    assert (shorter.moved, shorter.left) == (0, 1)
+    i18n = build_i18n("ru")
+    with i18n.context(), i18n.use_locale("ru"):
+        text = takeover_text(shorter, "ru", services.plans.today())
+    assert "Отчётов о пунктах, которых нет в этом плане: 1" in text and "не учитываются" in text
