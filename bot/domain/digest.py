@@ -169,6 +169,7 @@ class Digest:
     area_name: str
     day: date
     sections: list[object] = field(default_factory=list)
+    today: date | None = None  # when it was made: dates of another year show their year
 
 
 def activity_section(

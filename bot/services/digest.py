@@ -25,7 +25,7 @@ from bot.domain.digest import (
 )
 from bot.domain.roles import ORGANISATION_LEVEL
 from bot.hotline_texts import category_name, urgency_name
-from bot.i18n import fmt_date, fmt_day, fmt_number
+from bot.i18n import fmt_day, fmt_number
 from bot.services.case_stats import area_cases
 from bot.services.plans import PlanService
 from bot.services.year_figures import YearFiguresService, contact_window
@@ -81,7 +81,7 @@ class DigestService:
             if a.level >= ORGANISATION_LEVEL
         }
         titles = {item.number: item.title.get(locale) for item in stored.campaign.items}
-        digest = Digest(area_name=area.name(locale), day=day)
+        digest = Digest(area_name=area.name(locale), day=day, today=self.plans.today())
         activities = activity_section(
             by_organisation,
             by_item,
@@ -140,9 +140,10 @@ def _count_row(key: int, r: Sequence[Any]) -> CountRow:
 
 def render(digest: Digest, locale: str) -> str:
     """The digest as one message; each section renders itself in turn."""
+    today = digest.today or digest.day
     parts = [
         _("<b>Digest for {date} — {area}</b>").format(
-            date=fmt_date(digest.day, locale), area=html.quote(digest.area_name)
+            date=fmt_day(digest.day, locale, today), area=html.quote(digest.area_name)
         )
     ]
     for section in digest.sections:
@@ -153,7 +154,7 @@ def render(digest: Digest, locale: str) -> str:
         elif isinstance(section, HotlineSection):
             parts.append(render_hotline(section, locale))
         elif isinstance(section, ComparisonSection):
-            parts.append(render_comparison(section, locale, digest.day))
+            parts.append(render_comparison(section, locale, today))
     return "\n\n".join(parts)
 
 

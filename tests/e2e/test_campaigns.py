@@ -134,6 +134,7 @@ async def test_a_2025_database_given_a_2026_plan_carries_both_years(qorgau, api,
         picture = await chart(digest)
     assert "Мероприятия: 1 против 2 (−1, −50 %)" in text
     assert "Охвачено людей: 40 против 80" in text
+    assert "на 3 июня, тот же день кампании, что и 3 июня 2025" in text
     assert drawn.now[:2] == (1, 40) and drawn.before[:2] == (2, 80)
     assert drawn.now_label == "2026" and drawn.before_label == "2025"
     assert picture is not None and picture.startswith(b"\x89PNG")
@@ -258,6 +259,9 @@ def test_plan_load_and_export_of_a_year_from_the_command_line(tmp_path):
         "qorgau-2025-kz-ru.docx",
         "qorgau-2025-kz-ru.xlsx",
     ]
+    past = run("digest", "--area", "kz", "--date", "2025-06-03")
+    assert past.returncode == 0, past.stderr
+    assert "3 июня 2025" in past.stdout  # not this year's: the year is shown
     missing = run("export", "--year", "2031", "--out", str(tmp_path / "none"))
     assert missing.returncode == 1 and "2031" in missing.stderr
 
