@@ -41,7 +41,11 @@ def _when(loaded: Loaded, locale: str, today: date) -> str:
         text = text.format(
             year=campaign.year, date=fmt_day(campaign.preparation_start, locale, today)
         )
-        if loaded.replaces is not None:
+        if loaded.replaces is not None and loaded.replaces.end < today:
+            text += " " + _("Until then the {previous} campaign stays current.").format(
+                previous=loaded.replaces.year
+            )
+        elif loaded.replaces is not None:
             text += " " + _(
                 "Until then the {previous} campaign stays current and its final report is made"
                 " as planned ({date})."

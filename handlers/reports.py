@@ -479,7 +479,7 @@ async def date_chosen(
     plans: PlanService,
 ) -> None:
     try:
-        earliest, _latest = await reports.date_bounds()
+        earliest = (await reports.date_bounds())[0]
         day = check_held_on(
             date.fromisoformat(callback_data.value), plans.today(), earliest=earliest
         )
@@ -552,7 +552,7 @@ async def text_answer(
     current = await state.get_state()
     field_name = TEXT_STEPS[current or ""]
     try:
-        earliest, _latest = await reports.date_bounds()
+        earliest = (await reports.date_bounds())[0] if field_name == "held_on" else None
         value = parse_answer(field_name, message.text, plans.today(), earliest=earliest)
     except ReportInputError as error:
         await message.answer(

@@ -74,6 +74,13 @@ async def test_a_2025_database_given_a_2026_plan_carries_both_years(qorgau, api,
     clock.moment = local(date(2025, 12, 2), 10)
     loaded = await services.plans.load(load_bundled_plan().shifted_to(2026), loaded_by=None)
     assert not loaded.current_now and loaded.replaces.id == campaign_2025.id
+    i18n = build_i18n("ru")
+    with i18n.context(), i18n.use_locale("ru"):
+        said = takeover_text(loaded, "ru", services.plans.today())
+    assert said == (
+        "Кампания 2026 года станет текущей 26 мая 2026, когда начнётся её подготовка."
+        " До тех пор текущей остаётся кампания 2025 года."
+    )
     assert (await services.plans.active()).id == campaign_2025.id
     await coordinator.send("/plan")
     plan_text = (await qorgau.said(coordinator)).text
@@ -127,7 +134,6 @@ async def test_a_2025_database_given_a_2026_plan_carries_both_years(qorgau, api,
         ("people", 40, 80),
         ("organisations", 1, 1),
     )
-    i18n = build_i18n("ru")
     with i18n.context(), i18n.use_locale("ru"):
         text = render(digest, "ru")
         drawn = comparison_chart(comparison)
@@ -251,7 +257,7 @@ def test_plan_load_and_export_of_a_year_from_the_command_line(tmp_path):
     loaded = run("plan", "load", str(bundled), "--year", str(next_year))
     assert loaded.returncode == 0, loaded.stderr
     assert f"Кампания {next_year} года станет текущей 26 мая {next_year}" in loaded.stdout
-    assert "кампания 2025 года остаётся текущей" in loaded.stdout
+    assert "До тех пор текущей остаётся кампания 2025 года" in loaded.stdout
 
     exported = run("export", "--area", "kz", "--year", "2025", "--out", str(tmp_path / "out"))
     assert exported.returncode == 0, exported.stderr
