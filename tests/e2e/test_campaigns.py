@@ -295,3 +295,46 @@ async def test_a_corrected_plan_for_the_same_year_takes_its_reports_over(qorgau,
     with i18n.context(), i18n.use_locale("ru"):
         text = takeover_text(shorter, "ru", services.plans.today())
     assert "Отчётов о пунктах, которых нет в этом плане: 1" in text and "не учитываются" in text
+
+
+CONTACT = (
+    "INSERT INTO contacts (channel, area_id, area_path, caller_type, category, urgency, route,"
+    " created_at, updated_at) VALUES ('bot', ?, ?, 'child', 'other', 'normal', 'operators', ?, ?)"
+)
+
+
+async def test_contacts_belong_to_the_campaign_current_on_their_day(qorgau, clock):
+    services = qorgau.services
+    city = await services.areas.ensure(CITY)
+    loaded = await services.plans.load(load_bundled_plan().shifted_to(2026), loaded_by=None)
+    for made in (
+        "2025-06-02T05:00:00+00:00",  # the 2025 campaign
+        "2025-12-01T05:00:00+00:00",  # between campaigns: still 2025's
+        "2026-05-25T18:59:00+00:00",  # 25 May 2026, 23:59 in Kazakhstan: 2025's last day
+        "2026-05-25T19:00:00+00:00",  # 26 May 2026, 00:00: the 2026 preparation has begun
+        "2026-06-02T05:00:00+00:00",
+    ):
+        await services.digests.contacts.db.execute(CONTACT, (city.id, CITY, made, made))
+    campaign_2025 = await services.plans.by_year(2025)
+    years = services.digests.years
+    assert (await years.figures(campaign_2025, CITY, date(2025, 6, 3))).contacts == 1
+    assert (await years.figures(campaign_2025, CITY, date(2026, 6, 3))).contacts == 3
+    assert (await years.figures(loaded.stored, CITY, date(2026, 6, 3))).contacts == 2
+
+    clock.moment = local(date(2026, 6, 3), 10)
+    digest = await services.digests.build(city, "ru")
+    hotline = next(s for s in digest.sections if type(s).__name__ == "HotlineSection")
+    assert hotline.total == 2
+    comparison = next(s for s in digest.sections if isinstance(s, ComparisonSection))
+    assert (comparison.now.contacts, comparison.before.contacts) == (2, 1)
+
+
+async def test_plan_after_the_campaign_without_next_years_plan(qorgau, api, clock):
+    coordinator = api.user(2530)
+    await qorgau.join(coordinator, "coordinator", CITY)
+    clock.moment = local(date(2026, 1, 10), 10)
+    await coordinator.send("/plan")
+    text = (await qorgau.said(coordinator)).text
+    assert "Кампания 2025 года завершена; план на следующий год ещё не загружен." in text
+    assert "1 июня 2025 – 12 июня 2025" in text  # another year's dates show their year
+    await qorgau.settle()
