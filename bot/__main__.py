@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     plan_commands = plan.add_subparsers(dest="plan_command", required=True)
     for name, text in (
         ("check", "validate a plan file"),
-        ("load", "validate and make it the active plan"),
+        ("load", "validate and store it; it becomes current on its preparation start"),
     ):
         sub = plan_commands.add_parser(name, help=text)
         sub.add_argument("file", type=Path)
@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
         "--lang", choices=["kk", "ru"], default=None, help="language (default: DEFAULT_LOCALE)"
     )
     export.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
+    export.add_argument(
+        "--year", type=int, default=None, help="the campaign's year (default: the current one)"
+    )
 
     triage = commands.add_parser("triage", help="check a file of hotline triage rules")
     triage_commands = triage.add_subparsers(dest="triage_command", required=True)

@@ -30,6 +30,7 @@ from bot.app import (
     run_polling,
 )
 from bot.backup import BackupError, DatabaseInUse, backup, restore, running_lock
+from bot.campaign_texts import takeover_text
 from bot.config import Settings
 from bot.domain.plan_validation import PlanCheck
 from bot.domain.triage import TriageFileError
@@ -247,16 +248,15 @@ async def plan(settings: Settings, args: argparse.Namespace) -> int:
     if args.plan_command == "load":
         services = await Services.open(settings)
         try:
-            stored = await services.plans.load(check.campaign, loaded_by=None)
+            loaded = await services.plans.load(check.campaign, loaded_by=None)
+            today = services.plans.today()
         finally:
             await services.close()
-        i18n = build_i18n(settings.default_locale)
-        with i18n.context(), i18n.use_locale(settings.default_locale):
-            print(
-                _("Loaded as campaign #{number}; it is now the active plan.").format(
-                    number=stored.id
-                )
-            )
+        locale = settings.default_locale
+        i18n = build_i18n(locale)
+        with i18n.context(), i18n.use_locale(locale):
+            print(_("Loaded as campaign #{number}.").format(number=loaded.stored.id))
+            print(takeover_text(loaded, locale, today))
     return 0
 
 
@@ -280,9 +280,12 @@ async def export(settings: Settings, args: argparse.Namespace) -> int:
         if area is None:
             return 2
         try:
-            files = await services.exports.files(area, locale)
-        except ExportError:
-            print("No campaign plan is loaded.", file=sys.stderr)
+            files = await services.exports.files(area, locale, year=args.year)
+        except ExportError as error:
+            if error.code == "no_year":
+                print(f"No campaign of {args.year} is loaded.", file=sys.stderr)
+            else:
+                print("No campaign plan is loaded.", file=sys.stderr)
             return 1
     finally:
         await services.close()

@@ -18,7 +18,10 @@ def too_large(file: ExportFile, area_path: str, limit_mb: float, locale: str) ->
         name=html.quote(file.name),
         size=size,
         limit=limit,
-        command=html.quote(f"python -m bot export --area {area_path} --lang {locale}"),
+        command=html.quote(
+            f"python -m bot export --area {area_path} --lang {locale}"
+            + (f" --year {file.year}" if file.year else "")
+        ),
     )
 
 

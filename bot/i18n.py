@@ -88,6 +88,13 @@ def fmt_date(day: date, locale: str, pattern: str = "d MMMM") -> str:
     return babel_format_date(day, pattern, locale=locale)
 
 
+def fmt_day(day: date, locale: str, today: date, *, always_year: bool = False) -> str:
+    """«3 июня» in the year of ``today`` (the year being read), «3 июня 2025» in any other."""
+    if always_year or day.year != today.year:
+        return fmt_full_date(day, locale)
+    return fmt_date(day, locale)
+
+
 def fmt_full_date(day: date, locale: str) -> str:
     return babel_format_date(day, "d MMMM y", locale=locale)
 

@@ -227,7 +227,7 @@ class Jobs:
             await self.evening_digest(now.date())
 
     async def _remind(self, day: date) -> int:
-        stored = await self.plans.active()
+        stored = await self.plans.current_on(day)
         if stored is None or not stored.campaign.in_season(day):
             return 0
         numbers = {item_id: number for number, item_id in stored.item_ids.items()}
@@ -269,12 +269,12 @@ class Jobs:
         return found
 
     async def _digest(self, day: date) -> int:
-        stored = await self.plans.active()
+        stored = await self.plans.current_on(day)
         if stored is None or not stored.campaign.in_season(day):
             return 0
         messages = []
         for person, area in await self._coordinators():
-            digest = await self.digests.build(area, person.locale, day)
+            digest = await self.digests.build(area, person.locale, day, campaign=stored)
             if digest is None:
                 continue
             key = f"digest:{day.isoformat()}:{person.user_id}:{person.area_id}"
@@ -298,14 +298,15 @@ class Jobs:
         return len(messages)
 
     async def _final_report(self, day: date) -> int:
-        """The day after the campaign ends, each coordinator gets the final report of their area."""
-        stored = await self.plans.active()
-        if stored is None or day != stored.campaign.end + timedelta(days=1):
+        """The day after a campaign ends, each coordinator gets its final report of their area
+        (even when next year's campaign is already loaded)."""
+        stored = await self.plans.ending_on(day - timedelta(days=1))
+        if stored is None:
             return 0
         messages = []
         for person, area in await self._coordinators():
             key = f"final:{day.isoformat()}:{person.user_id}:{person.area_id}"
-            for file in await self.exports.files(area, person.locale):
+            for file in await self.exports.files(area, person.locale, campaign=stored):
                 file_key = f"{key}:{file.name.rsplit('.', 1)[1]}"
                 if not file.fits(self.document_limit_mb):
                     with self.i18n.context(), self.i18n.use_locale(person.locale):

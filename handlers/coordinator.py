@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from aiogram import Router, html
-from aiogram.filters import Command
-from aiogram.types import BufferedInputFile, Message
+from aiogram.filters import Command, CommandObject
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.domain.access import Actor, Role
@@ -14,14 +16,22 @@ from bot.filters import HasRole, PrivateChat
 from bot.services.areas import Area, AreaService
 from bot.services.digest import DigestService, chart, render
 from bot.services.exports import ExportError, ExportService
+from bot.services.plans import PlanService
 from bot.services.users import UserRecord
+from handlers.views import drop_buttons
+
+
+class ReportYearCb(CallbackData, prefix="ry"):
+    year: int
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(PrivateChat(), HasRole(Role.COORDINATOR))
+    for observer in (router.message, router.callback_query):
+        observer.filter(PrivateChat(), HasRole(Role.COORDINATOR))
     router.message.register(final_report, Command("report"))
     router.message.register(show_digest, Command("digest"))
+    router.callback_query.register(year_chosen, ReportYearCb.filter())
     return router
 
 
@@ -47,11 +57,55 @@ async def show_digest(
 
 async def final_report(
     message: Message,
+    command: CommandObject,
+    user: UserRecord,
+    actor: Actor,
+    areas: AreaService,
+    exports: ExportService,
+    plans: PlanService,
+    settings: Settings,
+) -> None:
+    """The current campaign's files; with several years, the year is asked (or typed:
+    ``/report 2025``)."""
+    years = await plans.years()
+    typed = (command.args or "").strip()
+    if typed.isdigit():
+        year: int | None = int(typed)
+    elif len(years) > 1:
+        builder = InlineKeyboardBuilder()
+        for choice in years:
+            builder.button(text=str(choice), callback_data=ReportYearCb(year=choice))
+        builder.adjust(4)
+        await message.answer(_("The final report of which year?"), reply_markup=builder.as_markup())
+        return
+    else:
+        year = None
+    await _send_report(message, user, actor, areas, exports, settings, year)
+
+
+async def year_chosen(
+    query: CallbackQuery,
+    callback_data: ReportYearCb,
     user: UserRecord,
     actor: Actor,
     areas: AreaService,
     exports: ExportService,
     settings: Settings,
+) -> None:
+    await query.answer()
+    await drop_buttons(query)
+    if isinstance(query.message, Message):
+        await _send_report(query.message, user, actor, areas, exports, settings, callback_data.year)
+
+
+async def _send_report(
+    message: Message,
+    user: UserRecord,
+    actor: Actor,
+    areas: AreaService,
+    exports: ExportService,
+    settings: Settings,
+    year: int | None,
 ) -> None:
     area = await _area(actor, areas)
     if area is None:
@@ -60,9 +114,13 @@ async def final_report(
         _("Preparing the final report for {area}…").format(area=html.quote(area.name(user.locale)))
     )
     try:
-        document, workbook = await exports.files(area, user.locale)
-    except ExportError:
-        await message.answer(_("No campaign plan is loaded yet."))
+        document, workbook = await exports.files(area, user.locale, year=year)
+    except ExportError as error:
+        await message.answer(
+            _("No campaign of {year} is loaded.").format(year=year)
+            if error.code == "no_year"
+            else _("No campaign plan is loaded yet.")
+        )
         return
     captions = (
         _("The final report, following the plan."),

@@ -14,7 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.reports import FORMATS, ReportInputError, change_deadline, parse_answer
 from bot.domain.roles import Role
 from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
-from bot.i18n import fmt_date, fmt_moment
+from bot.i18n import fmt_day, fmt_moment
 from bot.services.plans import PlanService
 from bot.services.reports import ReportError, ReportRecord, ReportService
 from bot.services.users import UserRecord
@@ -47,8 +47,11 @@ def build_router() -> Router:
     return router
 
 
-async def my_reports(message: Message, user: UserRecord, reports: ReportService) -> None:
+async def my_reports(
+    message: Message, user: UserRecord, reports: ReportService, plans: PlanService
+) -> None:
     records = await reports.mine(user)
+    today = plans.today()
     if not records:
         await message.answer(_("You have no reports yet. Log one with /new."))
         return
@@ -59,7 +62,7 @@ async def my_reports(message: Message, user: UserRecord, reports: ReportService)
         entries.append(
             (
                 record.id,
-                f"{mark}№ {record.id} · {fmt_date(record.held_on, user.locale)} · {short(record.title, 40)}",
+                f"{mark}№ {record.id} · {fmt_day(record.held_on, user.locale, today)} · {short(record.title, 40)}",
             )
         )
     text = _("Your reports: {total}. The latest are below; ✏️ — can still be changed.").format(
@@ -214,12 +217,20 @@ async def new_value(
     data = await state.get_data()
     field_name = str(data.get("field"))
     try:
-        value = parse_answer(field_name, message.text, plans.today())
+        record = await reports.own(user, int(data["report_id"]))
+        earliest, latest = await reports.date_bounds(record)
+        value = parse_answer(
+            field_name, message.text, plans.today(), earliest=earliest, latest=latest
+        )
     except (ReportInputError, KeyError) as error:
         reason = texts.invalid(error.reason) if isinstance(error, ReportInputError) else ""
         await message.answer(f"{reason} {_('Please try again, or /cancel.')}".strip())
         return
-    if isinstance(value, date) and await reports.outside_window(value):
+    except (ReportError, ValueError):
+        await state.clear()
+        await message.answer(_("This report is not available to you."))
+        return
+    if isinstance(value, date) and await reports.outside_window(value, record):
         await message.answer(
             "⚠️ " + _("This date is outside the campaign. The report is changed all the same.")
         )

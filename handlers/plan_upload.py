@@ -2,10 +2,13 @@
 
 The plan is checked as ``python -m bot plan check`` does, its problems are told row by row, and
 nothing changes until the administrator confirms. A plan applies to everyone, hence admins only.
+A year in the file's caption («2027») moves a table's plan to that year, as ``--year`` does; the
+plan becomes current on its preparation start, and the answer says when.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from aiogram import Bot, F, Router, html
@@ -17,6 +20,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.campaign_texts import takeover_text
 from bot.domain.plan import Campaign
 from bot.domain.roles import Role
 from bot.filters import HasRole, Magic, PrivateChat
@@ -30,6 +34,7 @@ from handlers.views import drop_buttons
 
 SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
 ISSUES_SHOWN = 20
+_YEAR = re.compile(r"\b(20\d\d)\b")
 
 
 class PlanUpload(StatesGroup):
@@ -75,7 +80,10 @@ async def plan_file(
     downloaded = await bot.download(document)
     assert downloaded is not None
     try:
-        check = await plans.check_upload(downloaded.read(), name)
+        year = _YEAR.search(message.caption or "")
+        check = await plans.check_upload(
+            downloaded.read(), name, year=int(year[1]) if year else None
+        )
     except PlanTooLarge as error:
         await message.answer(too_large_text(error.limit))
         return
@@ -101,7 +109,7 @@ async def plan_file(
     )
     if warnings:
         text += "\n" + "\n".join(warnings)
-    text += "\n\n" + _("Make it the active plan for everyone?")
+    text += "\n\n" + _("Load it for everyone?")
     await state.set_state(PlanUpload.confirm)
     await state.set_data({"campaign": campaign.to_dict()})
     builder = InlineKeyboardBuilder()
@@ -137,9 +145,11 @@ async def decide(
     if callback_data.action != "load" or "campaign" not in data:
         await query.message.answer(_("Cancelled. Nothing was saved."))
         return
-    stored = await plans.load(Campaign.from_dict(data["campaign"]), loaded_by=user.id)
+    loaded = await plans.load(Campaign.from_dict(data["campaign"]), loaded_by=user.id)
     await query.message.answer(
-        _("Loaded: it is now the active plan ({count} items). See /plan.").format(
-            count=len(stored.campaign.items)
-        )
+        _("Loaded ({count} items).").format(count=len(loaded.stored.campaign.items))
+        + " "
+        + takeover_text(loaded, user.locale, plans.today())
+        + " "
+        + _("See /plan.")
     )

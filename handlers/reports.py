@@ -27,7 +27,7 @@ from bot.domain.reports import (
 )
 from bot.domain.roles import Role
 from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
-from bot.i18n import fmt_date, fmt_full_date
+from bot.i18n import fmt_day, fmt_full_date
 from bot.names import format_name
 from bot.services.plans import PlanService
 from bot.services.reports import ReportError, ReportService
@@ -479,7 +479,13 @@ async def date_chosen(
     plans: PlanService,
 ) -> None:
     try:
-        day = check_held_on(date.fromisoformat(callback_data.value), plans.today())
+        earliest = (await reports.date_bounds())[0]
+        day = check_held_on(
+            date.fromisoformat(callback_data.value), plans.today(), earliest=earliest
+        )
+    except ReportInputError as error:
+        await query.answer(texts.invalid(error.reason), show_alert=True)
+        return
     except ValueError:
         await query.answer(_("This button is not valid."), show_alert=True)
         return
@@ -504,10 +510,12 @@ async def _set_held_on(
     text = "✔️ " + fmt_full_date(day, user.locale)
     if await reports.outside_window(day):
         campaign = (await reports.campaign()).campaign
+        today = plans.today()
         text += "\n⚠️ " + _(
             "This date is outside the campaign ({start} – {end}). The report can still be saved."
         ).format(
-            start=fmt_date(campaign.start, user.locale), end=fmt_date(campaign.end, user.locale)
+            start=fmt_day(campaign.start, user.locale, today),
+            end=fmt_day(campaign.end, user.locale, today),
         )
     await message.answer(text)
     await _next(message, state, ReportForm.held_on, user=user, reports=reports, plans=plans)
@@ -544,7 +552,8 @@ async def text_answer(
     current = await state.get_state()
     field_name = TEXT_STEPS[current or ""]
     try:
-        value = parse_answer(field_name, message.text, plans.today())
+        earliest = (await reports.date_bounds())[0] if field_name == "held_on" else None
+        value = parse_answer(field_name, message.text, plans.today(), earliest=earliest)
     except ReportInputError as error:
         await message.answer(
             texts.invalid(error.reason) + " " + _expectation(current),

@@ -37,7 +37,8 @@ def invalid(reason: Invalid) -> str:
         Invalid.TOO_LONG: _("That is too long."),
         Invalid.NOT_A_DATE: _("I could not read a date. Type it as 03.06.2025."),
         Invalid.FUTURE: _("That date is in the future. Report activities that have been held."),
-        Invalid.TOO_OLD: _("That date is more than a year ago."),
+        Invalid.BEFORE_CAMPAIGN: _("That date is before the campaign's preparation began."),
+        Invalid.NEXT_CAMPAIGN: _("That date belongs to the next campaign."),
         Invalid.NOT_NUMBERS: _("Please send numbers only."),
         Invalid.NEGATIVE: _("Numbers cannot be negative."),
         Invalid.TOO_MANY_PEOPLE: _(

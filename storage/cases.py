@@ -370,6 +370,16 @@ class CaseRepository:
         )
         return int(row[0]) if row else 0
 
+    async def created_before(self, path: str, *, campaign_id: int, end: datetime) -> int:
+        """Cases of the area and campaign flagged before ``end``."""
+        where, params = within("c.area_path", [path])
+        row = await self.db.fetchone(
+            f"SELECT COUNT(*) FROM cases c WHERE {where} AND c.campaign_id = ?"
+            " AND c.created_at < ?",
+            (*params, campaign_id, to_iso(end)),
+        )
+        return int(row[0]) if row else 0
+
     async def open_since(self, path: str) -> list[tuple[int, str, bool, datetime, datetime | None]]:
         """(id, status, urgent, created, accepted) of the open cases of an area: to find overdue ones."""
         where, params = within("c.area_path", [path])

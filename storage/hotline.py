@@ -383,9 +383,10 @@ class HotlineRepository:
         return int(row[0]) if row else None
 
     async def counts(
-        self, path: str, *, since: datetime | None = None
+        self, path: str, *, since: datetime | None = None, until: datetime | None = None
     ) -> list[tuple[str, str, str, int, int]]:
-        """(category, urgency, channel, contacts, taken in time) of an area."""
+        """(category, urgency, channel, contacts, taken in time) of an area, made from
+        ``since`` up to (not including) ``until``."""
         where, params = within("c.area_path", [path])
         sql = (
             "SELECT c.category, c.urgency, c.channel, COUNT(*),"
@@ -397,8 +398,21 @@ class HotlineRepository:
         if since is not None:
             sql += " AND c.created_at >= ?"
             params.append(to_iso(since))
+        if until is not None:
+            sql += " AND c.created_at < ?"
+            params.append(to_iso(until))
         rows = await self.db.fetchall(sql + " GROUP BY c.category, c.urgency, c.channel", params)
         return [(r[0], r[1], r[2], r[3], r[4] or 0) for r in rows]
+
+    async def count_between(self, path: str, start: datetime, end: datetime) -> int:
+        """Contacts of the area made from ``start`` up to (not including) ``end``."""
+        where, params = within("c.area_path", [path])
+        row = await self.db.fetchone(
+            f"SELECT COUNT(*) FROM contacts c WHERE {where}"
+            " AND c.created_at >= ? AND c.created_at < ?",
+            (*params, to_iso(start), to_iso(end)),
+        )
+        return int(row[0]) if row else 0
 
     async def redact_closed_before(self, cutoff: datetime, now: datetime) -> list[int]:
         """Contacts closed before ``cutoff`` lose their words, photos, place, contact details and

@@ -223,6 +223,25 @@ class ReportRepository:
         )
         return by_organisation, by_item
 
+    async def figures_until(
+        self, campaign_id: int, area_path: str, day: date
+    ) -> tuple[int, int, int]:
+        """(activities, people reached, organisations that reported) of the area's reports held
+        by ``day``: a campaign's figures on one of its days, to set against another year's.
+
+        Read from the covering index ``reports_by_campaign_day`` alone.
+        """
+        clauses, params = within("a.path", [area_path])
+        row = await self.db.fetchone(
+            "SELECT COUNT(*), SUM(total), COUNT(DISTINCT area_id) FROM reports"
+            " WHERE campaign_id = ? AND held_on <= ? AND deleted_at IS NULL"
+            f" AND area_id IN (SELECT a.id FROM areas a WHERE {clauses})",
+            (campaign_id, day.isoformat(), *params),
+        )
+        if row is None:
+            return 0, 0, 0
+        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+
     async def reported_by_area(self, campaign_id: int) -> dict[int, set[int]]:
         """For every organisation, the plan items it has reported (for the morning reminder)."""
         rows = await self.db.fetchall(

@@ -127,11 +127,49 @@ def hotline_section(rows: Iterable[tuple[str, str, str, int, int]]) -> HotlineSe
     )
 
 
+FIGURES = ("activities", "people", "organisations", "cases", "contacts")
+
+
+@dataclass(frozen=True, slots=True)
+class YearFigures:
+    """A campaign's figures for an area, counted up to one of its days."""
+
+    year: int
+    day: date
+    activities: int  # held by that day
+    people: int  # reached by those activities
+    organisations: int  # that had reported by then
+    cases: int  # raid cases flagged by the end of that day
+    contacts: int  # hotline contacts by the end of that day
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonSection:
+    """This campaign against the previous one on the same campaign day: «more or fewer than
+    last year?»."""
+
+    now: YearFigures
+    before: YearFigures
+
+    def rows(self) -> tuple[tuple[str, int, int], ...]:
+        """(figure, this year, last year), in :data:`FIGURES` order."""
+        return tuple(
+            (name, getattr(self.now, name), getattr(self.before, name)) for name in FIGURES
+        )
+
+
+def change(now: int, before: int) -> tuple[int, int | None]:
+    """The difference, and the same in per cent of last year's figure (None when that was 0)."""
+    delta = now - before
+    return delta, (round(delta * 100 / before) if before else None)
+
+
 @dataclass(slots=True)
 class Digest:
     area_name: str
     day: date
     sections: list[object] = field(default_factory=list)
+    today: date | None = None  # when it was made: dates of another year show their year
 
 
 def activity_section(

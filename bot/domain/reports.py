@@ -14,7 +14,6 @@ DESCRIPTION_MAX = 1000
 PHOTOS_MAX = 10
 LINKS_MAX = 10
 PARTICIPANTS_MAX = 100_000
-PAST_LIMIT = timedelta(days=366)
 
 FORMATS = (
     "round_table",
@@ -49,7 +48,8 @@ class Invalid(StrEnum):
     TOO_LONG = "too_long"
     NOT_A_DATE = "not_a_date"
     FUTURE = "future"
-    TOO_OLD = "too_old"
+    BEFORE_CAMPAIGN = "before_campaign"
+    NEXT_CAMPAIGN = "next_campaign"
     NOT_NUMBERS = "not_numbers"
     NEGATIVE = "negative"
     TOO_MANY_PEOPLE = "too_many_people"
@@ -139,15 +139,26 @@ def read_date(text: str | None, today: date) -> date:
     raise ReportInputError(Invalid.NOT_A_DATE)
 
 
-def parse_held_on(text: str | None, today: date) -> date:
-    return check_held_on(read_date(text, today), today)
+def parse_held_on(
+    text: str | None, today: date, *, earliest: date | None = None, latest: date | None = None
+) -> date:
+    return check_held_on(read_date(text, today), today, earliest=earliest, latest=latest)
 
 
-def check_held_on(day: date, today: date) -> date:
+def check_held_on(
+    day: date, today: date, *, earliest: date | None = None, latest: date | None = None
+) -> date:
+    """A report's date lies between its campaign's preparation start (``earliest``) and today.
+
+    ``latest`` is the last day that still belongs to the campaign (the day before the next one
+    began) when a report of an earlier campaign is changed.
+    """
     if day > today:
         raise ReportInputError(Invalid.FUTURE)
-    if today - day > PAST_LIMIT:
-        raise ReportInputError(Invalid.TOO_OLD)
+    if latest is not None and day > latest:
+        raise ReportInputError(Invalid.NEXT_CAMPAIGN)
+    if earliest is not None and day < earliest:
+        raise ReportInputError(Invalid.BEFORE_CAMPAIGN)
     return day
 
 
@@ -291,11 +302,19 @@ class ReportDraft:
 TEXT_FIELDS = ("held_on", "title", "participants", "audience", "description")
 
 
-def parse_answer(field_name: str, text: str | None, today: date) -> object:
-    """Parse a typed answer for one field of a report (used by the form and by edits)."""
+def parse_answer(
+    field_name: str,
+    text: str | None,
+    today: date,
+    *,
+    earliest: date | None = None,
+    latest: date | None = None,
+) -> object:
+    """Parse a typed answer for one field of a report (used by the form and by edits);
+    a date must lie between ``earliest`` and ``latest`` (see :func:`check_held_on`)."""
     match field_name:
         case "held_on":
-            return parse_held_on(text, today)
+            return parse_held_on(text, today, earliest=earliest, latest=latest)
         case "title":
             return parse_title(text)
         case "participants":

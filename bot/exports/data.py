@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot.domain.digest import CasesSection, HotlineSection
+from bot.domain.digest import CasesSection, ComparisonSection, HotlineSection
 from bot.domain.plan import Campaign
 from bot.domain.privacy import mask_personal_data
 from storage.cases import CaseRecord
@@ -55,6 +55,7 @@ class ExportData:
     cases: CasesSection | None = None
     hotline: HotlineSection | None = None
     case_rows: Iterable[CaseRecord] = ()  # may stream from storage
+    comparison: ComparisonSection | None = None  # against the previous campaign
 
 
 def safe_text(text: str | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import date
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
@@ -23,7 +24,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from bot.campaign_texts import change_text, comparison_chart, figure_names
 from bot.case_texts import classification_name, place_name, status_name
+from bot.charts import years_picture
 from bot.domain.plan import Campaign, DueKind, PlanItem
 from bot.exports.data import (
     LINKS_SHOWN,
@@ -37,7 +40,7 @@ from bot.exports.data import (
     summarise,
 )
 from bot.hotline_texts import category_name, urgency_name
-from bot.i18n import build_i18n, fmt_date, fmt_full_date, fmt_moment, fmt_number
+from bot.i18n import build_i18n, fmt_date, fmt_day, fmt_full_date, fmt_moment, fmt_number
 from bot.names import format_name
 
 FONT = "Times New Roman"
@@ -46,6 +49,7 @@ ORGANISATIONS_NAMED = 30  # organisations named in an item's line; the rest are 
 ACTIVITY_WIDTHS = (Cm(2.2), Cm(4.6), Cm(3.0), Cm(6.2), Cm(2.0))
 CASE_WIDTHS = (Cm(11.0), Cm(3.0))
 ORGANISATION_WIDTHS = (Cm(8.0), Cm(2.8), Cm(3.0), Cm(4.2))
+COMPARISON_WIDTHS = (Cm(7.0), Cm(3.0), Cm(3.0), Cm(4.0))
 
 
 def build_final_report(
@@ -124,6 +128,7 @@ class _FinalReport:
         properties.author = "Qorgau"
         self._title()
         self._summary(summary)
+        self._comparison()
         self._plan(summary)
         self._organisations(summary)
         self._cases()
@@ -274,6 +279,43 @@ class _FinalReport:
         for line in lines:
             self._styled(line, "List Bullet")
 
+    def _comparison(self) -> None:
+        """This campaign against the previous one on the same campaign day, in numbers and in
+        a chart."""
+        section = self.data.comparison
+        if section is None:
+            return
+        locale, year = self.locale, self.campaign.year
+        self._heading(
+            _("Against {year}, on the same campaign day").format(year=section.before.year),
+            level=1,
+        )
+        self._paragraph(
+            _("By {day}, against {before_day} of the {year} campaign.").format(
+                day=self._day(section.now.day),
+                before_day=self._day(section.before.day),
+                year=section.before.year,
+            )
+        )
+        names = figure_names()
+        rows = [
+            (
+                names[name],
+                fmt_number(now, locale),
+                fmt_number(before, locale),
+                change_text(now, before, locale),
+            )
+            for name, now, before in section.rows()
+        ]
+        header = ("", str(year), str(section.before.year), _("Change"))
+        self._table(header, rows, COMPARISON_WIDTHS)
+        picture = years_picture(comparison_chart(section))
+        self.document.add_picture(io.BytesIO(picture), width=Cm(15))
+
+    def _day(self, day: date) -> str:
+        """A date, with its year when it is not the campaign's."""
+        return fmt_day(day, self.locale, self.campaign.start)
+
     def _plan(self, summary: Summary) -> None:
         stage = None
         for item in self.campaign.items:
@@ -326,7 +368,7 @@ class _FinalReport:
         )
         rows = [
             (
-                fmt_date(row.held_on, locale),
+                self._day(row.held_on),
                 plain_text(row.organisation),
                 format_name(row.format),
                 "\n".join(filter(None, (safe_text(row.title), safe_text(row.audience)))),

@@ -10,11 +10,13 @@ from typing import Any
 from aiogram import html
 from aiogram.utils.i18n import gettext as _
 
+from bot.campaign_texts import change_text, comparison_chart, figure_names
 from bot.case_texts import classification_name, place_name, status_name
 from bot.charts import progress_by_item
 from bot.domain.digest import (
     ActivitySection,
     CasesSection,
+    ComparisonSection,
     CountRow,
     Digest,
     HotlineSection,
@@ -23,12 +25,14 @@ from bot.domain.digest import (
 )
 from bot.domain.roles import ORGANISATION_LEVEL
 from bot.hotline_texts import category_name, urgency_name
-from bot.i18n import fmt_date, fmt_number
+from bot.i18n import fmt_day, fmt_number
 from bot.services.case_stats import area_cases
 from bot.services.plans import PlanService
+from bot.services.year_figures import YearFiguresService, contact_window
 from storage.areas import Area, AreaRepository
 from storage.cases import CaseRepository
 from storage.hotline import HotlineRepository
+from storage.plans import StoredCampaign
 from storage.reports import ReportRepository
 
 LIST_LIMIT = 15
@@ -52,12 +56,21 @@ class DigestService:
         self.areas = areas
         self.plans = plans
         self.clock = clock
+        self.years = YearFiguresService(plans, reports, cases, contacts)
 
-    async def build(self, area: Area, locale: str, day: date | None = None) -> Digest | None:
-        stored = await self.plans.active()
+    async def build(
+        self,
+        area: Area,
+        locale: str,
+        day: date | None = None,
+        *,
+        campaign: StoredCampaign | None = None,
+    ) -> Digest | None:
+        """The digest of ``day`` (today by default) in the campaign current on it."""
+        day = day or self.plans.today()
+        stored = campaign or await self.plans.current_on(day) or await self.plans.current(day)
         if stored is None:
             return None
-        day = day or self.plans.today()
         numbers = {item_id: number for number, item_id in stored.item_ids.items()}
         per_organisation, per_item = await self.reports.activity_counts(stored.id, area.path, day)
         by_organisation = [_count_row(r[0], r) for r in per_organisation]
@@ -68,23 +81,32 @@ class DigestService:
             if a.level >= ORGANISATION_LEVEL
         }
         titles = {item.number: item.title.get(locale) for item in stored.campaign.items}
-        digest = Digest(area_name=area.name(locale), day=day)
-        digest.sections.append(
-            activity_section(
-                by_organisation,
-                by_item,
-                day=day,
-                item_titles=titles,
-                organisations=organisations,
-            )
+        digest = Digest(area_name=area.name(locale), day=day, today=self.plans.today())
+        activities = activity_section(
+            by_organisation,
+            by_item,
+            day=day,
+            item_titles=titles,
+            organisations=organisations,
         )
+        digest.sections.append(activities)
         cases = await self.cases_section(area, day, campaign_id=stored.id)
         if cases is not None:
             digest.sections.append(cases)
         if self.contacts is not None:
-            rows = await self.contacts.counts(area.path)
+            since, until = await contact_window(self.plans, stored)
+            rows = await self.contacts.counts(area.path, since=since, until=until)
             if rows:
                 digest.sections.append(hotline_section(rows))
+        # No report is dated after today: today's totals are the figures by today.
+        so_far = (
+            (activities.total, activities.people_total, len(activities.by_organisation))
+            if day >= self.plans.today()
+            else None
+        )
+        comparison = await self.years.comparison(stored, area.path, day, reports=so_far)
+        if comparison is not None:
+            digest.sections.append(comparison)
         return digest
 
     async def cases_section(
@@ -118,9 +140,10 @@ def _count_row(key: int, r: Sequence[Any]) -> CountRow:
 
 def render(digest: Digest, locale: str) -> str:
     """The digest as one message; each section renders itself in turn."""
+    today = digest.today or digest.day
     parts = [
         _("<b>Digest for {date} — {area}</b>").format(
-            date=fmt_date(digest.day, locale), area=html.quote(digest.area_name)
+            date=fmt_day(digest.day, locale, today), area=html.quote(digest.area_name)
         )
     ]
     for section in digest.sections:
@@ -130,13 +153,17 @@ def render(digest: Digest, locale: str) -> str:
             parts.append(_render_cases(section, locale))
         elif isinstance(section, HotlineSection):
             parts.append(render_hotline(section, locale))
+        elif isinstance(section, ComparisonSection):
+            parts.append(render_comparison(section, locale, today))
     return "\n\n".join(parts)
 
 
 async def chart(digest: Digest) -> bytes | None:
-    """The progress chart, drawn in a worker thread (about a third of a second of CPU)."""
+    """The progress chart, drawn in a worker thread (about a third of a second of CPU); with a
+    previous campaign, a second panel sets this year against it."""
     section = next((s for s in digest.sections if isinstance(s, ActivitySection)), None)
-    if section is None or section.total == 0:
+    comparison = next((s for s in digest.sections if isinstance(s, ComparisonSection)), None)
+    if section is None or (section.total == 0 and comparison is None):
         return None
     return await asyncio.to_thread(
         progress_by_item,
@@ -144,7 +171,32 @@ async def chart(digest: Digest) -> bytes | None:
         title=_("Activities by plan item"),
         total_label=_("all so far"),
         today_label=_("today"),
+        comparison=comparison_chart(comparison) if comparison else None,
     )
+
+
+def render_comparison(section: ComparisonSection, locale: str, today: date) -> str:
+    """This year against last year on the same campaign day, figure by figure."""
+    n = lambda value: fmt_number(value, locale)  # noqa: E731
+    names = figure_names()
+    lines = [
+        _("<b>Against {year}</b> (by {day}, the same campaign day as {before_day}):").format(
+            year=section.before.year,
+            day=fmt_day(section.now.day, locale, today),
+            before_day=fmt_day(section.before.day, locale, today),
+        )
+    ]
+    for name, now, before in section.rows():
+        lines.append(
+            "• "
+            + _("{figure}: {now} against {before} ({change})").format(
+                figure=names[name],
+                now=n(now),
+                before=n(before),
+                change=change_text(now, before, locale),
+            )
+        )
+    return "\n".join(lines)
 
 
 def _short(text: str, limit: int = 45) -> str:

@@ -15,10 +15,12 @@ from bot.domain.roles import ORGANISATION_LEVEL
 from bot.exports.data import ExportData, ReportRow
 from bot.services.case_stats import area_cases
 from bot.services.plans import PlanService
+from bot.services.year_figures import YearFiguresService, contact_window
 from storage.areas import Area, AreaRepository
 from storage.cases import CaseRecord, CaseRepository
 from storage.db import from_iso
 from storage.hotline import HotlineRepository
+from storage.plans import StoredCampaign
 from storage.reports import ReportRepository
 
 
@@ -35,6 +37,7 @@ MEGABYTE = 1_000_000
 class ExportFile:
     name: str
     content: bytes
+    year: int | None = None  # the campaign's year
 
     @property
     def megabytes(self) -> float:
@@ -62,11 +65,20 @@ class ExportService:
         self.areas = areas
         self.plans = plans
         self.clock = clock
+        self.years = YearFiguresService(plans, reports, cases, contacts)
 
-    async def data(self, area: Area, locale: str) -> ExportData:
-        stored = await self.plans.active()
+    async def campaign(self, year: int | None = None) -> StoredCampaign:
+        """The campaign of ``year``, or the one current today."""
+        stored = await (self.plans.by_year(year) if year else self.plans.active())
         if stored is None:
-            raise ExportError("no_campaign")
+            raise ExportError("no_year" if year else "no_campaign")
+        return stored
+
+    async def data(
+        self, area: Area, locale: str, *, campaign: StoredCampaign | None = None
+    ) -> ExportData:
+        """The records of the campaign (the current one by default) in the area."""
+        stored = campaign or await self.campaign()
         numbers = {item_id: number for number, item_id in stored.item_ids.items()}
         reports = StoredReports(
             await self.reports.for_export(stored.id, area.path), numbers, locale
@@ -91,8 +103,12 @@ class ExportService:
                 case_rows = await self.cases.for_export(area.path, campaign_id=stored.id)
         hotline = None
         if self.contacts is not None:
-            rows = await self.contacts.counts(area.path)
+            since, until = await contact_window(self.plans, stored)
+            rows = await self.contacts.counts(area.path, since=since, until=until)
             hotline = hotline_section(rows) if rows else None
+        # Against the previous campaign: by today while this one runs, by its end after.
+        day = min(self.plans.today(), stored.campaign.end)
+        comparison = await self.years.comparison(stored, area.path, day)
         return ExportData(
             campaign=stored.campaign,
             area_name=area.name(locale),
@@ -102,25 +118,35 @@ class ExportService:
             cases=cases,
             case_rows=case_rows,
             hotline=hotline,
+            comparison=comparison,
         )
 
-    async def files(self, area: Area, locale: str) -> list[ExportFile]:
-        """The final report (DOCX) and all records (XLSX), from one read of the area's reports."""
+    async def files(
+        self,
+        area: Area,
+        locale: str,
+        *,
+        year: int | None = None,
+        campaign: StoredCampaign | None = None,
+    ) -> list[ExportFile]:
+        """The final report (DOCX) and all records (XLSX) of a campaign (``campaign``, the one
+        of ``year``, or the current one), from one read of the area's reports."""
         # python-docx and the export builders are imported on first use: most runs never need them.
         from bot.exports.docx import build_final_report
         from bot.exports.xlsx import write_reports_workbook
 
-        data = await self.data(area, locale)
+        stored = campaign or await self.campaign(year)
+        data = await self.data(area, locale, campaign=stored)
         zone = self.plans.zone.key
-        stem = f"qorgau-{area.path.replace('/', '-')}-{locale}"
+        stem = f"qorgau-{stored.year}-{area.path.replace('/', '-')}-{locale}"
         # Building large documents is CPU work and reading the reports blocks: keep the event
         # loop free meanwhile. The workbook reads them once and hands its summary on.
         buffer = io.BytesIO()
         summary = await asyncio.to_thread(write_reports_workbook, data, locale, zone, buffer)
         document = await asyncio.to_thread(build_final_report, data, locale, zone, summary)
         return [
-            ExportFile(f"{stem}.docx", document),
-            ExportFile(f"{stem}.xlsx", buffer.getvalue()),
+            ExportFile(f"{stem}.docx", document, stored.year),
+            ExportFile(f"{stem}.xlsx", buffer.getvalue(), stored.year),
         ]
 
 

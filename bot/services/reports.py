@@ -13,7 +13,9 @@ from bot.domain.plan import PlanItem
 from bot.domain.reports import (
     PARTICIPANT_GROUPS,
     ReportDraft,
+    ReportInputError,
     can_change,
+    check_held_on,
     outside_campaign,
     title_key,
 )
@@ -89,12 +91,29 @@ class ReportService:
         return item
 
     async def item_by_id(self, item_id: int) -> PlanItem | None:
-        stored = await self.campaign()
-        number = stored.item_number(item_id)
-        return stored.campaign.item(number) if number is not None else None
+        """The plan item of a report, in whichever campaign it belongs to."""
+        for stored in [await self.campaign(), *reversed(await self.plans.campaigns())]:
+            number = stored.item_number(item_id)
+            if number is not None:
+                return stored.campaign.item(number)
+        return None
 
-    async def outside_window(self, day: date) -> bool:
-        campaign = (await self.campaign()).campaign
+    async def campaign_of(self, record: ReportRecord | None) -> StoredCampaign:
+        """The campaign a report belongs to; a new one's is the campaign current today."""
+        if record is None:
+            return await self.campaign()
+        stored = await self.plans.by_id(record.campaign_id)
+        if stored is None:
+            raise ReportError("no_campaign")
+        return stored
+
+    async def date_bounds(self, record: ReportRecord | None = None) -> tuple[date, date]:
+        """The first and last date a report may carry: its campaign's preparation start, and
+        today (or, for a report of an earlier campaign, the day before the next one began)."""
+        return await self.plans.report_dates(await self.campaign_of(record))
+
+    async def outside_window(self, day: date, record: ReportRecord | None = None) -> bool:
+        campaign = (await self.campaign_of(record)).campaign
         return outside_campaign(day, campaign.start, campaign.end)
 
     async def hashtags(self) -> tuple[str, ...]:
@@ -119,6 +138,11 @@ class ReportService:
         if await self.item(place, draft.item_id) is None:
             raise ReportError("bad_item")
         stored = await self.campaign()
+        earliest, latest = await self.plans.report_dates(stored)
+        try:
+            check_held_on(draft.held_on, latest, earliest=earliest)  # type: ignore[arg-type]
+        except ReportInputError as error:
+            raise ReportError("bad_date") from error
         fields: dict[str, Any] = {
             **draft.fields(),
             "campaign_id": stored.id,
@@ -158,6 +182,12 @@ class ReportService:
         self, user: UserRecord, report_id: int, changes: dict[str, Any]
     ) -> ReportRecord:
         record = await self.changeable(user, report_id)
+        if "held_on" in changes:
+            earliest, latest = await self.date_bounds(record)
+            try:
+                check_held_on(changes["held_on"], latest, earliest=earliest)
+            except ReportInputError as error:
+                raise ReportError("bad_date") from error
         key = title_key(changes["title"]) if "title" in changes else None
         if "participants" in changes:
             people = changes.pop("participants")

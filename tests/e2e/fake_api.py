@@ -696,13 +696,17 @@ class FakeUser:
         file_name: str = "photo.jpg",
         mime_type: str = "image/jpeg",
         content: bytes | None = None,
+        caption: str | None = None,
     ) -> JSONDict:
         if content is None:
             content = PLACEHOLDER_JPEG if mime_type.startswith("image/") else b"fake document"
         ext = file_name.rsplit(".", 1)[-1] if "." in file_name else "bin"
         file_id = self.api.add_file(content, kind="documents", ext=ext)
         document = {**self.api._file_ref(file_id), "file_name": file_name, "mime_type": mime_type}
-        return await self._push_message({"document": document})
+        message: JSONDict = {"document": document}
+        if caption is not None:
+            message["caption"] = caption
+        return await self._push_message(message)
 
     async def send_contact(self, phone_number: str) -> JSONDict:
         contact: JSONDict = {

@@ -91,7 +91,7 @@ async def _with_a_plan(tmp_path: Path) -> Settings:
 async def test_exports_written_on_the_server_are_private(tmp_path):
     settings = await _with_a_plan(tmp_path)
     out = tmp_path / "reports" / "june"
-    args = argparse.Namespace(area="kz", lang="ru", out=out)
+    args = argparse.Namespace(area="kz", lang="ru", out=out, year=None)
     assert await cli.export(settings, args) == 0
     written = sorted(out.iterdir())
     assert [p.suffix for p in written] == [".docx", ".xlsx"]
@@ -104,7 +104,7 @@ async def test_an_existing_folder_keeps_its_mode(tmp_path):
     out = tmp_path / "shared"
     out.mkdir(mode=0o755)
     os.chmod(out, 0o755)
-    assert await cli.export(settings, argparse.Namespace(area="kz", lang="kk", out=out)) == 0
+    assert await cli.export(settings, argparse.Namespace(area="kz", lang="kk", out=out, year=None)) == 0
     assert mode(out) == 0o755
     assert all(mode(p) == 0o600 for p in out.iterdir())
 
