@@ -366,8 +366,9 @@ async def test_bad_input_at_every_step_of_asking_for_help(qorgau, api):
     assert "сначала" in (await qorgau.alert(child)).lower()
     await child.send("x" * 5000)
     assert "Слишком длинно" in (await qorgau.said(child)).text
-    await child.send_video()
-    await qorgau.said(child)
+    await child.send_video()  # taken: an operator will watch it; the numbers, once
+    assert "112" in (await qorgau.said(child)).text
+    assert "прослушает" in (await qorgau.said(child)).text
     await child.send("Мама пьёт и не кормит нас уже неделю")
     await qorgau.said(child)
     await child.press(CaseFormCb(action="done").pack())
