@@ -36,7 +36,7 @@ from bot.domain.triage import TriageFileError
 from bot.health import health
 from bot.i18n import build_i18n, fmt_date
 from bot.plan_files import PlanFileError, check_plan_file
-from bot.plan_report import issue_text
+from bot.plan_report import issue_text, table_lines
 from bot.services.digest import render as render_digest
 from bot.services.exports import ExportError
 from bot.services.invites import InviteError
@@ -204,6 +204,8 @@ async def invite(settings: Settings, args: argparse.Namespace) -> int:
 def _print_check(check: PlanCheck, locale: str) -> None:
     i18n = build_i18n(locale)
     with i18n.context(), i18n.use_locale(locale):
+        for line in table_lines(check):
+            print(line)
         for issue in check.errors:
             print(_("Error: {problem}").format(problem=issue_text(issue)))
         for issue in check.warnings:

@@ -85,6 +85,8 @@ def test_plan_check_and_load_from_the_command_line(tmp_path):
     checked = run("check", str(table), "--year", "2026")
     assert checked.returncode == 0, checked.stderr
     assert "OK" in checked.stdout and "2026" in checked.stdout
+    # which column was taken for which field, so a misread column shows at once
+    assert "столбец 2 «Наименование мероприятия» → наименование (на русском)" in checked.stdout
 
     failed = run("check", str(bad))
     assert failed.returncode == 1
@@ -169,3 +171,39 @@ async def test_an_admin_loads_a_plan_by_sending_the_file(qorgau, api):
         "🗓" not in (await qorgau.said(coordinator)).text
     )  # not for coordinators: the fallback answers
     assert (await qorgau.services.plans.active()).id == stored.id
+
+
+async def test_an_admin_loads_a_word_document_plan(qorgau, api, tmp_path):
+    from docx import Document
+
+    from tests.e2e.conftest import ADMIN_ID
+
+    document = Document()
+    document.add_paragraph("Іс-шаралар жоспары")
+    rows = [
+        ["№ р/с", "Іс-шара атауы", "Орындау мерзімі", "Жауаптылар"],
+        ["1", "Дөңгелек үстел", "5 маусым", "Мектептер"],
+        ["2", "Көрме", "1-12 маусым", "Білім бөлімі"],
+    ]
+    table = document.add_table(rows=3, cols=4)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    path = tmp_path / "жоспар.docx"
+    document.save(path)
+
+    admin = api.user(ADMIN_ID)
+    await admin.send("/start")
+    await qorgau.settle()
+    await admin.send_document(
+        file_name=path.name,
+        mime_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        content=path.read_bytes(),
+    )
+    offer = await qorgau.said(admin)
+    assert "Таблица 1 из 1" in offer.text
+    assert "столбец 1 «№ р/с» → номер" in offer.text
+    await admin.press(offer.button("✅"))
+    assert "/plan" in (await qorgau.said(admin)).text
+    stored = await qorgau.services.plans.active()
+    assert [item.title.kk for item in stored.campaign.items] == ["Дөңгелек үстел", "Көрме"]
