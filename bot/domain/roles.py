@@ -25,6 +25,7 @@ INVITABLE_ROLES = (
 )
 CASE_DESK_ROLES = (Role.INSPECTOR, Role.COORDINATOR)  # see the cases of their area
 ORGANISATION_LEVEL = 3  # country 0, region 1, city or district 2, organisation 3
+RENAMABLE_LEVEL = 2  # the country and the regions keep the names the bot ships with
 
 
 def is_within(path: str, ancestor: str) -> bool:
@@ -46,3 +47,15 @@ def ancestors(path: str) -> list[str]:
 def can_invite(inviter_area_paths: list[str], *, is_admin: bool, target_path: str) -> bool:
     """A coordinator invites within their own subtree; an admin anywhere."""
     return is_admin or any(is_within(target_path, own) for own in inviter_area_paths)
+
+
+def can_rename(
+    own_area_paths: list[str], *, is_admin: bool, target_path: str, target_level: int
+) -> bool:
+    """An admin renames any place; a coordinator the cities, districts and organisations of
+    their own area (itself included). The country and the regions have official names."""
+    if is_admin:
+        return True
+    if target_level < RENAMABLE_LEVEL:
+        return False
+    return any(is_within(target_path, own) for own in own_area_paths)

@@ -118,16 +118,30 @@ def test_digest_and_export_from_the_command_line(tmp_path):
             timeout=120,
         )
 
+    school = "kz/karaganda/shakhtinsk/school-7"
+    nameless = run("invite", "--role", "reporter", "--area", school, "--name-kk", "№ 7 мектеп")
+    assert nameless.returncode == 2  # the city is new too: it needs its names
+    assert "kz/karaganda/shakhtinsk" in nameless.stderr and "--name-ru" in nameless.stderr
     made = run(
         "invite",
-        "--role",
-        "reporter",
-        "--area",
-        "kz/karaganda/shakhtinsk/school-7",
-        "--name-kk",
-        "№ 7 мектеп",
+        *("--role", "reporter", "--area", school),
+        *("--name-kk", "Шахтинск қаласы", "--name-ru", "город Шахтинск"),
+        *("--name-kk", "№ 7 мектеп", "--name-ru", "Школа № 7"),
     )
     assert made.returncode == 0, made.stderr
+    listed = run("area", "list", "kz/karaganda")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == [
+        "kz/karaganda  Қарағанды облысы / Карагандинская область  people 0",
+        "  kz/karaganda/shakhtinsk  Шахтинск қаласы / город Шахтинск  people 0",
+        "    kz/karaganda/shakhtinsk/school-7  № 7 мектеп / Школа № 7  people 0",
+    ]
+    assert len(run("area", "list").stdout.splitlines()) == 23  # the country, 20 regions, 2 new
+    renamed = run("area", "rename", school, "--ru", "Школа-гимназия № 7")
+    assert renamed.returncode == 0, renamed.stderr
+    assert "№ 7 мектеп / Школа-гимназия № 7" in renamed.stdout
+    assert run("area", "rename", school, "--ru", "x").returncode == 2
+    assert run("area", "rename", "kz/nowhere", "--ru", "Нигде").returncode == 2
     digest = run(
         "digest", "--area", "kz/karaganda/shakhtinsk", "--lang", "kk", "--date", "2025-06-03"
     )
@@ -137,7 +151,10 @@ def test_digest_and_export_from_the_command_line(tmp_path):
         "export", "--area", "kz/karaganda", "--lang", "ru", "--out", str(tmp_path / "out")
     )
     assert exported.returncode == 0, exported.stderr
-    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".docx", ".xlsx"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "qorgau-Карагандинская-область-ru.docx",
+        "qorgau-Карагандинская-область-ru.xlsx",
+    ]
     assert run("digest", "--area", "kz/nowhere").returncode == 2
 
 
