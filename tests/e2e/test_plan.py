@@ -97,6 +97,24 @@ def test_plan_check_and_load_from_the_command_line(tmp_path):
     assert loaded.returncode == 0, loaded.stderr
     assert "#1" in loaded.stdout
 
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("План мероприятий")
+    rows = [
+        ["№ р/с", "Іс-шара атауы", "Наименование мероприятий", "Сроки проведения"],
+        ["1", "Көрме", "Выставка", "3 июня"],
+    ]
+    table = document.add_table(rows=2, cols=4)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.save(tmp_path / "plan.docx")
+    word = run("check", str(tmp_path / "plan.docx"), "--year", "2026")
+    assert word.returncode == 0, word.stderr
+    assert "Таблица 1 из 1 в документе, заголовок в строке 1:" in word.stdout
+    assert "столбец 2 «Іс-шара атауы» → наименование (на казахском)" in word.stdout
+
     missing = run("check", str(tmp_path / "nope.yaml"))
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 
