@@ -262,7 +262,7 @@ async def new_area_named(message: Message, state: FSMContext, user: UserRecord) 
     name = await _name_or_say(message)
     if name is None:
         return
-    await state.update_data(new_name={user.locale: name})
+    await state.update_data(new_name=name, new_name_locale=user.locale)
     await state.set_state(InviteForm.new_area_other)
     builder = InlineKeyboardBuilder()
     builder.button(text=_("The same"), callback_data=InviteCb(action="same_name"))
@@ -300,9 +300,8 @@ async def _create_area(
     other_name: str | None,
 ) -> None:
     data = await state.get_data()
-    names = dict(data.get("new_name") or {})
-    first = next(iter(names.values()), "")
-    names.setdefault(_other(user.locale), other_name or first)
+    first, locale = str(data.get("new_name") or ""), str(data.get("new_name_locale") or "ru")
+    names = {locale: first, _other(locale): other_name or first}
     parent = await _own_area(int(data.get("parent_id", 0)), user, is_admin, areas)
     if parent is None or not first:
         await state.clear()
