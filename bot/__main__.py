@@ -38,8 +38,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("--uses", type=int, default=1, help="how many people may join (default 1)")
     invite.add_argument("--days", type=int, default=7, help="days the link stays valid (default 7)")
-    invite.add_argument("--name-kk", help="Kazakh name of the area, if it is created now")
-    invite.add_argument("--name-ru", help="Russian name of the area, if it is created now")
+    invite.add_argument(
+        "--name-kk",
+        action="append",
+        default=[],
+        help="Kazakh name of a place created now; once per new place, from the top down",
+    )
+    invite.add_argument(
+        "--name-ru",
+        action="append",
+        default=[],
+        help="Russian name of a place created now; once per new place, from the top down",
+    )
 
     plan = commands.add_parser("plan", help="check or load a campaign plan (YAML, XLSX, CSV)")
     plan_commands = plan.add_subparsers(dest="plan_command", required=True)
@@ -93,6 +103,17 @@ def _parser() -> argparse.ArgumentParser:
         "audit", help="print who saw or changed a case, and who was refused"
     )
     audit.add_argument("--case", type=int, required=True, metavar="N", help="the case number")
+
+    area = commands.add_parser("area", help="list places with their names, or rename one")
+    area_commands = area.add_subparsers(dest="area_command", required=True)
+    area_list = area_commands.add_parser(
+        "list", help="the tree of places with names and counts of people"
+    )
+    area_list.add_argument("path", nargs="?", default="kz", help="where to start (default: kz)")
+    rename = area_commands.add_parser("rename", help="give a place new names")
+    rename.add_argument("path", help="the place, e.g. kz/karaganda/shakhtinsk")
+    rename.add_argument("--kk", help="the name in Kazakh")
+    rename.add_argument("--ru", help="the name in Russian")
     return parser
 
 
@@ -141,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cli.triage_check(args.file)
     if command == "audit":
         return asyncio.run(cli.audit(settings, args))
+    if command == "area":
+        return asyncio.run(cli.area(settings, args))
     return 2
 
 

@@ -42,6 +42,7 @@ from bot.services.exports import ExportService
 from bot.services.hotline import HotlineService
 from bot.services.invites import InviteService
 from bot.services.people import PeopleService
+from bot.services.places import PlaceService
 from bot.services.plans import PlanService
 from bot.services.reports import ReportService
 from bot.services.users import UserService
@@ -83,6 +84,7 @@ class Services:
     cases: CaseService
     hotline: HotlineService
     people: PeopleService
+    places: PlaceService
 
     @classmethod
     async def open(cls, settings: Settings, *, clock: Clock = utc_now) -> Services:
@@ -98,6 +100,10 @@ class Services:
         plans = PlanService(PlanRepository(db), clock=clock, zone=settings.zone)
         reports = ReportRepository(db)
         users = UserRepository(db)
+        places = PlaceService(
+            areas, AuditRepository(db), clock=clock, on_renamed=users.forget_everyone
+        )
+        await places.seed()
         cases = CaseService(
             db,
             CaseRepository(db),
@@ -163,6 +169,7 @@ class Services:
             cases=cases,
             hotline=hotline,
             people=people,
+            places=places,
         )
 
     async def close(self) -> None:
@@ -264,6 +271,7 @@ async def create_app(
         cases=services.cases,
         hotline=services.hotline,
         people=services.people,
+        places=services.places,
         albums=albums,
         delivery=delivery,
     )

@@ -32,15 +32,17 @@ from bot.app import (
 from bot.backup import BackupError, DatabaseInUse, backup, restore, running_lock
 from bot.campaign_texts import takeover_text
 from bot.config import Settings
+from bot.domain.places import NAME_MAX, NAME_MIN
 from bot.domain.plan_validation import PlanCheck
 from bot.domain.triage import TriageFileError
 from bot.health import health
 from bot.i18n import build_i18n, fmt_date
 from bot.plan_files import PlanFileError, check_plan_file
-from bot.plan_report import issue_text
+from bot.plan_report import issue_text, table_lines
 from bot.services.digest import render as render_digest
 from bot.services.exports import ExportError
 from bot.services.invites import InviteError
+from bot.services.places import PlaceError
 from storage.areas import Area, AreaPathError
 from storage.files import private_folder, write_private
 
@@ -187,9 +189,7 @@ async def invite(settings: Settings, args: argparse.Namespace) -> int:
     try:
         await services.plans.ensure_default()
         try:
-            area = await services.areas.ensure(
-                args.area, name_kk=args.name_kk, name_ru=args.name_ru
-            )
+            area = await services.places.ensure_named(args.area, kk=args.name_kk, ru=args.name_ru)
             created = await services.invites.create(
                 role=args.role,
                 area=area,
@@ -197,6 +197,9 @@ async def invite(settings: Settings, args: argparse.Namespace) -> int:
                 uses=args.uses,
                 days=args.days,
             )
+        except PlaceError as error:
+            print(_new_places_hint(error), file=sys.stderr)
+            return 2
         except (AreaPathError, InviteError) as error:
             print(f"Cannot create the invitation: {error}", file=sys.stderr)
             return 2
@@ -209,16 +212,67 @@ async def invite(settings: Settings, args: argparse.Namespace) -> int:
         print(f"https://t.me/<bot username>?start={created.token}")
         print("Set BOT_USERNAME (or BOT_TOKEN) to print the full link.", file=sys.stderr)
     print(
-        f"role={created.role} area={area.path} uses={created.max_uses}"
+        f"role={created.role} area={area.path} ({area.name_ru} / {area.name_kk})"
+        f" uses={created.max_uses}"
         f" expires={created.expires_at.isoformat(timespec='minutes')}",
         file=sys.stderr,
     )
     return 0
 
 
+def _new_places_hint(error: PlaceError) -> str:
+    if error.code == "count":
+        new = error.detail.split(", ")
+        return (
+            f"New places: {', '.join(new)}. Give each its names, from the top down:"
+            f" --name-ru NAME --name-kk NAME, {len(new)} of each (or of one language)."
+        )
+    return (
+        f"Cannot name the place: the name is too {error.code} ({NAME_MIN}–{NAME_MAX} characters)."
+    )
+
+
+async def area(settings: Settings, args: argparse.Namespace) -> int:
+    services = await Services.open(settings)
+    try:
+        try:
+            found = await services.areas.by_path(args.path)
+        except AreaPathError as error:
+            print(f"Bad area: {error}", file=sys.stderr)
+            return 2
+        if found is None:
+            print(f"No such area: {args.path}", file=sys.stderr)
+            return 2
+        if args.area_command == "rename":
+            if not (args.kk or args.ru):
+                print("Give the new name with --kk and/or --ru.", file=sys.stderr)
+                return 2
+            try:
+                renamed = await services.places.rename(found, kk=args.kk, ru=args.ru, actor=None)
+            except PlaceError as error:
+                print(_new_places_hint(error), file=sys.stderr)
+                return 2
+            print(f"{renamed.path}: {renamed.name_kk} / {renamed.name_ru}")
+            return 0
+        for line in await services.places.tree(found.path):
+            indent = "  " * (line.area.level - found.level)
+            names = f"{line.area.name_kk} / {line.area.name_ru}"
+            if line.unnamed:
+                names = "(no name yet: python -m bot area rename PATH --kk … --ru …)"
+            people = f"people {line.total}" + (
+                f" (here {line.here})" if line.here != line.total else ""
+            )
+            print(f"{indent}{line.area.path}  {names}  {people}")
+        return 0
+    finally:
+        await services.close()
+
+
 def _print_check(check: PlanCheck, locale: str) -> None:
     i18n = build_i18n(locale)
     with i18n.context(), i18n.use_locale(locale):
+        for line in table_lines(check):
+            print(line)
         for issue in check.errors:
             print(_("Error: {problem}").format(problem=issue_text(issue)))
         for issue in check.warnings:

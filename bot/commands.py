@@ -54,6 +54,7 @@ def _commands(
         )
         commands.append(BotCommand(command="people", description=_("People of your area")))
         commands.append(BotCommand(command="invites", description=_("Open invitations")))
+        commands.append(BotCommand(command="rename", description=_("Rename a place")))
     if admin:
         commands.append(BotCommand(command="loadplan", description=_("Load another campaign plan")))
     if member:

@@ -26,6 +26,7 @@ from bot.services.exports import ExportService
 from bot.services.hotline import HotlineService
 from bot.services.invites import InviteService
 from bot.services.people import PeopleService
+from bot.services.places import PlaceService
 from bot.services.plans import PlanService
 from bot.services.reports import ReportService
 from bot.services.users import UserService
@@ -61,6 +62,7 @@ class Deps(TypedDict):
     cases: CaseService
     hotline: HotlineService
     people: PeopleService
+    places: PlaceService
     albums: AlbumCollector
     delivery: DeliveryQueue
 

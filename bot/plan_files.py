@@ -1,11 +1,10 @@
-"""Reading plan files: the YAML format, and the CSV/XLSX table a department already keeps."""
+"""Reading plan files: the YAML format, and the table a department already keeps (XLSX, CSV, DOCX)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -13,54 +12,12 @@ from typing import Any
 import yaml
 
 from bot.domain.plan import Campaign
+from bot.domain.plan_table import REQUIRED, Header, TableInfo, find_header, items_below
 from bot.domain.plan_validation import PlanCheck, PlanIssue, Problem, check_items, check_plan
 
 DEFAULT_PLAN = "shakhtinsk_2025.yaml"
 
-# Header names seen in real tables, lowercased; the value is (field, language or None).
-_HEADERS: dict[str, tuple[str, str | None]] = {
-    "number": ("number", None),
-    "no": ("number", None),
-    "n": ("number", None),
-    "№": ("number", None),
-    "№ п/п": ("number", None),
-    "номер": ("number", None),
-    "р/с": ("number", None),
-    "р/с №": ("number", None),
-    "stage": ("stage", None),
-    "этап": ("stage", None),
-    "кезең": ("stage", None),
-    "title": ("title", None),
-    "title_kk": ("title", "kk"),
-    "title_ru": ("title", "ru"),
-    "наименование мероприятия": ("title", "ru"),
-    "мероприятие": ("title", "ru"),
-    "наименование": ("title", "ru"),
-    "іс-шара атауы": ("title", "kk"),
-    "іс-шара": ("title", "kk"),
-    "іс-шаралар": ("title", "kk"),
-    "due": ("due", None),
-    "deadline": ("due", None),
-    "due_kk": ("due", "kk"),
-    "due_ru": ("due", "ru"),
-    "сроки исполнения": ("due", "ru"),
-    "срок исполнения": ("due", "ru"),
-    "сроки": ("due", "ru"),
-    "срок": ("due", "ru"),
-    "орындалу мерзімі": ("due", "kk"),
-    "орындау мерзімі": ("due", "kk"),
-    "мерзімі": ("due", "kk"),
-    "executors": ("executors", None),
-    "executors_kk": ("executors", "kk"),
-    "executors_ru": ("executors", "ru"),
-    "ответственные исполнители": ("executors", "ru"),
-    "ответственные": ("executors", "ru"),
-    "исполнители": ("executors", "ru"),
-    "жауапты орындаушылар": ("executors", "kk"),
-    "жауаптылар": ("executors", "kk"),
-}
-_STAGE_ROW = re.compile(r"^\s*(IV|III|II|I)\s*[.)]")
-TABLE_SUFFIXES = (".csv", ".xlsx")
+TABLE_SUFFIXES = (".csv", ".xlsx", ".docx")
 
 
 class PlanFileError(Exception):
@@ -88,11 +45,12 @@ def check_plan_file(
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
             check = check_plan(raw, base=base)
         elif suffix in TABLE_SUFFIXES:
-            rows = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
-            check = check_table(rows, year=year, base=base)
+            kind = suffix[1:]
+            readers = {"csv": _read_csv, "xlsx": _read_xlsx, "docx": _read_docx}
+            check = check_tables(readers[kind](path), kind=kind, year=year, base=base)
         else:
             raise PlanFileError(
-                f"unsupported file type {suffix or path.name!r}: use YAML, XLSX or CSV"
+                f"unsupported file type {suffix or path.name!r}: use YAML, DOCX, XLSX or CSV"
             )
     except (OSError, UnicodeDecodeError, yaml.YAMLError, csv.Error) as error:
         raise PlanFileError(str(error)) from error
@@ -101,103 +59,158 @@ def check_plan_file(
     return check
 
 
+@dataclass(slots=True)
+class _Table:
+    rows: list[list[Any]]
+    name: str = ""
+
+
+@dataclass(slots=True)
+class _Found:
+    """Tables read as one plan: a table and the ones continuing it on the next pages."""
+
+    header: Header
+    first: int
+    last: int
+    items: list[tuple[int, dict[str, Any]]]
+    name: str = ""
+
+
 def check_table(
     rows: list[list[Any]], *, year: int | None = None, base: Campaign | None = None
 ) -> PlanCheck:
-    """Validate a table of items: a header row, then one row per item (stage rows allowed)."""
+    """Validate one table of items: a header, then one row per item (stage rows allowed)."""
+    return check_tables([_Table(rows)], kind="csv", year=year, base=base)
+
+
+def check_tables(
+    tables: list[_Table], *, kind: str, year: int | None = None, base: Campaign | None = None
+) -> PlanCheck:
+    """Validate the plan table among ``tables``: the one with most items, with its continuations."""
     base = base or load_bundled_plan()
     plan_year = year or base.year
-    header_at, columns = _find_header(rows)
     check = PlanCheck()
-    if header_at is None:
-        for name in ("number", "title", "due"):
-            check.errors.append(PlanIssue(Problem.NO_COLUMN, name))
-        return check
-    fields = {name for name, _ in columns.values()}
-    for name in ("number", "title", "due"):
-        if name not in fields:
-            check.errors.append(PlanIssue(Problem.NO_COLUMN, name, header_at + 1))
+    found = _best(tables)
+    if found is None:
+        partial = next((h for h in (find_header(t.rows) for t in tables) if h), None)
+        if partial is None:
+            for name in REQUIRED:
+                check.errors.append(PlanIssue(Problem.NO_COLUMN, name))
+            return check
+        found = _Found(partial, 1, 1, [])
+    header = found.header
+    check.columns = header.columns
+    check.table = TableInfo(
+        kind=kind,
+        first=found.first,
+        last=found.last,
+        count=len(tables),
+        header_row=header.first + 1,
+        sheet=found.name,
+    )
+    for name in REQUIRED:
+        if name not in header.fields:
+            check.errors.append(PlanIssue(Problem.NO_COLUMN, name, header.first + 1))
     if check.errors:
         return check
-    items: list[tuple[int, dict[str, Any]]] = []
-    stage: str | None = None
-    for index in range(header_at + 1, len(rows)):
-        row = rows[index]
-        values = _row_values(row, columns)
-        if not any(str(cell or "").strip() for cell in row):
-            continue
-        if not str(values.get("number") or "").strip():
-            heading = _STAGE_ROW.match(
-                str(values["title"].get("ru") or values["title"].get("kk") or "")
-            )
-            if heading:
-                stage = heading.group(1)
-                continue
-        if stage and not values.get("stage"):
-            values["stage"] = stage
-        items.append((index + 1, values))
-    parsed = check_items(items, plan_year, check)
+    parsed = check_items(found.items, plan_year, check)
     if not check.errors:
         campaign = base.shifted_to(plan_year) if base.year != plan_year else base
         check.campaign = replace(campaign, items=tuple(parsed))
     return check
 
 
-def _find_header(rows: list[list[Any]]) -> tuple[int | None, dict[int, tuple[str, str | None]]]:
-    for index, row in enumerate(rows[:20]):
-        columns: dict[int, tuple[str, str | None]] = {}
-        for position, cell in enumerate(row):
-            key = " ".join(str(cell or "").lower().split())
-            if key in _HEADERS:
-                columns[position] = _HEADERS[key]
-        if {"number", "title"} <= {name for name, _ in columns.values()}:
-            return index, columns
-    return None, {}
-
-
-def _row_values(row: list[Any], columns: dict[int, tuple[str, str | None]]) -> dict[str, Any]:
-    values: dict[str, Any] = {"title": {}, "executors": {}, "due_text": {}}
-    for position, (name, language) in columns.items():
-        cell = row[position] if position < len(row) else None
-        text = "" if cell is None else str(cell).strip()
-        if hasattr(cell, "isoformat") and name == "due":
-            text = cell.isoformat()[:10]
-        if name in ("number", "stage"):
-            values[name] = cell if isinstance(cell, (int, float)) and name == "number" else text
-        elif name == "due":
-            values["due_text"][language or "ru"] = text
-            if language is None:
-                values["due_text"]["kk"] = text
-        else:
-            if language is None:
-                values[name] = {"kk": text, "ru": text}
+def _best(tables: list[_Table]) -> _Found | None:
+    """The group of tables with most items; a group is a table with a complete header and the
+    tables right after it with the same columns (a header repeated, or none, on a new page)."""
+    groups: list[_Found] = []
+    current: _Found | None = None
+    offset = 0
+    for index, table in enumerate(tables, 1):
+        header = find_header(table.rows)
+        if header is not None and header.complete:
+            items = items_below(table.rows, header)
+            if current is not None and header.layout() == current.header.layout():
+                current.items.extend((row + offset, values) for row, values in items)
+                current.last = index
             else:
-                values[name][language] = text
-    values["due"] = values["due_text"].get("ru") or values["due_text"].get("kk") or ""
-    return values
+                current = _Found(header, index, index, items, table.name)
+                groups.append(current)
+                offset = 0
+        elif current is not None and header is None and _same_width(table, tables[index - 2]):
+            headless = Header(-1, -1, current.header.columns)
+            items = [
+                (row + offset, values)
+                for row, values in items_below(table.rows, headless)
+                if str(values.get("number") or "").strip()
+            ]
+            if not items:
+                current = None
+                offset = 0
+                continue
+            current.items.extend(items)
+            current.last = index
+        else:
+            current = None
+            offset = 0
+        offset += len(table.rows)
+    return max(groups, key=lambda group: len(group.items), default=None)
 
 
-def _read_csv(path: Path) -> list[list[Any]]:
+def _same_width(table: _Table, before: _Table) -> bool:
+    def width(rows: list[list[Any]]) -> int:
+        return max((len(row) for row in rows), default=0)
+
+    return width(table.rows) == width(before.rows)
+
+
+def _read_csv(path: Path) -> list[_Table]:
     text = path.read_text(encoding="utf-8-sig")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    return [_Table([list(row) for row in csv.reader(io.StringIO(text), dialect)])]
 
 
-def _read_xlsx(path: Path) -> list[list[Any]]:
+def _read_xlsx(path: Path) -> list[_Table]:
+    """Every sheet as a table, merged cells filled with their value (a header over two rows)."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, ValueError, OSError) as error:
+        workbook = load_workbook(path, data_only=True)
+    except Exception as error:  # zipfile.BadZipFile, InvalidFileException, KeyError and friends
         raise PlanFileError(f"not a readable XLSX file: {error}") from error
-    except Exception as error:  # zipfile.BadZipFile and friends
-        raise PlanFileError(f"not a readable XLSX file: {error}") from error
+    tables: list[_Table] = []
     try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        for sheet in workbook.worksheets:
+            rows = [list(row) for row in sheet.iter_rows(min_row=1, min_col=1, values_only=True)]
+            for merged in sheet.merged_cells.ranges:
+                value = sheet.cell(merged.min_row, merged.min_col).value
+                for row in range(merged.min_row - 1, min(merged.max_row, len(rows))):
+                    for column in range(merged.min_col - 1, merged.max_col):
+                        if column < len(rows[row]):
+                            rows[row][column] = value
+            tables.append(_Table(rows, sheet.title))
     finally:
         workbook.close()
+    return tables
+
+
+def _read_docx(path: Path) -> list[_Table]:
+    """Every table of a Word document, in order; a merged cell gives its text to each column."""
+    from docx import Document
+
+    try:
+        document = Document(str(path))
+    except Exception as error:  # zipfile.BadZipFile, PackageNotFoundError, broken XML
+        raise PlanFileError(f"not a readable DOCX file: {error}") from error
+    tables: list[_Table] = []
+    for table in document.tables:
+        rows: list[list[Any]] = []
+        for row in table.rows:
+            cells: list[Any] = [""] * row.grid_cols_before
+            cells.extend(cell.text for cell in row.cells)
+            rows.append(cells)
+        tables.append(_Table(rows))
+    return tables

@@ -14,7 +14,9 @@ import io
 import zipfile
 from enum import StrEnum
 
-MAX_BYTES = 1024 * 1024  # a plan table is tens of kilobytes
+MAX_BYTES = (
+    2 * 1024 * 1024
+)  # a plan is a table of tens of rows; a Word document may carry a letterhead
 MAX_ROWS = 500  # a plan has tens of rows, with headings and blank lines a few more
 MAX_UNPACKED = 5 * MAX_BYTES  # a workbook's parts, unpacked
 MAX_COLUMNS = 100

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.plan_validation import PlanIssue, Problem
+from bot.domain.plan_validation import PlanCheck, PlanIssue, Problem
 
 
 def field_name(name: str) -> str:
@@ -53,3 +53,48 @@ def issue_text(issue: PlanIssue) -> str:
         ),
     }
     return messages[issue.problem].format(where=where, field=field, value=value)
+
+
+def _column_label(position: int, kind: str) -> str:
+    """Column 1 is «A» in a spreadsheet, «1» elsewhere."""
+    if kind != "xlsx":
+        return str(position + 1)
+    label = ""
+    number = position + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        label = chr(ord("A") + rest) + label
+    return label
+
+
+def table_lines(check: PlanCheck) -> list[str]:
+    """Which table was read and which column was taken for which field."""
+    table = check.table
+    if table is None:
+        return []
+    if table.kind == "docx" and table.first != table.last:
+        where = _("Tables {first}–{last} of {count} in the document, read as one").format(
+            first=table.first, last=table.last, count=table.count
+        )
+    elif table.kind == "docx":
+        where = _("Table {number} of {count} in the document").format(
+            number=table.first, count=table.count
+        )
+    elif table.kind == "xlsx":
+        where = _("Sheet «{name}»").format(name=table.sheet)
+    else:
+        where = _("The table")
+    lines = [_("{where}, header in row {row}:").format(where=where, row=table.header_row)]
+    languages = {"kk": _("in Kazakh"), "ru": _("in Russian")}
+    for column in check.columns:
+        field = field_name(column.field)
+        if column.language:
+            field = f"{field} ({languages[column.language]})"
+        lines.append(
+            _("column {label} «{header}» → {field}").format(
+                label=_column_label(column.position, table.kind),
+                header=column.header,
+                field=field,
+            )
+        )
+    return lines

@@ -17,6 +17,7 @@ from handlers import (
     language,
     my_reports,
     people,
+    places,
     plan,
     plan_upload,
     reports,
@@ -45,5 +46,6 @@ def build_routers(*, flood_per_minute: int = 12) -> list[Router]:
         hotline_desk.build_router(),
         school_links.build_router(),
         people.build_router(),
+        places.build_router(),
         fallback.build_router(),
     ]

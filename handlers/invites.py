@@ -13,6 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.context import BotIdentity
 from bot.domain.access import INVITABLE_ROLES, Actor, Role
 from bot.domain.invites import DEFAULT_DAYS
+from bot.domain.places import NAME_MAX, NAME_MIN, PlaceNameError, clean_name
 from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
 from bot.i18n import fmt_moment
 from bot.names import role_name
@@ -24,7 +25,6 @@ from handlers import keyboards, labels
 from handlers.keyboards import InviteCb
 from handlers.views import drop_buttons, menu
 
-NAME_MIN, NAME_MAX = 2, 100
 AREA_BUTTONS = 40
 
 
@@ -32,6 +32,7 @@ class InviteForm(StatesGroup):
     role = State()
     area = State()
     new_area = State()
+    new_area_other = State()  # its name in the other language
     uses = State()
 
 
@@ -56,11 +57,21 @@ def build_router() -> Router:
     router.message.register(
         new_area_named, StateFilter(InviteForm.new_area), Magic(F.text), NOT_COMMAND
     )
+    router.message.register(
+        new_area_named_other, StateFilter(InviteForm.new_area_other), Magic(F.text), NOT_COMMAND
+    )
+    router.callback_query.register(
+        new_area_same_name,
+        StateFilter(InviteForm.new_area_other),
+        InviteCb.filter(F.action == "same_name"),
+    )
     router.callback_query.register(
         uses_chosen, StateFilter(InviteForm.uses), InviteCb.filter(F.action == "uses")
     )
     router.callback_query.register(stale_button, InviteCb.filter())
-    router.message.register(name_expected, StateFilter(InviteForm.new_area), NOT_COMMAND)
+    router.message.register(
+        name_expected, StateFilter(InviteForm.new_area, InviteForm.new_area_other), NOT_COMMAND
+    )
     router.message.register(expected, StateFilter(InviteForm), NOT_COMMAND)
     return router
 
@@ -202,35 +213,86 @@ async def new_area(
     await state.set_state(InviteForm.new_area)
     assert isinstance(query.message, Message)
     await query.message.answer(
-        _("Send the name of the new organisation in {area} (for example «School № 7»).").format(
-            area=html.quote(area.name(user.locale))
+        _(
+            "Send the name of the new organisation in {area}, in {language} (for example «{example}»)."
+        ).format(
+            area=html.quote(area.name(user.locale)),
+            language=_language_name(user.locale),
+            example=_("School № 7"),
         )
     )
 
 
-async def new_area_named(
-    message: Message,
-    state: FSMContext,
-    user: UserRecord,
-    is_admin: bool,
-    actor: Actor,
-    areas: AreaService,
-) -> None:
-    name = " ".join((message.text or "").split())
-    if not NAME_MIN <= len(name) <= NAME_MAX:
+def _language_name(locale: str) -> str:
+    return _("Kazakh") if locale == "kk" else _("Russian")
+
+
+def _other(locale: str) -> str:
+    return "ru" if locale == "kk" else "kk"
+
+
+async def _name_or_say(message: Message) -> str | None:
+    try:
+        return clean_name(message.text)
+    except PlaceNameError:
         await message.answer(
             _("The name must be {min}–{max} characters. Please send it again, or /cancel.").format(
                 min=NAME_MIN, max=NAME_MAX
             )
         )
+        return None
+
+
+async def new_area_named(message: Message, state: FSMContext, user: UserRecord) -> None:
+    name = await _name_or_say(message)
+    if name is None:
         return
+    await state.update_data(new_name=name, new_name_locale=user.locale)
+    await state.set_state(InviteForm.new_area_other)
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("The same"), callback_data=InviteCb(action="same_name"))
+    await message.answer(
+        _("And its name in {language}? Send it, or press «The same».").format(
+            language=_language_name(_other(user.locale))
+        ),
+        reply_markup=builder.as_markup(),
+    )
+
+
+async def new_area_named_other(
+    message: Message, state: FSMContext, user: UserRecord, actor: Actor, areas: AreaService
+) -> None:
+    name = await _name_or_say(message)
+    if name is not None:
+        await _create_area(message, state, user, actor, areas, name)
+
+
+async def new_area_same_name(
+    query: CallbackQuery, state: FSMContext, user: UserRecord, actor: Actor, areas: AreaService
+) -> None:
+    await query.answer()
+    await drop_buttons(query)
+    assert isinstance(query.message, Message)
+    await _create_area(query.message, state, user, actor, areas, None)
+
+
+async def _create_area(
+    message: Message,
+    state: FSMContext,
+    user: UserRecord,
+    actor: Actor,
+    areas: AreaService,
+    other_name: str | None,
+) -> None:
     data = await state.get_data()
+    first, locale = str(data.get("new_name") or ""), str(data.get("new_name_locale") or "ru")
+    names = {locale: first, _other(locale): other_name or first}
     parent = await areas.managed(actor, int(data.get("parent_id", 0)))
-    if parent is None:
+    if parent is None or not first:
         await state.clear()
         await message.answer(_("This place is not in your area."))
         return
-    area = await areas.add_child(parent, name=name)
+    area = await areas.add_child(parent, name=names["kk"], name_ru=names["ru"])
     await _ask_uses(message, state, area, user)
 
 

@@ -27,12 +27,12 @@ from bot.filters import HasRole, Magic, PrivateChat
 from bot.i18n import fmt_date
 from bot.plan_files import PlanFileError
 from bot.plan_limits import MAX_BYTES, MAX_ROWS, Limit, PlanTooLarge
-from bot.plan_report import issue_text
+from bot.plan_report import issue_text, table_lines
 from bot.services.plans import PlanService
 from bot.services.users import UserRecord
 from handlers.views import drop_buttons
 
-SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
+SUFFIXES = (".yaml", ".yml", ".docx", ".xlsx", ".csv")
 ISSUES_SHOWN = 20
 _YEAR = re.compile(r"\b(20\d\d)\b")
 
@@ -55,10 +55,15 @@ def build_router() -> Router:
     return router
 
 
-async def how_to(message: Message) -> None:
-    await message.answer(
-        _("Send the plan as a file: YAML, or the XLSX/CSV table (№, title, deadline, executors).")
+def _how_to() -> str:
+    return _(
+        "Send the plan as a file: YAML, or the table (№, title, deadline, executors)"
+        " in a Word document (DOCX), XLSX or CSV."
     )
+
+
+async def how_to(message: Message) -> None:
+    await message.answer(_how_to())
 
 
 async def plan_file(
@@ -68,11 +73,7 @@ async def plan_file(
     assert document is not None
     name = document.file_name or ""
     if Path(name).suffix.lower() not in SUFFIXES:
-        await message.answer(
-            _(
-                "Send the plan as a file: YAML, or the XLSX/CSV table (№, title, deadline, executors)."
-            )
-        )
+        await message.answer(_how_to())
         return
     if (document.file_size or 0) > MAX_BYTES:
         await message.answer(too_large_text(Limit.SIZE))
@@ -90,12 +91,16 @@ async def plan_file(
     except PlanFileError:
         await message.answer(_("This file cannot be read as a plan."))
         return
+    columns = "\n".join(html.quote(line) for line in table_lines(check))
     lines = [f"• {html.quote(issue_text(issue))}" for issue in check.errors[:ISSUES_SHOWN]]
     if len(check.errors) > ISSUES_SHOWN:
         lines.append(_("… and {count} more").format(count=len(check.errors) - ISSUES_SHOWN))
     if not check.ok or check.campaign is None:
         await message.answer(
-            _("The plan has problems; nothing was loaded:") + "\n" + "\n".join(lines)
+            _("The plan has problems; nothing was loaded:")
+            + "\n"
+            + "\n".join(lines)
+            + (f"\n\n{columns}" if columns else "")
         )
         return
     campaign = check.campaign
@@ -109,6 +114,8 @@ async def plan_file(
     )
     if warnings:
         text += "\n" + "\n".join(warnings)
+    if columns:
+        text += "\n\n" + columns
     text += "\n\n" + _("Load it for everyone?")
     await state.set_state(PlanUpload.confirm)
     await state.set_data({"campaign": campaign.to_dict()})

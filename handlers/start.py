@@ -132,6 +132,7 @@ def _role_help(user: UserRecord, is_admin: bool) -> str:
         lines.append(
             _("/people — people of your area: roles, deactivation; /invites — open invitations")
         )
+        lines.append(_("/rename — rename a place of your area"))
     if offered.admin:
         lines.append(_("/loadplan — load another campaign plan from a file"))
     if offered.operator_desk:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.domain.places import is_unnamed
 from storage.db import Database, within
 
 ROOT_PATH = "kz"
@@ -78,10 +80,27 @@ class AreaRepository:
         rows = await self.db.fetchall(sql + " ORDER BY path", params)
         return [_area(row) for row in rows]
 
+    async def existing(self, path: str) -> set[str]:
+        """Which of ``path`` and the paths above it exist."""
+        parts = normalise_path(path).split("/")
+        every = ["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
+        marks = ", ".join("?" * len(every))
+        rows = await self.db.fetchall(f"SELECT path FROM areas WHERE path IN ({marks})", every)
+        return {row[0] for row in rows}
+
     async def ensure(
-        self, path: str, *, name_kk: str | None = None, name_ru: str | None = None
+        self,
+        path: str,
+        *,
+        name_kk: str | None = None,
+        name_ru: str | None = None,
+        names: Mapping[str, tuple[str, str]] | None = None,
     ) -> Area:
-        """Create the area and any missing ancestors; names default to the path segment."""
+        """Create the area and any missing ancestors.
+
+        ``names`` gives (kk, ru) names by full path; ``name_kk``/``name_ru`` name the area
+        itself. A place created with no name given carries its path segment (see ``unnamed``).
+        """
         full = normalise_path(path)
         parts = full.split("/")
         parent: Area | None = None
@@ -93,6 +112,8 @@ class AreaRepository:
                 default = parts[depth - 1]
                 kk = (name_kk or name_ru or default) if leaf else default
                 ru = (name_ru or name_kk or default) if leaf else default
+                if names and sub in names:
+                    kk, ru = names[sub]
                 area_id = await self.db.execute(
                     "INSERT INTO areas (parent_id, path, level, name_kk, name_ru)"
                     " VALUES (?, ?, ?, ?, ?)",
@@ -103,12 +124,73 @@ class AreaRepository:
         assert parent is not None
         return parent
 
-    async def add_child(self, parent: Area, *, name: str) -> Area:
-        """A new organisation under ``parent``, named in both languages by its own name."""
+    async def add_child(self, parent: Area, *, name: str, name_ru: str | None = None) -> Area:
+        """A new organisation under ``parent``: ``name`` in Kazakh, and ``name_ru`` (or the same)."""
         count = await self.db.fetchone(
             "SELECT COUNT(*) FROM areas WHERE parent_id = ?", (parent.id,)
         )
         number = int(count[0]) + 1 if count else 1
         while await self.by_path(f"{parent.path}/org{number}") is not None:
             number += 1
-        return await self.ensure(f"{parent.path}/org{number}", name_kk=name, name_ru=name)
+        return await self.ensure(
+            f"{parent.path}/org{number}", name_kk=name, name_ru=name_ru or name
+        )
+
+    async def rename(self, area_id: int, *, name_kk: str, name_ru: str) -> Area | None:
+        await self.db.execute(
+            "UPDATE areas SET name_kk = ?, name_ru = ? WHERE id = ?", (name_kk, name_ru, area_id)
+        )
+        return await self.get(area_id)
+
+    async def ancestors(self, area: Area) -> list[Area]:
+        """The areas above ``area``, from the country down (``area`` not included)."""
+        parts = area.path.split("/")
+        above = ["/".join(parts[:depth]) for depth in range(1, len(parts))]
+        if not above:
+            return []
+        marks = ", ".join("?" * len(above))
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM areas WHERE path IN ({marks}) ORDER BY level", above
+        )
+        return [_area(row) for row in rows]
+
+    async def seed(self, places: Sequence[tuple[str, str, str]]) -> int:
+        """Add the shipped places (path, kk, ru) that are missing, parents first, and name those
+        still named by their path segment; a name given since is kept. Returns how many changed."""
+        wanted = {normalise_path(path): (kk, ru) for path, kk, ru in places}
+        marks = ", ".join("?" * len(wanted))
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM areas WHERE path IN ({marks})", list(wanted)
+        )
+        found = {row[2]: _area(row) for row in rows}
+        changed = 0
+        for path in sorted(wanted, key=lambda p: p.count("/")):
+            kk, ru = wanted[path]
+            area = found.get(path)
+            if area is None:
+                await self.ensure(path, name_kk=kk, name_ru=ru)
+                changed += 1
+            elif is_unnamed(area.path, area.name_kk, area.name_ru):
+                await self.rename(area.id, name_kk=kk, name_ru=ru)
+                changed += 1
+        return changed
+
+    async def unnamed(self) -> list[Area]:
+        """Places still named by their path segment (made before places had names)."""
+        rows = await self.db.fetchall(f"SELECT {_COLUMNS} FROM areas ORDER BY path")
+        areas = [_area(row) for row in rows]
+        return [a for a in areas if is_unnamed(a.path, a.name_kk, a.name_ru)]
+
+    async def people_counts(self, path: str) -> dict[int, set[int]]:
+        """Area id → the people (not deactivated, with a role) at that very area, for the subtree."""
+        clauses, params = within("a.path", [path])
+        rows = await self.db.fetchall(
+            "SELECT r.area_id, r.user_id FROM roles r JOIN areas a ON a.id = r.area_id"
+            " JOIN users u ON u.id = r.user_id"
+            f" WHERE u.disabled = 0 AND {clauses}",
+            params,
+        )
+        found: dict[int, set[int]] = {}
+        for area_id, user_id in rows:
+            found.setdefault(area_id, set()).add(user_id)
+        return found

@@ -79,6 +79,10 @@ class UserRepository:
     def forget(self, user_id: int) -> None:
         self._known.pop(user_id, None)
 
+    def forget_everyone(self) -> None:
+        """A place was renamed: the names remembered with people's roles are old."""
+        self._known.clear()
+
     def _remember(self, record: UserRecord, seen_at: datetime) -> None:
         if len(self._known) >= self.KNOWN_LIMIT:
             self._known.clear()

@@ -177,7 +177,10 @@ class Invite:
 
 @dataclass(frozen=True, slots=True)
 class Area:
+    """A place; ``level`` (country 0 … organisation 3) where the rule needs it."""
+
     path: str
+    level: int | None = None
 
 
 class Action(StrEnum):
@@ -199,6 +202,7 @@ class Action(StrEnum):
     INVITE_REVOKE = "invite.revoke"
     INVITE_REDEEM = "invite.redeem"
     AREA_MANAGE = "area.manage"  # digest, exports, people and invitations lists, school links
+    AREA_RENAME = "area.rename"
 
 
 class Capacity(StrEnum):
@@ -454,6 +458,21 @@ def _area_manage(actor: Actor, area: Area) -> Decision:
 REPORTER_MIN_LEVEL = 2  # a city or district department, or an organisation
 
 
+RENAMABLE_LEVEL = 2  # the country and the regions keep the names the bot ships with
+
+
+def _area_rename(actor: Actor, area: Area) -> Decision:
+    """An admin renames any place; a coordinator the cities, districts and organisations of
+    their own area (itself included). The country and the regions have official names."""
+    if actor.admin:
+        return _yes(Capacity.ADMIN)
+    if not actor.holds(Role.COORDINATOR, area.path):
+        return NO_ROLE
+    if area.level is None or area.level < RENAMABLE_LEVEL:
+        return _no(Refusal.PLACE)
+    return _yes(Capacity.COORDINATOR)
+
+
 def _invite_create(actor: Actor, invite: Invite) -> Decision:
     if invite.role not in {role.value for role in INVITABLE_ROLES}:
         return _no(Refusal.ROLE)
@@ -497,6 +516,7 @@ _RULES = {
     Action.INVITE_REVOKE: _invite_revoke,
     Action.INVITE_REDEEM: _invite_redeem,
     Action.AREA_MANAGE: _area_manage,
+    Action.AREA_RENAME: _area_rename,
 }
 
 

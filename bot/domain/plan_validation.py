@@ -17,6 +17,7 @@ from bot.domain.plan import (
     PlanItem,
     Text,
 )
+from bot.domain.plan_table import TableColumn, TableInfo
 
 MAX_TITLE = 1000
 
@@ -51,6 +52,9 @@ class PlanCheck:
     campaign: Campaign | None = None
     errors: list[PlanIssue] = field(default_factory=list)
     warnings: list[PlanIssue] = field(default_factory=list)
+    # For a table: the columns taken for each field, and which table it was.
+    columns: tuple[TableColumn, ...] = ()
+    table: TableInfo | None = None
 
     @property
     def ok(self) -> bool:

@@ -29,7 +29,7 @@ class ReportRow:
     id: int
     item_number: int
     organisation: str  # in the export's language
-    area_path: str
+    place: str  # «region / city / organisation», by name in the export's language
     held_on: date
     format: str  # a code from bot.domain.reports.FORMATS
     title: str

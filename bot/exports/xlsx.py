@@ -208,7 +208,7 @@ class _Workbook:
                     row.item_number,
                     titles.get(row.item_number, ""),
                     row.organisation,
-                    row.area_path,
+                    row.place,
                     row.held_on,
                     format_label,
                     mask(row.title),

@@ -20,8 +20,8 @@ class AreaService:
     async def children(self, area_id: int) -> list[Area]:
         return await self.repo.children(area_id)
 
-    async def add_child(self, parent: Area, *, name: str) -> Area:
-        return await self.repo.add_child(parent, name=name)
+    async def add_child(self, parent: Area, *, name: str, name_ru: str | None = None) -> Area:
+        return await self.repo.add_child(parent, name=name, name_ru=name_ru)
 
     async def managed(self, actor: Actor, area_id: int) -> Area | None:
         """The area, if the actor manages it (button data can be forged)."""

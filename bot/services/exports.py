@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from bot.domain.digest import CasesSection, hotline_section
+from bot.domain.places import place_chain
 from bot.domain.roles import ORGANISATION_LEVEL
 from bot.exports.data import ExportData, ReportRow
 from bot.services.case_stats import area_cases
@@ -80,14 +82,14 @@ class ExportService:
         """The records of the campaign (the current one by default) in the area."""
         stored = campaign or await self.campaign()
         numbers = {item_id: number for number, item_id in stored.item_ids.items()}
+        subtree = await self.areas.subtree(area.path)
         reports = StoredReports(
-            await self.reports.for_export(stored.id, area.path), numbers, locale
+            await self.reports.for_export(stored.id, area.path),
+            numbers,
+            locale,
+            place_names(await self.areas.ancestors(area), subtree, locale),
         )
-        organisations = [
-            a.name(locale)
-            for a in await self.areas.subtree(area.path)
-            if a.level >= ORGANISATION_LEVEL
-        ]
+        organisations = [a.name(locale) for a in subtree if a.level >= ORGANISATION_LEVEL]
         cases: CasesSection | None = None
         case_rows: Iterable[CaseRecord] = ()
         if self.cases is not None:
@@ -138,7 +140,7 @@ class ExportService:
         stored = campaign or await self.campaign(year)
         data = await self.data(area, locale, campaign=stored)
         zone = self.plans.zone.key
-        stem = f"qorgau-{stored.year}-{area.path.replace('/', '-')}-{locale}"
+        stem = file_stem(area.name(locale), locale).replace("qorgau-", f"qorgau-{stored.year}-", 1)
         # Building large documents is CPU work and reading the reports blocks: keep the event
         # loop free meanwhile. The workbook reads them once and hands its summary on.
         buffer = io.BytesIO()
@@ -150,16 +152,43 @@ class ExportService:
         ]
 
 
+def place_names(above: list[Area], subtree: list[Area], locale: str) -> dict[str, str]:
+    """Each place of the subtree by its names from the region down, never by its path."""
+    names = {a.path: a.name(locale) for a in [*above, *subtree] if a.level >= 1}
+    chains: dict[str, str] = {}
+    for area in subtree:
+        parts = area.path.split("/")
+        every = ["/".join(parts[:depth]) for depth in range(2, len(parts) + 1)]
+        chains[area.path] = place_chain([names.get(path, "") for path in every])
+    return chains
+
+
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|«»\x00-\x1f]+')
+
+
+def file_stem(name: str, locale: str) -> str:
+    """«qorgau-город-Шахтинск-ru»: the place by its name, safe as a file name anywhere."""
+    words = _NOT_IN_FILE_NAMES.sub(" ", name).split()
+    return "-".join(["qorgau", *words[:8], locale])
+
+
 class StoredReports:
     """Stored report rows as :class:`ReportRow`, converted one by one as they are read."""
 
-    def __init__(self, rows: Iterable[Sequence[Any]], numbers: dict[int, int], locale: str) -> None:
+    def __init__(
+        self,
+        rows: Iterable[Sequence[Any]],
+        numbers: dict[int, int],
+        locale: str,
+        places: dict[str, str] | None = None,
+    ) -> None:
         self.rows = rows
         self.numbers = numbers  # item id → plan item number
         self.name_column = 2 if locale == "kk" else 3
+        self.places = places or {}  # area path → its names from the region down
 
     def __iter__(self) -> Iterator[ReportRow]:
-        numbers, name_column = self.numbers, self.name_column
+        numbers, name_column, places = self.numbers, self.name_column, self.places
         load, day = json.loads, date.fromisoformat
         for r in self.rows:
             # Positional, in the field order: half a million rows make the difference felt.
@@ -167,7 +196,7 @@ class StoredReports:
                 r[0],  # id
                 numbers.get(r[1], 0),  # item_number
                 r[name_column],  # organisation
-                r[4],  # area_path
+                places.get(r[4], r[name_column]),  # place
                 day(r[5]),  # held_on
                 r[6],  # format
                 r[7],  # title

@@ -87,6 +87,7 @@ texts = st.one_of(
             "/digest",
             "/people",
             "/invites",
+            "/rename",
             "/hotlinelink",
             "/loadplan",
             "/settings",

@@ -169,10 +169,31 @@ async def test_coordinator_adds_a_new_organisation_while_inviting(qorgau, api):
     await coordinator.send("x")
     assert "2–100" in (await qorgau.said(coordinator)).text
     await coordinator.send("Школа-гимназия № 3")
+    other = await qorgau.said(coordinator)  # and its name in Kazakh
+    assert "на казахском" in other.text
+    await coordinator.send_sticker()
+    assert "текстом" in (await qorgau.said(coordinator)).text
+    await coordinator.send("№ 3 мектеп-гимназиясы")
     uses = await qorgau.said(coordinator)
     assert "Школа-гимназия № 3" in uses.text
     await coordinator.press(uses.button("1"))
     link = await qorgau.said(coordinator)
     assert "?start=i-" in link.text
     children = await qorgau.services.areas.children((await qorgau.services.areas.by_path(CITY)).id)
-    assert [child.name_ru for child in children] == ["Школа-гимназия № 3"]
+    assert [(c.name_kk, c.name_ru) for c in children] == [
+        ("№ 3 мектеп-гимназиясы", "Школа-гимназия № 3")
+    ]
+
+    # «The same»: one name for both languages
+    await coordinator.send("/invite")
+    roles = await qorgau.said(coordinator)
+    await coordinator.press(roles.button("Исполнитель"))
+    here = await qorgau.said(coordinator)
+    await coordinator.press(here.button("➕"))
+    await qorgau.said(coordinator)
+    await coordinator.send("IT-лицей")
+    other = await qorgau.said(coordinator)
+    await coordinator.press(other.button("Так же"))
+    assert "IT-лицей" in (await qorgau.said(coordinator)).text
+    children = await qorgau.services.areas.children((await qorgau.services.areas.by_path(CITY)).id)
+    assert ("IT-лицей", "IT-лицей") in [(c.name_kk, c.name_ru) for c in children]

@@ -91,6 +91,8 @@ def test_plan_check_and_load_from_the_command_line(tmp_path):
     checked = run("check", str(table), "--year", "2026")
     assert checked.returncode == 0, checked.stderr
     assert "OK" in checked.stdout and "2026" in checked.stdout
+    # which column was taken for which field, so a misread column shows at once
+    assert "столбец 2 «Наименование мероприятия» → наименование (на русском)" in checked.stdout
 
     failed = run("check", str(bad))
     assert failed.returncode == 1
@@ -100,6 +102,24 @@ def test_plan_check_and_load_from_the_command_line(tmp_path):
     loaded = run("load", str(table), "--year", "2026")
     assert loaded.returncode == 0, loaded.stderr
     assert "#1" in loaded.stdout
+
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("План мероприятий")
+    rows = [
+        ["№ р/с", "Іс-шара атауы", "Наименование мероприятий", "Сроки проведения"],
+        ["1", "Көрме", "Выставка", "3 июня"],
+    ]
+    table = document.add_table(rows=2, cols=4)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.save(tmp_path / "plan.docx")
+    word = run("check", str(tmp_path / "plan.docx"), "--year", "2026")
+    assert word.returncode == 0, word.stderr
+    assert "Таблица 1 из 1 в документе, заголовок в строке 1:" in word.stdout
+    assert "столбец 2 «Іс-шара атауы» → наименование (на казахском)" in word.stdout
 
     missing = run("check", str(tmp_path / "nope.yaml"))
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
@@ -122,16 +142,30 @@ def test_digest_and_export_from_the_command_line(tmp_path):
             timeout=120,
         )
 
+    school = "kz/karaganda/shakhtinsk/school-7"
+    nameless = run("invite", "--role", "reporter", "--area", school, "--name-kk", "№ 7 мектеп")
+    assert nameless.returncode == 2  # the city is new too: it needs its names
+    assert "kz/karaganda/shakhtinsk" in nameless.stderr and "--name-ru" in nameless.stderr
     made = run(
         "invite",
-        "--role",
-        "reporter",
-        "--area",
-        "kz/karaganda/shakhtinsk/school-7",
-        "--name-kk",
-        "№ 7 мектеп",
+        *("--role", "reporter", "--area", school),
+        *("--name-kk", "Шахтинск қаласы", "--name-ru", "город Шахтинск"),
+        *("--name-kk", "№ 7 мектеп", "--name-ru", "Школа № 7"),
     )
     assert made.returncode == 0, made.stderr
+    listed = run("area", "list", "kz/karaganda")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == [
+        "kz/karaganda  Қарағанды облысы / Карагандинская область  people 0",
+        "  kz/karaganda/shakhtinsk  Шахтинск қаласы / город Шахтинск  people 0",
+        "    kz/karaganda/shakhtinsk/school-7  № 7 мектеп / Школа № 7  people 0",
+    ]
+    assert len(run("area", "list").stdout.splitlines()) == 23  # the country, 20 regions, 2 new
+    renamed = run("area", "rename", school, "--ru", "Школа-гимназия № 7")
+    assert renamed.returncode == 0, renamed.stderr
+    assert "№ 7 мектеп / Школа-гимназия № 7" in renamed.stdout
+    assert run("area", "rename", school, "--ru", "x").returncode == 2
+    assert run("area", "rename", "kz/nowhere", "--ru", "Нигде").returncode == 2
     digest = run(
         "digest", "--area", "kz/karaganda/shakhtinsk", "--lang", "kk", "--date", "2025-06-03"
     )
@@ -141,7 +175,10 @@ def test_digest_and_export_from_the_command_line(tmp_path):
         "export", "--area", "kz/karaganda", "--lang", "ru", "--out", str(tmp_path / "out")
     )
     assert exported.returncode == 0, exported.stderr
-    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".docx", ".xlsx"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "qorgau-Карагандинская-область-ru.docx",
+        "qorgau-Карагандинская-область-ru.xlsx",
+    ]
     assert run("digest", "--area", "kz/nowhere").returncode == 2
 
 
@@ -258,3 +295,39 @@ async def test_a_table_beyond_a_plans_size_is_refused(qorgau, api):
         file_name="plan.xlsx", mime_type="application/vnd.ms-excel", content=fine
     )
     assert f"{MAX_ROWS - 20}" in (await qorgau.said(admin)).text
+
+
+async def test_an_admin_loads_a_word_document_plan(qorgau, api, tmp_path):
+    from docx import Document
+
+    from tests.e2e.conftest import ADMIN_ID
+
+    document = Document()
+    document.add_paragraph("Іс-шаралар жоспары")
+    rows = [
+        ["№ р/с", "Іс-шара атауы", "Орындау мерзімі", "Жауаптылар"],
+        ["1", "Дөңгелек үстел", "5 маусым", "Мектептер"],
+        ["2", "Көрме", "1-12 маусым", "Білім бөлімі"],
+    ]
+    table = document.add_table(rows=3, cols=4)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    path = tmp_path / "жоспар.docx"
+    document.save(path)
+
+    admin = api.user(ADMIN_ID)
+    await admin.send("/start")
+    await qorgau.settle()
+    await admin.send_document(
+        file_name=path.name,
+        mime_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        content=path.read_bytes(),
+    )
+    offer = await qorgau.said(admin)
+    assert "Таблица 1 из 1" in offer.text
+    assert "столбец 1 «№ р/с» → номер" in offer.text
+    await admin.press(offer.button("✅"))
+    assert "/plan" in (await qorgau.said(admin)).text
+    stored = await qorgau.services.plans.active()
+    assert [item.title.kk for item in stored.campaign.items] == ["Дөңгелек үстел", "Көрме"]

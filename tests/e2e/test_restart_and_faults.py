@@ -130,6 +130,8 @@ async def test_the_real_process_killed_mid_form_keeps_the_draft(api, tmp_path):
         "reporter",
         "--area",
         SCHOOL,
+        *("--name-kk", "Шахтинск қаласы", "--name-ru", "город Шахтинск"),
+        *("--name-kk", "№ 7 мектеп", "--name-ru", "Школа № 7"),
         cwd=ROOT,
         env=env,
         stdout=asyncio.subprocess.PIPE,

@@ -43,7 +43,7 @@ def make_rows(locale):
             id=id_,
             item_number=item,
             organisation=org,
-            area_path=f"Карагандинская область / {AREA[locale]} / {org}",
+            place=f"Карагандинская область / {AREA[locale]} / {org}",
             held_on=day,
             format=extra.pop("format", "class_hour"),
             title=extra.pop("title", f"Мероприятие {id_}"),
@@ -260,7 +260,7 @@ def test_long_item_lists_fifty_and_counts_all(campaign):
             id=1000 - n,  # ids run against the dates, so the order is by date
             item_number=9,
             organisation=ORGANISATIONS["ru"][n % 2],
-            area_path="",
+            place="",
             held_on=date(2025, 6, 1 + n % 12),
             format="meeting",
             title=f"Встреча {n}",

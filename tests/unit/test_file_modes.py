@@ -104,7 +104,10 @@ async def test_an_existing_folder_keeps_its_mode(tmp_path):
     out = tmp_path / "shared"
     out.mkdir(mode=0o755)
     os.chmod(out, 0o755)
-    assert await cli.export(settings, argparse.Namespace(area="kz", lang="kk", out=out, year=None)) == 0
+    assert (
+        await cli.export(settings, argparse.Namespace(area="kz", lang="kk", out=out, year=None))
+        == 0
+    )
     assert mode(out) == 0o755
     assert all(mode(p) == 0o600 for p in out.iterdir())
 

@@ -1,0 +1,127 @@
+"""Places are shown by their names: the welcome, /help, the digest, the final report and the
+XLSX never show a path segment; a coordinator renames a place of their area with /rename."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import docx
+from openpyxl import load_workbook
+
+from handlers.keyboards import FormCb
+from handlers.places import RenameCb
+from tests.e2e.test_report_form import fill_until_links
+
+CITY = "kz/karaganda/shakhtinsk"
+SCHOOL = f"{CITY}/school-7"
+SEGMENTS = re.compile(r"\b(?:kz|karaganda|shakhtinsk|school-7)\b")
+
+
+async def _named_places(qorgau):
+    await qorgau.services.places.ensure_named(
+        SCHOOL, kk=["Шахтинск қаласы", "№ 7 мектеп"], ru=["город Шахтинск", "Школа № 7"]
+    )
+
+
+def _texts(api, user):
+    return [
+        str(call.params.get("text") or call.params.get("caption") or "")
+        for call in api.calls
+        if call.params.get("chat_id") == user.id
+    ]
+
+
+async def test_people_see_the_names_of_places_never_their_paths(qorgau, api):
+    await _named_places(qorgau)
+    reporter = api.user(1700)
+    await qorgau.join(reporter, "reporter", SCHOOL)
+    await fill_until_links(qorgau, api, reporter)
+    for _ in range(2):
+        await reporter.press(FormCb(action="skip").pack())
+        await qorgau.said(reporter)
+    await reporter.press(FormCb(action="save").pack())
+    await qorgau.said(reporter)
+    kazakh = api.user(1701, language_code="kk")
+    await qorgau.join(kazakh, "coordinator", CITY)
+    await kazakh.send("/help")
+    assert "Шахтинск қаласы" in (await qorgau.said(kazakh)).text
+
+    coordinator = api.user(1702)
+    await qorgau.join(coordinator, "coordinator", CITY)
+    await coordinator.send("/digest")
+    digest = await qorgau.said(coordinator, timeout=15)
+    assert "город Шахтинск" in digest.text
+    await coordinator.send("/report")
+    sent = []
+    while len(sent) < 2:  # the digest's chart may still be on its way
+        call = await qorgau.said(coordinator, timeout=30)
+        if call.method == "sendDocument":
+            sent.append(call)
+    document_call, workbook_call = sent
+    document = docx.Document(io.BytesIO(document_call.params["document"]["content"]))
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "город Шахтинск" in text and not SEGMENTS.search(text)
+    sheets = load_workbook(io.BytesIO(workbook_call.params["document"]["content"]))
+    cells = [
+        str(value)
+        for sheet in sheets.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    ]
+    assert "Карагандинская область / город Шахтинск / Школа № 7" in cells
+    assert not [cell for cell in cells if SEGMENTS.search(cell)]
+    for call in (document_call, workbook_call):
+        assert not SEGMENTS.search(call.params["document"]["filename"])
+    for user in (reporter, kazakh, coordinator):
+        shown = "\n".join(_texts(api, user))
+        assert not SEGMENTS.search(shown), shown
+
+
+async def test_a_coordinator_renames_a_place_of_their_area(qorgau, api):
+    await _named_places(qorgau)
+    reporter = api.user(1710)
+    await qorgau.join(reporter, "reporter", SCHOOL)
+    await reporter.send("/help")
+    assert "Школа № 7" in (await qorgau.said(reporter)).text
+
+    coordinator = api.user(1711)
+    await qorgau.join(coordinator, "coordinator", CITY)
+    areas = qorgau.services.areas
+    school, region = await areas.by_path(SCHOOL), await areas.by_path("kz/karaganda")
+    await coordinator.send("/rename")
+    here = await qorgau.said(coordinator)
+    assert "город Шахтинск" in here.text
+    # a forged button for the region, or for a place outside the area, is refused
+    await coordinator.press(RenameCb(action="pick", area_id=region.id).pack())
+    assert "вне вашей территории" in await qorgau.alert(coordinator)
+    await coordinator.press(here.button("Школа № 7"))
+    opened = await qorgau.said(coordinator)
+    await coordinator.press(opened.button("✏️"))
+    asked = await qorgau.said(coordinator)
+    assert "№ 7 мектеп" in asked.text
+    await coordinator.send("x")
+    assert "2–100" in (await qorgau.said(coordinator)).text
+    await coordinator.press(asked.button("Оставить"))  # the Kazakh name stays
+    russian = await qorgau.said(coordinator)
+    assert "Школа № 7" in russian.text
+    await coordinator.send("Школа-гимназия № 7")
+    done = await qorgau.said(coordinator)
+    assert "№ 7 мектеп" in done.text and "Школа-гимназия № 7" in done.text
+    renamed = await areas.get(school.id)
+    assert (renamed.name_kk, renamed.name_ru) == ("№ 7 мектеп", "Школа-гимназия № 7")
+    trail = await qorgau.services.places.audit.trail("area", region.id)
+    assert [(e.action, e.allowed) for e in trail] == [("rename", False)]
+    assert [e.allowed for e in await qorgau.services.places.audit.trail("area", school.id)] == [
+        True
+    ]
+    await reporter.send("/help")  # the name remembered with the reporter's role is the new one
+    assert "Школа-гимназия № 7" in (await qorgau.said(reporter)).text
+
+    outsider = api.user(1712)
+    await qorgau.join(outsider, "reporter", SCHOOL)
+    await outsider.send("/rename")
+    await qorgau.settle()
+    assert not any("переименовать" in t.lower() for t in _texts(api, outsider))
