@@ -68,8 +68,16 @@ def _parser() -> argparse.ArgumentParser:
 
     triage = commands.add_parser("triage", help="check a file of hotline triage rules")
     triage_commands = triage.add_subparsers(dest="triage_command", required=True)
-    triage_check = triage_commands.add_parser("check", help="validate a rules file (YAML)")
+    triage_check = triage_commands.add_parser(
+        "check", help="validate a rules file (YAML) and measure it against the corpus"
+    )
     triage_check.add_argument("file", type=Path)
+    triage_check.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="messages with their expected tier (default: tests/data/triage_corpus.yaml)",
+    )
 
     commands.add_parser("status", help="print the health of the database, queue and jobs")
     commands.add_parser("backup", help="back up the database now (safe while the bot runs)")
@@ -119,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "restore":
         return cli.restore_from(settings, args.file)
     if command == "triage":
-        return cli.triage_check(args.file)
+        return cli.triage_check(args.file, args.corpus)
     if command == "audit":
         return asyncio.run(cli.audit(settings, args))
     return 2
