@@ -85,9 +85,16 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
 
     audit = commands.add_parser(
-        "audit", help="print who saw or changed a case, and who was refused"
+        "audit", help="print who saw or changed a case or a person, and who was refused"
     )
-    audit.add_argument("--case", type=int, required=True, metavar="N", help="the case number")
+    audit_of = audit.add_mutually_exclusive_group(required=True)
+    audit_of.add_argument("--case", type=int, metavar="N", help="the case number")
+    audit_of.add_argument(
+        "--person",
+        type=int,
+        metavar="ID",
+        help="a person's Telegram id: what they did and what was done to them",
+    )
     return parser
 
 

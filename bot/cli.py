@@ -299,30 +299,54 @@ async def digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def audit(settings: Settings, args: argparse.Namespace) -> int:
-    """The audit log of one case, oldest first, in Kazakhstan time."""
+    """The audit log of one case or one person, oldest first, in Kazakhstan time and in words."""
+    from bot.audit_texts import entry_line
+    from bot.case_texts import status_name
+    from storage.audit import AuditRepository
+
+    locale = settings.default_locale
     services = await Services.open(settings)
     try:
-        case = await services.cases.cases.get(args.case)
-        entries = await services.cases.trail(args.case)
+        if args.person is not None:
+            log = AuditRepository(services.db)
+            person = await log.person_name(args.person)
+            entries = await log.of_person(args.person)
+        else:
+            case = await services.cases.cases.get(args.case)
+            entries = await services.cases.trail(args.case)
     finally:
         await services.close()
-    if case is None and not entries:
-        print(f"No case № {args.case} and nothing in the audit log about it.", file=sys.stderr)
-        return 1
-    heading = f"Audit log of case № {args.case}"
-    if case is not None:
-        heading += f" ({case.status}, {case.area_path})"
-    else:
-        heading += " (no such case: only refused attempts)"
-    print(f"{heading}; times in {settings.timezone}")
-    for entry in entries:
-        moment = entry.at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M:%S")
-        who = "bot" if entry.actor_id is None else f"user {entry.actor_id}"
-        if entry.actor_name:
-            who += f" ({entry.actor_name})"
-        verdict = "allowed" if entry.allowed else "REFUSED"
-        detail = f"  {entry.detail}" if entry.detail else ""
-        print(f"{moment}  {who:<32}  {entry.action:<14} {verdict}{detail}")
+    i18n = build_i18n(locale)
+    with i18n.context(), i18n.use_locale(locale):
+        if args.person is not None:
+            if person is None and not entries:
+                message = _("Nothing in the audit log by or about person {number}.")
+                print(message.format(number=args.person), file=sys.stderr)
+                return 1
+            name = f" ({person})" if person else ""
+            heading = _(
+                "Audit log of person {number}{name}: what they did and what was done to them;"
+                " times in {zone}"
+            ).format(number=args.person, name=name, zone=settings.timezone)
+        elif case is None and not entries:
+            message = _("No case № {number} and nothing in the audit log about it.")
+            print(message.format(number=args.case), file=sys.stderr)
+            return 1
+        elif case is not None:
+            heading = _("Audit log of case № {number} ({status}, {area}); times in {zone}").format(
+                number=args.case,
+                status=status_name(case.status),
+                area=case.area_path,
+                zone=settings.timezone,
+            )
+        else:
+            heading = _(
+                "Audit log of case № {number} (no such case: only refused attempts);"
+                " times in {zone}"
+            ).format(number=args.case, zone=settings.timezone)
+        print(heading)
+        for entry in entries:
+            print(entry_line(entry, settings.zone, locale, with_subject=args.person is not None))
     return 0
 
 
