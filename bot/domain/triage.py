@@ -83,7 +83,7 @@ _LOOKALIKES = str.maketrans(
     "ABCEHKMOPTXYIabcehkmoptxyi",
     "АВСЕНКМОРТХУІаьсеһкмортхуі",
 )
-_TOKEN = re.compile(r"[^\W_]+(?:['’ʼ`][^\W_]+)*")
+_TOKEN = re.compile(r"[^\W_]+(?:['’ʼ`][^\W_]*)*")
 _APOSTROPHES = re.compile(r"['’ʼ`]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]")
@@ -355,10 +355,22 @@ class Rule:
 _Entry = tuple[int, Part, tuple[str, ...]]
 
 
+def _index_key(words: tuple[str, ...]) -> str:
+    """A stem's first letter when its first word may carry a typo, else its first two letters:
+    a word only meets the stems filed under its own first one or two letters."""
+    first = words[0].removesuffix(PREFIX_MARK)
+    may_have_typo = len(words) == 1 and len(words[0]) >= FUZZY_MIN
+    return first[:1] if may_have_typo or len(first) < 2 else first[:2]
+
+
+def _keys(word: str) -> tuple[str, ...]:
+    return (word[:1], word[:2]) if len(word) > 1 else (word,)
+
+
 @dataclass(frozen=True)
 class TriageRules:
     rules: tuple[Rule, ...]
-    # The normalised stems by their first letter: (rule position, part, stem words).
+    # The normalised stems by their first one or two letters: (rule position, part, stem words).
     _index: dict[str, list[_Entry]] = field(init=False, repr=False, compare=False)
     _unless: dict[str, list[_Entry]] = field(init=False, repr=False, compare=False)
 
@@ -375,7 +387,7 @@ class TriageRules:
                     words = normalise_stem(stem)
                     if words:
                         target = unless if part is Part.UNLESS else index
-                        target.setdefault(words[0][0], []).append((number, part, words))
+                        target.setdefault(_index_key(words), []).append((number, part, words))
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_unless", unless)
 
@@ -384,18 +396,20 @@ class TriageRules:
         words = normalise_words(text)
         covered: set[tuple[int, int]] = set()  # (rule, word position) an «unless» phrase took
         for position, word in enumerate(words):
-            for number, _, stem in self._unless.get(word[0], ()):
-                end = _phrase_end(words, position, stem)
-                covered.update((number, at) for at in range(position, end))
+            for key in _keys(word):
+                for number, _, stem in self._unless.get(key, ()):
+                    end = _phrase_end(words, position, stem)
+                    covered.update((number, at) for at in range(position, end))
         found: set[tuple[int, Part]] = set()
         for position, word in enumerate(words):
-            for number, part, stem in self._index.get(word[0], ()):
-                if (
-                    (number, part) not in found
-                    and (number, position) not in covered
-                    and _stem_at(words, position, stem)
-                ):
-                    found.add((number, part))
+            for key in _keys(word):
+                for number, part, stem in self._index.get(key, ()):
+                    if (
+                        (number, part) not in found
+                        and (number, position) not in covered
+                        and _stem_at(words, position, stem)
+                    ):
+                        found.add((number, part))
         return [
             rule
             for number, rule in enumerate(self.rules)
