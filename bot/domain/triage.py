@@ -1,13 +1,17 @@
 """Hotline triage: the urgency and category of a message, from keyword rules kept as data.
 
 Coordinators keep the rules in a YAML file (``bot/data/triage.yaml`` is bundled): each rule has
-an id, stems in Kazakh and Russian, an optional category and an urgency. A message takes the
-highest urgency among the rules that fire, and the sender's own category unless they chose none.
+an id, stems in Kazakh and Russian, an optional category and an urgency, and optionally stems of
+which one must occur too (``with``) and phrases whose words it does not read (``unless``). A
+message takes the highest urgency among the rules that fire, and the sender's own category unless
+they chose none. ``docs/TRIAGE.md`` says what the tiers mean and how well the rules read.
 
 People write in a hurry, often from a phone without a Kazakh keyboard, so both the text and the
 stems are normalised before matching: lower case, «ё» as «е», Kazakh letters as the Russian letters
-typed instead (қ→к, ү→у, і→и …), Latin look-alikes inside Cyrillic words as Cyrillic, punctuation
-as a word break, a run of one letter as one letter («избиваааает»). A stem matches a word that
+typed instead (қ→к, ү→у, і→и …), Latin look-alikes inside Cyrillic words as Cyrillic, a word in
+Latin letters as the Cyrillic it stands for (Kazakh in the 2021, 2018 and informal Latin
+alphabets, Russian in Latin letters), punctuation as a word break, a run of one letter as one
+letter («избиваааает»). A stem matches a word that
 starts with it; a one-word stem of 5+ letters also matches with one typo inside it (its first and
 last letters kept, so «кровь» does not catch «кровать»); a stem word of up to 3 letters must be the
 whole word («аш» is not «ашық»). A stem of several words matches consecutive words, each starting
@@ -109,16 +113,10 @@ _LATIN_DIGRAPHS = {
     "ia": "я",
     "iu": "ю",
 }
-_LATIN_LETTERS = dict(
-    zip(
-        "abcdefghijklmnopqrstuvwxyz",
-        "абцдефгхижклмнопкрстувуксз",
-        strict=True,
-    )
-)
+# «y» is read apart: ы, or й after a vowel. c is ц (otec), j is ж (jumys), q is қ, w is у (2021).
+_LATIN_LETTERS = dict(zip("abcdefghijklmnopqrstuvwxz", "абцдефгхижклмнопкрстувухз", strict=True))
 _LATIN_LETTERS.update(
     {
-        "x": "х",
         "á": "а",
         "ä": "а",
         "à": "а",
