@@ -304,7 +304,11 @@ def _is_typo(written: str, meant: str) -> bool:
         return written[i] in _VOWELS and meant[i] in _VOWELS
     longer, shorter = (written, meant) if len(written) > len(meant) else (meant, written)
     i = next((i for i, letter in enumerate(shorter) if letter != longer[i]), len(shorter))
-    return longer[i] in _VOWELS  # the letter left out or added
+    if longer[i] not in _VOWELS:
+        return False
+    # A vowel beside another vowel is a sound of its own («й» is read as «и»): «строка» is not
+    # «стройка» with a letter lost.
+    return not any(0 <= j < len(longer) and longer[j] in _VOWELS for j in (i - 1, i + 1))
 
 
 def _phrase_end(words: Sequence[str], position: int, stem: Sequence[str]) -> int:
