@@ -37,6 +37,8 @@ def action_name(subject: str, action: str) -> str:
         "routed": _("send"),
         "escalated": _("send again: not taken in time"),
         "reminded": _("remind"),
+        "released": _("return to the queue: its holder may no longer act"),
+        "thread": _("open the conversation"),
     }
     by_subject = {
         "case": {
@@ -55,6 +57,9 @@ def action_name(subject: str, action: str) -> str:
             "refer_to": _("refer"),
             "close": _("close"),
             "block": _("block the sender"),
+            "raised": _("raise the urgency: danger in a later message"),
+            "urgency": _("set the urgency"),
+            "heard": _("mark voice messages and files as listened to"),
         },
         "user": {
             "change_role": _("change a role"),
@@ -78,7 +83,7 @@ def actor_name(actor_id: int | None, name: str) -> str:
     return f"{who} ({name})" if name else who
 
 
-_ACCESS = {"admin", "inspector", "coordinator", "author", "operator"}
+_ACCESS = {"admin", "inspector", "coordinator", "author", "operator", "handler", "member"}
 _ROUTING_PART = re.compile(r"^(inspectors|police|coordinators): ([\d,]+)$")
 _ROLE_CHANGE = re.compile(r"^(\w+)→(\w+|-) at (\S+)$")
 
@@ -90,6 +95,8 @@ def _access_name(code: str) -> str:
         "coordinator": _("as coordinator (personal data masked)"),
         "author": _("as the raider who flagged it"),
         "operator": _("as operator"),
+        "handler": _("as the operator who has it"),
+        "member": _("as a new member"),
     }[code]
 
 
@@ -102,6 +109,13 @@ def _refusal_name(code: str) -> str | None:
         "not_yours": _("taken by another operator"),
         "closed": _("already closed"),
         "taken": _("already taken"),
+        "inactive": _("deactivated"),
+        "no_role": _("no role covering the place"),
+        "state": _("not in a state for it"),
+        "reach": _("a person beyond their place"),
+        "peer": _("a coordinator of the same place"),
+        "creator": _("an invitation they may not revoke"),
+        "place": _("not a place for this role"),
     }.get(code)
 
 
@@ -135,6 +149,12 @@ def detail_text(entry: AuditEntry, locale: str) -> str:
         return routing
     if action == "escalated" and detail.isdigit():
         return _("time {number}").format(number=detail)
+    if action in ("raised", "urgency") and subject == "contact":
+        return hotline_texts.urgency_name(detail)
+    if action == "released" and detail.isdigit():
+        return _("from user {number}").format(number=detail)
+    if action == "heard" and detail.isdigit():
+        return _("{count} not yet heard").format(count=detail)
     if action == "reminded":
         return _("told: {people}").format(people=detail.replace(",", ", "))
     if action == "schedule":

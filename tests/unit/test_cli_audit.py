@@ -182,3 +182,31 @@ def test_case_and_person_are_one_or_the_other(database, monkeypatch, capsys):
         main(["audit", "--case", "1", "--person", "20"])
     with pytest.raises(SystemExit):
         main(["audit"])
+
+
+@pytest.mark.parametrize(
+    ("subject", "action", "allowed", "detail", "words"),
+    [
+        ("contact", "raised", True, "immediate", "повысить срочность: опасность в следующем"),
+        ("contact", "raised", True, "immediate", "🚨"),
+        ("contact", "urgency", True, "high", "задать срочность — разрешено (⚠️ Высокая)"),
+        ("contact", "heard", True, "2", "не прослушано: 2"),
+        ("case", "released", True, "10", "у пользователя 10"),
+        ("case", "view", False, "no_role", "открыть — ОТКАЗАНО (нет роли на этом месте)"),
+        ("user", "change_role", False, "peer", "координатор того же уровня"),
+        ("contact", "take", True, "handler", "как оператор, у которого обращение"),
+        ("contact", "something_new", True, "x1", "something_new — разрешено (x1)"),  # as stored
+    ],
+)
+def test_every_code_the_services_write_has_words(subject, action, allowed, detail, words):
+    from zoneinfo import ZoneInfo
+
+    from bot.audit_texts import entry_line
+    from bot.i18n import build_i18n
+    from storage.audit import AuditEntry
+
+    entry = AuditEntry(1, NOW, None, "", subject, 3, action, allowed, detail)
+    i18n = build_i18n("ru")
+    with i18n.context(), i18n.use_locale("ru"):
+        line = entry_line(entry, ZoneInfo("Asia/Almaty"), "ru")
+    assert words in line, line
