@@ -83,8 +83,16 @@ def _parser() -> argparse.ArgumentParser:
 
     triage = commands.add_parser("triage", help="check a file of hotline triage rules")
     triage_commands = triage.add_subparsers(dest="triage_command", required=True)
-    triage_check = triage_commands.add_parser("check", help="validate a rules file (YAML)")
+    triage_check = triage_commands.add_parser(
+        "check", help="validate a rules file (YAML) and measure it against the corpus"
+    )
     triage_check.add_argument("file", type=Path)
+    triage_check.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="messages with their expected tier (default: tests/data/triage_corpus.yaml)",
+    )
 
     commands.add_parser("status", help="print the health of the database, queue and jobs")
     commands.add_parser("backup", help="back up the database now (safe while the bot runs)")
@@ -100,10 +108,16 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     audit = commands.add_parser(
-        "audit", help="print who saw or changed a case, and who was refused"
+        "audit", help="print who saw or changed a case or a person, and who was refused"
     )
-    audit.add_argument("--case", type=int, required=True, metavar="N", help="the case number")
-
+    audit_of = audit.add_mutually_exclusive_group(required=True)
+    audit_of.add_argument("--case", type=int, metavar="N", help="the case number")
+    audit_of.add_argument(
+        "--person",
+        type=int,
+        metavar="ID",
+        help="a person's Telegram id: what they did and what was done to them",
+    )
     area = commands.add_parser("area", help="list places with their names, or rename one")
     area_commands = area.add_subparsers(dest="area_command", required=True)
     area_list = area_commands.add_parser(
@@ -159,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "restore":
         return cli.restore_from(settings, args.file)
     if command == "triage":
-        return cli.triage_check(args.file)
+        return cli.triage_check(args.file, args.corpus)
     if command == "audit":
         return asyncio.run(cli.audit(settings, args))
     if command == "area":

@@ -79,6 +79,9 @@ def reason_text(code: str) -> str:
         Reason.HAZARDOUS_PLACE: _("a construction site is hazardous work"),
         Reason.UNSUPERVISED_YOUNG: _("a child under 16 working with no adult present"),
         Reason.COERCION: _("signs of coercion or trafficking: a worst form (ILO C182)"),
+        Reason.IMMEDIATE_DANGER: _(
+            "a child in immediate danger: work that threatens health or safety is hazardous work"
+        ),
         Reason.WORKING_AGE: _("16–17: may work within the hours, nothing forbidden seen"),
     }.get(code, code)
 

@@ -35,6 +35,7 @@ from bot.config import Settings
 from bot.domain.places import NAME_MAX, NAME_MIN
 from bot.domain.plan_validation import PlanCheck
 from bot.domain.triage import TriageFileError
+from bot.domain.triage_corpus import Figures
 from bot.health import health
 from bot.i18n import build_i18n, fmt_date
 from bot.plan_files import PlanFileError, check_plan_file
@@ -370,36 +371,66 @@ async def digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def audit(settings: Settings, args: argparse.Namespace) -> int:
-    """The audit log of one case, oldest first, in Kazakhstan time."""
+    """The audit log of one case or one person, oldest first, in Kazakhstan time and in words."""
+    from bot.audit_texts import entry_line
+    from bot.case_texts import status_name
+    from storage.audit import AuditRepository
+
+    locale = settings.default_locale
     services = await Services.open(settings)
     try:
-        case = await services.cases.cases.get(args.case)
-        entries = await services.cases.trail(args.case)
+        if args.person is not None:
+            log = AuditRepository(services.db)
+            person = await log.person_name(args.person)
+            entries = await log.of_person(args.person)
+        else:
+            case = await services.cases.cases.get(args.case)
+            entries = await services.cases.trail(args.case)
     finally:
         await services.close()
-    if case is None and not entries:
-        print(f"No case № {args.case} and nothing in the audit log about it.", file=sys.stderr)
-        return 1
-    heading = f"Audit log of case № {args.case}"
-    if case is not None:
-        heading += f" ({case.status}, {case.area_path})"
-    else:
-        heading += " (no such case: only refused attempts)"
-    print(f"{heading}; times in {settings.timezone}")
-    for entry in entries:
-        moment = entry.at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M:%S")
-        who = "bot" if entry.actor_id is None else f"user {entry.actor_id}"
-        if entry.actor_name:
-            who += f" ({entry.actor_name})"
-        verdict = "allowed" if entry.allowed else "REFUSED"
-        detail = f"  {entry.detail}" if entry.detail else ""
-        print(f"{moment}  {who:<32}  {entry.action:<14} {verdict}{detail}")
+    i18n = build_i18n(locale)
+    with i18n.context(), i18n.use_locale(locale):
+        if args.person is not None:
+            if person is None and not entries:
+                message = _("Nothing in the audit log by or about person {number}.")
+                print(message.format(number=args.person), file=sys.stderr)
+                return 1
+            name = f" ({person})" if person else ""
+            heading = _(
+                "Audit log of person {number}{name}: what they did and what was done to them;"
+                " times in {zone}"
+            ).format(number=args.person, name=name, zone=settings.timezone)
+        elif case is None and not entries:
+            message = _("No case № {number} and nothing in the audit log about it.")
+            print(message.format(number=args.case), file=sys.stderr)
+            return 1
+        elif case is not None:
+            heading = _("Audit log of case № {number} ({status}, {area}); times in {zone}").format(
+                number=args.case,
+                status=status_name(case.status),
+                area=case.area_path,
+                zone=settings.timezone,
+            )
+        else:
+            heading = _(
+                "Audit log of case № {number} (no such case: only refused attempts);"
+                " times in {zone}"
+            ).format(number=args.case, zone=settings.timezone)
+        print(heading)
+        for entry in entries:
+            print(entry_line(entry, settings.zone, locale, with_subject=args.person is not None))
     return 0
 
 
-def triage_check(path: Path) -> int:
-    """Say what is wrong with a triage rules file, or how many rules and stems it holds."""
+def triage_check(path: Path, corpus: Path | None = None) -> int:
+    """Say what is wrong with a triage rules file, or how well it reads the corpus.
+
+    0: the file loads and meets the targets (every immediate message of the corpus judged
+    immediate, at most 5 % of the calm ones raised); 1: it does not; 2: no corpus to measure with
+    was given and none is bundled (an installation without the tests folder).
+    """
     from bot.domain.triage import TriageFileError, load_rules
+    from bot.domain.triage_corpus import DEFAULT_CORPUS, load_corpus, measure
 
     try:
         rules = load_rules(path)
@@ -407,6 +438,64 @@ def triage_check(path: Path) -> int:
         for problem in error.problems:
             print(f"Error: {problem}")
         return 1
-    stems = sum(len(rule.stems) for rule in rules.rules)
-    print(f"OK: {len(rules.rules)} rules, {stems} stems. Set TRIAGE_FILE={path} to use it.")
+    stems = sum(len(rule.stems) + len(rule.with_stems) for rule in rules.rules)
+    print(f"OK: {len(rules.rules)} rules, {stems} stems.")
+    corpus_path = corpus or DEFAULT_CORPUS
+    if corpus is None and not corpus_path.exists():
+        print(f"No corpus at {corpus_path}: give one with --corpus PATH to measure the rules.")
+        return 2
+    try:
+        messages = load_corpus(corpus_path)
+    except TriageFileError as error:
+        for problem in error.problems:
+            print(f"Error: {problem}")
+        return 1
+    figures = measure(rules, messages)
+    print(_triage_figures(figures, corpus_path))
+    if not figures.targets_met:
+        print("The rules miss the targets: do not set TRIAGE_FILE to this file yet.")
+        return 1
+    print(f"Targets met. Set TRIAGE_FILE={path} to use it.")
     return 0
+
+
+def _triage_figures(figures: Figures, corpus_path: Path) -> str:
+    from bot.domain.triage import Urgency
+    from bot.domain.triage_corpus import LANGUAGES, MAX_CALM_RAISED
+
+    lines = [f"Corpus {corpus_path}: {len(figures.judged)} messages"]
+    immediate, high, calm = (
+        figures.tier(tier) for tier in (Urgency.IMMEDIATE, Urgency.HIGH, Urgency.NORMAL)
+    )
+    lines.append(
+        f"  immediate {immediate.total:>4}  recall {immediate.recall:6.1%}"
+        f" ({immediate.caught})  target 100%"
+    )
+    lines.append(
+        f"  high      {high.total:>4}  recall {high.recall:6.1%} ({high.caught}),"
+        f" judged immediate {high.false_alarms:.1%} ({high.raised})"
+    )
+    lines.append(
+        f"  normal    {calm.total:>4}  raised {calm.false_alarms:6.1%} ({calm.raised})"
+        f"  target at most {MAX_CALM_RAISED:.0%}"
+    )
+    by_language = []
+    for language in LANGUAGES:
+        immediate = figures.language_recall(language, Urgency.IMMEDIATE)
+        calm = figures.language_recall(language, Urgency.NORMAL)
+        by_language.append(
+            f"{language} {immediate.recall:.0%} of {immediate.total}"
+            f" / {calm.false_alarms:.0%} of {calm.total}"
+        )
+    lines.append("  immediate recall / calm raised by language: " + "; ".join(by_language))
+    lines.append(f"  category right where known: {figures.category_accuracy:.1%}")
+    for judged in figures.under_read:
+        lines.append(
+            f"  UNDER-READ {judged.message.tier.code} as {judged.urgency.code}: "
+            f"{judged.message.text!r}"
+        )
+    for judged in figures.raised:
+        lines.append(
+            f"  raised {judged.message.tier.code} to {judged.urgency.code}: {judged.message.text!r}"
+        )
+    return "\n".join(lines)

@@ -89,13 +89,32 @@ class AuditRepository:
 
     async def trail(self, subject: str, subject_id: int) -> list[AuditEntry]:
         rows = await self.db.fetchall(
-            "SELECT l.id, l.at, l.actor_id, COALESCE(u.full_name, ''), l.subject, l.subject_id,"
-            " l.action, l.allowed, l.detail, l.count FROM audit_log l"
-            " LEFT JOIN users u ON u.id = l.actor_id"
-            " WHERE l.subject = ? AND l.subject_id = ? ORDER BY l.id",
+            _SELECT + " WHERE l.subject = ? AND l.subject_id = ? ORDER BY l.id",
             (subject, subject_id),
         )
-        return [
-            AuditEntry(r[0], from_iso(r[1]), r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8], r[9])
-            for r in rows
-        ]
+        return [_entry(r) for r in rows]
+
+    async def of_person(self, user_id: int) -> list[AuditEntry]:
+        """What a person did (to any record) and what was done to them, oldest first."""
+        rows = await self.db.fetchall(
+            _SELECT + " WHERE l.actor_id = ? OR (l.subject = 'user' AND l.subject_id = ?)"
+            " ORDER BY l.id",
+            (user_id, user_id),
+        )
+        return [_entry(r) for r in rows]
+
+    async def person_name(self, user_id: int) -> str | None:
+        """The name a person has in the bot, or None if the bot never saw them."""
+        row = await self.db.fetchone("SELECT full_name FROM users WHERE id = ?", (user_id,))
+        return None if row is None else row[0]
+
+
+_SELECT = (
+    "SELECT l.id, l.at, l.actor_id, COALESCE(u.full_name, ''), l.subject, l.subject_id,"
+    " l.action, l.allowed, l.detail, l.count FROM audit_log l"
+    " LEFT JOIN users u ON u.id = l.actor_id"
+)
+
+
+def _entry(r: tuple) -> AuditEntry:
+    return AuditEntry(r[0], from_iso(r[1]), r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8], r[9])

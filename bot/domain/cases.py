@@ -7,7 +7,9 @@ work. ILO Convention 182 names the worst forms: slavery and trafficking, forced 
 sexual exploitation, illicit activities, and hazardous work.
 
 Four classes, from mild to grave: possible light work, violation, hazardous work, worst form.
-A case with several children takes the gravest class among them, with every reason kept.
+A case with several children takes the gravest class among them, with every reason kept. Work that
+puts a child in immediate danger harms their health or safety by definition, so a raider's
+«immediate danger: yes» makes a case at least hazardous work, whatever else was seen.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class Reason(StrEnum):
     HAZARDOUS_PLACE = "hazardous_place"  # a construction site
     UNSUPERVISED_YOUNG = "unsupervised_young"  # under 16 with no adult present
     COERCION = "coercion"
+    IMMEDIATE_DANGER = "immediate_danger"  # the raider saw a child in danger now
     WORKING_AGE = "working_age"  # 16–17 within the hours, nothing prohibited seen
 
 
@@ -108,6 +111,8 @@ def _child(age: AgeBand, facts: CaseFacts) -> tuple[Classification, list[Reason]
             found.append((Classification.HAZARDOUS_WORK, reason))
     if facts.place in HAZARDOUS_PLACES:
         found.append((Classification.HAZARDOUS_WORK, Reason.HAZARDOUS_PLACE))
+    if facts.immediate_danger:
+        found.append((Classification.HAZARDOUS_WORK, Reason.IMMEDIATE_DANGER))
     if Hazard.NIGHT_WORK in facts.hazards:
         found.append((Classification.VIOLATION, Reason.NIGHT_WORK))
     if age is AgeBand.UNDER_14:

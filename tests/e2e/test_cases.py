@@ -389,9 +389,9 @@ async def test_digest_final_report_and_cli_audit_have_the_cases(qorgau, api, clo
     out, err = await process.communicate()
     assert process.returncode == 0, err.decode()
     lines = out.decode().splitlines()
-    assert f"case № {first}" in lines[0]
-    assert any("create" in line and f"user {raider.id}" in line for line in lines)
-    assert any("routed" in line and "inspectors: 872" in line for line in lines)
+    assert f"Журнал дела № {first}" in lines[0]  # DEFAULT_LOCALE is ru: words, not codes
+    assert any("создать" in line and f"пользователь {raider.id}" in line for line in lines)
+    assert any("отправить" in line and "инспекторы: 872" in line for line in lines)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

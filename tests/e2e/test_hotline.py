@@ -371,6 +371,9 @@ async def test_bad_input_at_every_step_of_asking_for_help(qorgau, api):
     assert "прослушает" in (await qorgau.said(child)).text
     await child.send("Мама пьёт и не кормит нас уже неделю")
     await qorgau.said(child)
+    await qorgau.settle()
+    after_story = [call.text for call in api.calls_of("sendMessage", chat_id=child.id)][-2:]
+    assert any("112" in text for text in after_story), after_story  # neglect is high: numbers
     await child.press(CaseFormCb(action="done").pack())
     await qorgau.said(child)  # a contact?
     await child.send("y" * 500)

@@ -161,6 +161,11 @@ SUBJECTS: dict[tuple[str, str, str], tuple[Action, Callable[[str], object]]] = {
         _invite("elsewhere"),
     ),
     ("area", "manage", "any"): (Action.AREA_MANAGE, access.Area),
+    ("area", "rename", "a city or an organisation"): (
+        Action.AREA_RENAME,
+        lambda path: access.Area(path, path.count("/")),
+    ),
+    ("area", "rename", "a region"): (Action.AREA_RENAME, lambda path: access.Area(path, 1)),
 }
 DEACTIVATED = ("any", "any", "the actor deactivated")
 

@@ -144,15 +144,55 @@ TABLE = [
 ]
 
 
-@pytest.mark.parametrize(("children", "hazards", "place", "hours", "expected", "reasons"), TABLE)
-def test_classification_table(children, hazards, place, hours, expected, reasons):
-    verdict = classify(CaseFacts(children, frozenset(hazards), place, hours))
+# The raider answered «immediate danger: yes»: at least hazardous work, with the reason given;
+# a graver class (coercion) stays. Same columns as TABLE.
+DANGER = Reason.IMMEDIATE_DANGER
+DANGER_TABLE = [
+    # a 12-year-old washing cars: a violation without the danger
+    ((A.UNDER_14,), (), PlaceType.CAR_WASH, None, HAZARDOUS, {DANGER, Reason.UNDER_MINIMUM_AGE}),
+    ((A.AGE_14_15,), (), PlaceType.MARKET, None, HAZARDOUS, {DANGER}),
+    ((A.AGE_16_17,), (), PlaceType.ENTERPRISE, 20, HAZARDOUS, {DANGER}),
+    (
+        (A.AGE_14_15,),
+        (H.NIGHT_WORK,),
+        PlaceType.CATERING,
+        30,
+        HAZARDOUS,
+        {DANGER, Reason.NIGHT_WORK, Reason.HOURS_OVER_24},
+    ),
+    (
+        (A.AGE_16_17,),
+        (H.MACHINERY,),
+        PlaceType.CONSTRUCTION,
+        None,
+        HAZARDOUS,
+        {DANGER, Reason.MACHINERY, Reason.HAZARDOUS_PLACE},
+    ),
+    (
+        (A.UNDER_14, A.AGE_16_17),
+        (H.COERCION,),
+        PlaceType.STREET,
+        None,
+        WORST,
+        {DANGER, Reason.COERCION, Reason.UNDER_MINIMUM_AGE},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("children", "hazards", "place", "hours", "expected", "reasons", "danger"),
+    [(*row, False) for row in TABLE] + [(*row, True) for row in DANGER_TABLE],
+)
+def test_classification_table(children, hazards, place, hours, expected, reasons, danger):
+    verdict = classify(CaseFacts(children, frozenset(hazards), place, hours, danger))
     assert verdict.classification is expected
     assert set(verdict.reasons) == reasons
 
 
 def test_the_table_is_large_enough_and_covers_every_age_and_hazard():
     assert len(TABLE) >= 30
+    assert len(DANGER_TABLE) >= 6
+    assert {age for row in DANGER_TABLE for age in row[0]} == set(A)
     assert {age for row in TABLE for age in row[0]} == set(A)
     assert {hazard for row in TABLE for hazard in row[1]} == set(Hazard)
     assert {row[4] for row in TABLE} == set(Classification)
@@ -161,9 +201,8 @@ def test_the_table_is_large_enough_and_covers_every_age_and_hazard():
 def test_police_alert_and_urgency():
     danger = classify(CaseFacts((A.AGE_16_17,), immediate_danger=True))
     assert danger.alert_police and danger.urgent
-    assert (
-        danger.classification is LIGHT
-    )  # danger alerts the police; it does not change the law's class
+    assert danger.classification is HAZARDOUS  # not «possible light work» beside a police alert
+    assert danger.reasons == (Reason.IMMEDIATE_DANGER,)
     trafficking = classify(CaseFacts((A.AGE_14_15,), frozenset({H.COERCION})))
     assert trafficking.alert_police and trafficking.urgent
     hazardous = classify(CaseFacts((A.AGE_16_17,), frozenset({H.CHEMICALS})))

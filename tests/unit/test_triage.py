@@ -26,7 +26,7 @@ TABLE = [
     # the ones the brief names
     ("избивает", HIGH, C.VIOLENCE),
     ("ұрады", HIGH, C.VIOLENCE),
-    ("не кормят", NORMAL, C.NEGLECT),
+    ("не кормят", HIGH, C.NEGLECT),  # neglect is high: the numbers at once
     ("түнде жұмыс", HIGH, C.CHILD_LABOUR),
     ("забрали паспорт", HIGH, C.TRAFFICKING),
     ("Балам түнде көлік жуатын жерде жұмыс істейді", HIGH, C.CHILD_LABOUR),
@@ -60,13 +60,14 @@ TABLE = [
     ("акем урады мени кунде", HIGH, C.VIOLENCE),  # Kazakh without Kazakh letters
     ("қызымды ұрды, что делать?", HIGH, C.VIOLENCE),
     # trafficking and sexual exploitation
-    ("пaспopт зaбpaли и не отпускают домой", HIGH, C.TRAFFICKING),
-    ("паспортын алып қойды, үйге жібермейді", HIGH, C.TRAFFICKING),
-    ("қызды шетелге сатып жіберді", HIGH, C.TRAFFICKING),
+    ("пaспopт зaбpaли и не отпускают домой", IMMEDIATE, C.TRAFFICKING),  # held: trafficked
+    ("паспортын алып қойды, үйге жібермейді", IMMEDIATE, C.TRAFFICKING),
+    ("қызды шетелге сатып жіберді", IMMEDIATE, C.TRAFFICKING),
+    ("пaспopт зaбpaли", HIGH, C.TRAFFICKING),  # a sign of exploitation, not yet held
     ("к дочке пристаёт сосед, домогаеться", HIGH, C.TRAFFICKING),
     ("просит интим фото за деньги", HIGH, C.TRAFFICKING),
-    ("меня продали", HIGH, C.TRAFFICKING),
-    ("вывезли в другой город работать", HIGH, C.TRAFFICKING),
+    ("меня продали", IMMEDIATE, C.TRAFFICKING),
+    ("вывезли в другой город работать", IMMEDIATE, C.TRAFFICKING),
     # child labour
     ("сын работает ночью на автомойке", HIGH, C.CHILD_LABOUR),
     ("ағам ночью на мойке работает", HIGH, C.CHILD_LABOUR),  # mixed
@@ -88,9 +89,10 @@ TABLE = [
     ("мой сын роботает", NORMAL, C.CHILD_LABOUR),
     ("балам жумыс истейди", NORMAL, C.CHILD_LABOUR),
     # neglect and homelessness
-    ("дети не кармят, родители пьют", NORMAL, C.NEGLECT),
-    ("балалар аш, тамақ бермейді", NORMAL, C.NEGLECT),
-    ("мамам пьет, үйде тамақ жоқ", NORMAL, C.NEGLECT),
+    ("дети не кармят, родители пьют", HIGH, C.NEGLECT),
+    ("балалар аш, тамақ бермейді", HIGH, C.NEGLECT),
+    ("мамам пьет, үйде тамақ жоқ", HIGH, C.NEGLECT),
+    ("мы пьем чай", NORMAL, C.OTHER),
     ("ночует на улице, выгнали из дома", HIGH, C.NEGLECT),
     ("бала көшеде түнеп жүр", HIGH, C.NEGLECT),
     ("үйден қуып шықты", HIGH, C.NEGLECT),
@@ -125,6 +127,7 @@ TABLE = [
     ("Сәлеметсіз бе, акция туралы ақпарат керек", NORMAL, C.OTHER),
     ("Қанша тұрады? Қандай құжаттар керек?", NORMAL, C.OTHER),
     ("кровать сломалась в общежитии", NORMAL, C.OTHER),
+    ("строка 12", NORMAL, C.OTHER),  # not «стройка» with a letter lost: й is a sound of its own
     ("правда что акция идет 12 дней?", NORMAL, C.OTHER),
     ("Балам 10 жаста, қай үйірмеге беруге болады", NORMAL, C.OTHER),
     ("Уральск қаласынан жазып отырмын", NORMAL, C.OTHER),
@@ -159,6 +162,40 @@ def test_accuracy_over_the_table_is_full(rules):
     print(f"triage accuracy: {accuracy:.0%} over {len(TABLE)} messages")
     assert wrong == []
     assert accuracy == 1.0
+
+
+# Problem 1 of the hotline issue: ongoing beating with fear, «мени урады», Kazakh in Latin letters.
+@pytest.mark.parametrize(
+    ("text", "urgency"),
+    [
+        ("отчим избивает меня каждый день, мне страшно", IMMEDIATE),  # fear: about to happen
+        ("отчим избивает меня каждый день", HIGH),  # ongoing: the numbers, not the police
+        ("мени урады", HIGH),
+        ("мені ұрады, қорқамын", IMMEDIATE),
+        ("meni öltiremin dep qorqytady", IMMEDIATE),
+        ("oltiremin", IMMEDIATE),
+        ("meni uradi", HIGH),
+        ("meni urady qazir", IMMEDIATE),
+        ("akem qazir anamdy uryp jatyr", IMMEDIATE),
+        ("Ómir súrgim kelmeıdi", IMMEDIATE),
+        ("on menya ub'et", IMMEDIATE),
+        ("убил время в очереди", NORMAL),
+        ("уақытты өлтіріп отырмыз", NORMAL),
+        ("кровать сломалась", NORMAL),
+        ("работаю над проектом", NORMAL),
+    ],
+)
+def test_ongoing_beating_and_kazakh_in_latin_letters(rules, text, urgency):
+    assert triage(text, rules).urgency is urgency, triage(text, rules).matched
+
+
+def test_numbers_for_high_and_immediate_alerts_for_immediate_only(rules):
+    beaten = triage("мени урады", rules)
+    assert beaten.shows_numbers and not beaten.alerts
+    feared = triage("отчим избивает меня каждый день, мне страшно", rules)
+    assert feared.shows_numbers and feared.alerts
+    calm = triage("рахмет", rules)
+    assert not calm.shows_numbers and not calm.alerts
 
 
 def test_messages_that_fire_nothing_name_no_rule(rules):
@@ -230,10 +267,20 @@ def test_urgency_code():
     [
         ("Избиваааает!!!", ("избивает",)),
         ("ЁЖИК, ёлка", ("ежик", "елка")),
-        ("Қызым үйде, әкесі ұрады", ("кызым", "уйде", "акеси", "урады")),
-        ("өңгір һәм ғой", ("онгир", "хам", "гой")),
+        ("Қызым үйде, әкесі ұрады", ("кызым", "уиде", "акеси", "урады")),  # й as и
+        ("өңгір һәм ғой", ("онгир", "хам", "гои")),
         ("oтeц", ("отец",)),  # Latin o and e in a Cyrillic word
-        ("BOT бот", ("bot", "бот")),  # an all-Latin word is left alone
+        ("BOT бот", ("бот", "бот")),  # a Latin word is read as the Cyrillic it stands for
+        # Kazakh in Latin letters: 2021, 2018, the 2017 apostrophes, typed informally
+        ("öltiremin oltiremin o'ltiremin", ("олтиремин",) * 3),
+        ("meni uradi, urady", ("мени", "уради", "урады")),
+        ("qorqytady zhumys jumys", ("коркытады", "жумыс", "жумыс")),
+        ("ǵ ğ gh ń ñ ş sh ç ch", ("г", "г", "г", "н", "н", "ш", "ш", "ч", "ч")),
+        ("Ómir súrgim kelmeıdi", ("омир", "сургим", "келмеиди")),
+        ("mening uyde", ("менин", "уиде")),  # ng at the end is ң; y after a vowel is й
+        # Russian in Latin letters
+        ("menya b'yot otchim", ("меня", "бьет", "отчим")),
+        ("menі", ("мени",)),  # Latin letters with a Cyrillic one: each as it sounds
         ("ұрып-соғу,ұрды", ("урып", "согу", "урды")),
     ],
 )
@@ -321,6 +368,45 @@ def test_matching(small, text, fired):
     assert triage(text, small).matched == fired
 
 
+WITH_YAML = """
+- id: beating_feared
+  category: violence
+  urgency: immediate
+  stems: [избив, ұрады]
+  with: [страшно, қорқамын]
+  unless: [в детстве меня избивали]
+- id: beating
+  category: violence
+  urgency: high
+  stems: [избив, ұрады]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "fired"),
+    [
+        ("избивает", ("beating",)),
+        ("страшно", ()),
+        ("избивает, мне страшно", ("beating_feared", "beating")),
+        ("мне страшно: он избивает", ("beating_feared", "beating")),  # either order
+        ("urady, qorqamyn", ("beating_feared", "beating")),
+        ("в детстве меня избивали, теперь страшно за сына", ("beating",)),  # unless
+        ("в детстве меня избивали, сейчас он избивает, страшно", ("beating_feared", "beating")),
+    ],
+)
+def test_with_and_unless(tmp_path, text, fired):
+    path = tmp_path / "rules.yaml"
+    path.write_text(WITH_YAML, encoding="utf-8")
+    assert triage(text, load_rules(path)).matched == fired
+
+
+def test_a_stem_short_only_by_a_doubled_letter_is_still_a_beginning(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text("- id: gone\n  urgency: immediate\n  stems: [жоғалып кетт]\n", "utf-8")
+    rules = load_rules(path)
+    assert triage("інім жоғалып кетті", rules).matched == ("gone",)
+
+
 def test_highest_urgency_and_first_listed_category(small):
     assert triage("избивает и не кормят", small) == triage("не кормят, избивает", small)
     result = triage("не кормят, түнде жұмыс, избивает", small)
@@ -389,6 +475,18 @@ GOOD = "- id: ok\n  urgency: normal\n  stems: [рахмет]\n"
             ["rule 2 (x): stems should be a list"],
         ),
         (GOOD + "- just a word\n", ["rule 2: should be a mapping"]),
+        (
+            GOOD + "- id: x\n  urgency: high\n  stems: [бьет]\n  with: []\n",
+            ["rule 2 (x): has no with"],
+        ),
+        (
+            GOOD + "- id: x\n  urgency: high\n  stems: [бьет]\n  unless: сердце\n",
+            ["rule 2 (x): unless should be a list"],
+        ),
+        (
+            GOOD + "- id: x\n  urgency: high\n  stems: [бьет]\n  with: [страшно, 5]\n",
+            ["rule 2 (x): with stem 2 (5) is not text"],
+        ),
         (GOOD + "- id: x\n  urgency: high\n  stems: [бьет\n", ["YAML syntax error on line"]),
     ],
 )
