@@ -276,17 +276,26 @@ def decide(actor: Actor, action: Action, subject: object) -> Decision:
     return rule(actor, subject)
 
 
+def _by_role(actor: Actor, path: str, *ranked: tuple[str, Capacity]) -> Decision:
+    """As the first of the ``ranked`` roles the actor holds over ``path``; an admin as admin."""
+    if actor.admin:
+        return _yes(Capacity.ADMIN)
+    for role, capacity in ranked:
+        if actor.holds(role, path):
+            return _yes(capacity)
+    return NO_ROLE
+
+
+AS_OPERATOR = (Role.OPERATOR, Capacity.OPERATOR)
+AS_INSPECTOR = (Role.INSPECTOR, Capacity.INSPECTOR)
+AS_COORDINATOR = (Role.COORDINATOR, Capacity.COORDINATOR)
+
+
 # --- hotline contacts --------------------------------------------------------------------------
 
 
 def _contact_view(actor: Actor, contact: Contact) -> Decision:
-    if actor.admin:
-        return _yes(Capacity.ADMIN)
-    if actor.holds(Role.OPERATOR, contact.path):
-        return _yes(Capacity.OPERATOR)
-    if actor.holds(Role.COORDINATOR, contact.path):
-        return _yes(Capacity.COORDINATOR)
-    return NO_ROLE
+    return _by_role(actor, contact.path, AS_OPERATOR, AS_COORDINATOR)
 
 
 def _contact_take(actor: Actor, contact: Contact) -> Decision:
@@ -301,11 +310,7 @@ def _contact_assess(actor: Actor, contact: Contact) -> Decision:
     """Operators of the contact's place listen to what it holds and judge its urgency."""
     if contact.status == CLOSED:
         return _no(Refusal.STATE)
-    if actor.admin:
-        return _yes(Capacity.ADMIN)
-    if actor.holds(Role.OPERATOR, contact.path):
-        return _yes(Capacity.OPERATOR)
-    return NO_ROLE
+    return _by_role(actor, contact.path, AS_OPERATOR)
 
 
 def _contact_reply(actor: Actor, contact: Contact) -> Decision:
@@ -346,37 +351,23 @@ def _contact_close(actor: Actor, contact: Contact) -> Decision:
 
 
 def _case_view(actor: Actor, case: Case) -> Decision:
-    if actor.admin:
-        return _yes(Capacity.ADMIN)
-    if actor.holds(Role.INSPECTOR, case.path):
-        return _yes(Capacity.INSPECTOR)
-    if actor.holds(Role.COORDINATOR, case.path):
-        return _yes(Capacity.COORDINATOR)
-    if case.author_id == actor.id and actor.grants:
+    decision = _by_role(actor, case.path, AS_INSPECTOR, AS_COORDINATOR)
+    if not decision and case.author_id == actor.id and actor.grants:
         return _yes(Capacity.AUTHOR)
-    return NO_ROLE
+    return decision
 
 
 def _case_act(actor: Actor, case: Case) -> Decision:
     """Inspectors of the case's place (and admins) change it; the status rules say how."""
-    if actor.admin:
-        decision = _yes(Capacity.ADMIN)
-    elif actor.holds(Role.INSPECTOR, case.path):
-        decision = _yes(Capacity.INSPECTOR)
-    else:
-        return NO_ROLE
-    if case.status in CLOSED_CASE:
+    decision = _by_role(actor, case.path, AS_INSPECTOR)
+    if decision and case.status in CLOSED_CASE:
         return _no(Refusal.STATE)
     return decision
 
 
 def _case_docx(actor: Actor, case: Case) -> Decision:
     """The case as a document, personal data and all: inspectors and admins only."""
-    if actor.admin:
-        return _yes(Capacity.ADMIN)
-    if actor.holds(Role.INSPECTOR, case.path):
-        return _yes(Capacity.INSPECTOR)
-    return NO_ROLE
+    return _by_role(actor, case.path, AS_INSPECTOR)
 
 
 # --- reports -----------------------------------------------------------------------------------
@@ -448,11 +439,7 @@ def _person_manage(actor: Actor, subject: Person | RoleChange) -> Decision:
 
 
 def _area_manage(actor: Actor, area: Area) -> Decision:
-    if actor.admin:
-        return _yes(Capacity.ADMIN)
-    if actor.holds(Role.COORDINATOR, area.path):
-        return _yes(Capacity.COORDINATOR)
-    return NO_ROLE
+    return _by_role(actor, area.path, AS_COORDINATOR)
 
 
 REPORTER_MIN_LEVEL = 2  # a city or district department, or an organisation

@@ -35,7 +35,7 @@ def _file_id(message: dict, field: str) -> str:
 
 
 @pytest.mark.parametrize("language", ["ru", "kk"])
-async def test_a_voice_message_instead_of_the_story(qorgau, api, language):
+async def test_voice_and_files_instead_of_the_story(qorgau, api, language):
     await _areas(qorgau)
     operator = await _operator(qorgau, api, user_id=2300, language=language)
     child = api.user(2301, language_code=language)
@@ -56,8 +56,9 @@ async def test_a_voice_message_instead_of_the_story(qorgau, api, language):
     told = [call.text for call in _sent(api, child, since)]
     assert sum(WORDS[language]["numbers"] in text for text in told) == 1, told
     assert any(WORDS[language]["listen"] in text for text in told), told
-    await child.send_voice()  # a second one: the numbers are not shown again
-    await qorgau.settle()
+    for _kind, (how, _method, _field) in KINDS.items():  # every kind; the numbers only once
+        await getattr(child, how)()
+        await qorgau.settle()
     told = [call.text for call in _sent(api, child, since)]
     assert sum(WORDS[language]["numbers"] in text for text in told) == 1, told
     await child.press(CaseFormCb(action="done").pack())
@@ -65,9 +66,9 @@ async def test_a_voice_message_instead_of_the_story(qorgau, api, language):
     await child.send("🙈 Остаться анонимным" if language == "ru" else "🙈 Анонимді қалу")
     await qorgau.settle()
     contact = await _contact(qorgau)
-    assert contact.urgency in ("high", "immediate") and contact.unheard == 2
+    assert contact.urgency in ("high", "immediate") and contact.unheard == 1 + len(KINDS)
     messages = await qorgau.services.hotline.contacts.messages(contact.id)
-    assert [m.media.kind.value for m in messages if m.media] == ["voice", "voice"]
+    assert [m.media.kind.value for m in messages if m.media] == ["voice", *KINDS]
     assert messages[1].media.file_id == _file_id(sent, "voice")
 
     await operator.press(ContactCb(action="take", contact_id=contact.id).pack())
@@ -76,8 +77,9 @@ async def test_a_voice_message_instead_of_the_story(qorgau, api, language):
     since = len(api.calls)
     await operator.press(listen)
     await qorgau.settle()
-    copies = _sent(api, operator, since, methods=("sendVoice", "forwardMessage"))
-    assert [c.method for c in copies] == ["sendVoice", "sendVoice"]
+    methods = ("forwardMessage", *(method for _how, method, _field in KINDS.values()))
+    copies = _sent(api, operator, since, methods=methods)
+    assert [c.method for c in copies] == ["sendVoice", *(m for _h, m, _f in KINDS.values())]
     assert copies[0].params["voice"] == _file_id(sent, "voice")
     await operator.press(ContactCb(action="heard", contact_id=contact.id).pack())
     await qorgau.settle()

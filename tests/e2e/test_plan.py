@@ -176,8 +176,8 @@ def test_digest_and_export_from_the_command_line(tmp_path):
     )
     assert exported.returncode == 0, exported.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "qorgau-Карагандинская-область-ru.docx",
-        "qorgau-Карагандинская-область-ru.xlsx",
+        "qorgau-2025-Карагандинская-область-ru.docx",
+        "qorgau-2025-Карагандинская-область-ru.xlsx",
     ]
     assert run("digest", "--area", "kz/nowhere").returncode == 2
 
