@@ -224,7 +224,8 @@ async def new_value(
         )
     except (ReportInputError, KeyError) as error:
         reason = texts.invalid(error.reason) if isinstance(error, ReportInputError) else ""
-        await message.answer(f"{reason} {_('Please try again, or /cancel.')}".strip())
+        again = _("Please try again, or /cancel.")
+        await message.answer(" ".join(part for part in (reason, again) if part))
         return
     except (ReportError, ValueError):
         await state.clear()
