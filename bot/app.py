@@ -22,7 +22,7 @@ from bot.case_messages import CaseMessageComposer
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.context import BotIdentity, Clock, Deps
-from bot.delivery import DeliveryQueue, Limits
+from bot.delivery import DeliveryQueue
 from bot.domain.triage import TriageRules, default_rules, load_rules
 from bot.hotline_messages import HotlineMessageComposer
 from bot.i18n import UserLocaleMiddleware, build_i18n
@@ -30,6 +30,7 @@ from bot.jobs import BackupPlan, Jobs, build_scheduler
 from bot.middlewares import UserMiddleware
 from bot.names import broadcast_outcome_text
 from bot.retry import RetryMiddleware
+from bot.send_budget import Limits, SendBudget, SendBudgetMiddleware
 from bot.services.cases import CaseService
 from bot.services.digest import DigestService
 from bot.services.directory import Directory
@@ -166,15 +167,30 @@ class Application:
         await self.services.close()
 
 
-def build_bot(settings: Settings, *, retry: bool = True) -> Bot:
-    """The Bot; ``retry`` adds waiting out 429s and retrying 5xx for direct replies.
+def build_limits(settings: Settings) -> Limits:
+    return Limits(
+        per_second=settings.delivery_per_second,
+        per_chat_second=settings.delivery_per_chat_second,
+        per_chat_burst=settings.delivery_per_chat_burst,
+        per_group_minute=settings.delivery_per_group_minute,
+        reserve=settings.delivery_reply_reserve,
+        paid_per_second=settings.paid_broadcast_per_second if settings.paid_broadcast else 0.0,
+    )
 
-    The delivery queue uses its own Bot without it: the queue reschedules instead of waiting.
+
+def build_bot(settings: Settings, *, retry: bool = True, budget: SendBudget | None = None) -> Bot:
+    """The Bot; ``retry`` adds waiting out 429s and retrying 5xx for direct replies, ``budget``
+    makes every message it sends draw from the send budget first.
+
+    The delivery queue uses its own Bot without either: the queue takes its slots from the same
+    budget itself, and reschedules instead of waiting.
     """
     assert settings.bot_token is not None
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     if retry:
         session.middleware(RetryMiddleware())
+    if budget is not None:
+        session.middleware(SendBudgetMiddleware(budget))  # inside the retries: each takes a slot
     return Bot(
         settings.bot_token.get_secret_value(),
         session=session,
@@ -196,7 +212,8 @@ def freeze_startup_objects() -> None:
 async def create_app(
     settings: Settings, *, clock: Clock = utc_now, album_delay: float = 0.8
 ) -> Application:
-    bot = build_bot(settings)  # checks the token before anything is opened
+    budget = SendBudget(build_limits(settings))
+    bot = build_bot(settings, budget=budget)  # checks the token before anything is opened
     try:
         services = await Services.open(settings, clock=clock)
     except BaseException:
@@ -211,7 +228,7 @@ async def create_app(
     i18n = build_i18n(settings.default_locale)
     identity = BotIdentity(username=settings.bot_username or "", boot_id=uuid.uuid4().hex)
     albums = AlbumCollector(delay=album_delay)
-    delivery = build_delivery(settings, services, i18n)
+    delivery = build_delivery(settings, services, i18n, budget)
     services.cases.messages = CaseMessageComposer(i18n, settings.timezone)
     services.cases.on_queued = delivery.wake
     services.hotline.messages = HotlineMessageComposer(i18n, settings.timezone)
@@ -287,12 +304,11 @@ def _case_maker(cases: CaseService):
     return make
 
 
-def build_delivery(settings: Settings, services: Services, i18n: I18n) -> DeliveryQueue:
-    limits = Limits(
-        per_second=settings.delivery_per_second,
-        per_chat_second=settings.delivery_per_chat_second,
-        per_group_minute=settings.delivery_per_group_minute,
-    )
+def build_delivery(
+    settings: Settings, services: Services, i18n: I18n, budget: SendBudget | None = None
+) -> DeliveryQueue:
+    """The queue, drawing from ``budget`` (the one the bot's replies draw from)."""
+    budget = budget or SendBudget(build_limits(settings))
     queue: DeliveryQueue
 
     async def report_outcome(outcome: BroadcastOutcome) -> None:
@@ -317,7 +333,7 @@ def build_delivery(settings: Settings, services: Services, i18n: I18n) -> Delive
         services.users.repo,
         build_bot(settings, retry=False),
         clock=utc_now,  # waits and retries follow real time, even under a test's frozen clock
-        limits=limits,
+        budget=budget,
         on_broadcast_done=report_outcome,
     )
     return queue
