@@ -212,11 +212,6 @@ class DeliveryQueue:
             if self.budget.wait_time(row.chat_id, lane, now, paid=paid) > 0:
                 continue
             slot = self.budget.take(row.chat_id, lane, now, paid=paid)
-            try:
-                await self.outbox.sending(row.id)
-            except BaseException:
-                slot.release()
-                raise
             task = asyncio.create_task(self._send(row, slot, paid=paid))
             self._in_flight[row.id] = task
             task.add_done_callback(lambda _task, row_id=row.id: self._in_flight.pop(row_id, None))
@@ -232,8 +227,10 @@ class DeliveryQueue:
         return Lane.NORMAL, False
 
     async def _send(self, row: QueuedRow, slot: Slot, *, paid: bool = False) -> None:
+        """Mark the row as under way, then send it (the loop does not wait for either)."""
         try:
             try:
+                await self.outbox.sending(row.id)
                 message = await self.bot(_method(row, paid=paid))
             finally:
                 slot.release()

@@ -33,10 +33,13 @@ from aiogram.methods.base import TelegramType
 
 logger = logging.getLogger(__name__)
 
-# A hair wider than a second: requests reach Telegram a little bunched up.
-WINDOW_MARGIN = 0.02
+# No wider than a second: a message is counted from its answer (see SlidingWindow), which is
+# never earlier than Telegram saw it, however requests bunch up on the way.
+WINDOW_MARGIN = 0.0
 # Messages of one conversation's reply reach a chat a little bunched up too.
 CHAT_MARGIN = 0.05
+# How long to wait when only requests still under way hold the slots.
+IN_FLIGHT_NAP = 0.005
 # How far behind its even schedule bulk may fall and then catch up at once.
 PACE_SLACK = 0.1
 PAID_BROADCAST_MAX = 1000.0
@@ -78,12 +81,19 @@ class Limits:
 
 
 class SlidingWindow:
-    """At most ``limit`` messages in any ``window`` seconds, counted from their requests."""
+    """At most ``limit`` messages in any ``window`` seconds, counted as Telegram sees them.
+
+    A message is in the window from the moment its request is made; once answered, it stays for
+    ``window`` seconds from the answer. Telegram counts it when it arrives, somewhere between
+    the two, so a slot is never used again before Telegram has let go of it, however requests
+    bunch up on the way (a stalled process, a busy network).
+    """
 
     def __init__(self, limit: float, window: float) -> None:
         self.limit = max(1, int(limit))
         self.window = window
-        self.times: deque[float] = deque()
+        self.in_flight = 0
+        self.times: deque[float] = deque()  # when the answers came, in order
 
     def _expire(self, now: float) -> None:
         while self.times and now - self.times[0] >= self.window:
@@ -94,16 +104,22 @@ class SlidingWindow:
         self._expire(now)
         room = max(1, self.limit - leave)
         cost = min(cost, room)
-        over = len(self.times) + cost - room
+        over = self.in_flight + len(self.times) + cost - room
         if over <= 0:
             return 0.0
+        if over > len(self.times):
+            return IN_FLIGHT_NAP  # requests under way must be answered first
         return self.times[over - 1] + self.window - now
 
     def count(self, now: float) -> int:
         self._expire(now)
-        return len(self.times)
+        return self.in_flight + len(self.times)
 
     def take(self, now: float, cost: int = 1) -> None:
+        self.in_flight += cost
+
+    def done(self, now: float, cost: int = 1) -> None:
+        self.in_flight -= cost
         self.times.extend([now] * cost)
 
 
@@ -238,7 +254,7 @@ class SendBudget:
         self.taken[lane] += cost
         if lane != Lane.FIRST:
             self.paced_at = max(self.paced_at, now) + self._pace(paid) * cost
-        return Slot(self, bucket)
+        return Slot(self, windows, bucket)
 
     def _pace(self, paid: bool) -> float:
         window = self.paid if paid and self.paid is not None else self.overall
@@ -314,20 +330,29 @@ class SendBudget:
 class Slot:
     """A message's place in the budget, held until Telegram has answered."""
 
-    __slots__ = ("bucket", "budget", "released")
+    __slots__ = ("bucket", "budget", "released", "windows")
 
-    def __init__(self, budget: SendBudget, bucket: ChatBucket | None) -> None:
+    def __init__(
+        self,
+        budget: SendBudget,
+        windows: list[tuple[SlidingWindow, int]],
+        bucket: ChatBucket | None,
+    ) -> None:
         self.budget = budget
+        self.windows = windows
         self.bucket = bucket
         self.released = False
 
     def release(self) -> None:
-        """The chat's next message is timed from this answer: it reached Telegram no later."""
+        """Telegram has answered (or will not): the message is counted from now on."""
         if self.released:
             return
         self.released = True
+        now = self.budget.monotonic()
+        for window, share in self.windows:
+            window.done(now, share)
         if self.bucket is not None:
-            self.bucket.done(self.budget.monotonic())
+            self.bucket.done(now)
 
 
 def _chat_of(method: TelegramMethod[TelegramType]) -> int | None:
