@@ -1,8 +1,9 @@
 """The one outgoing queue: Telegram's limits kept, failures retried, nothing lost or repeated.
 
 Every message the bot sends on its own (reminders, digests, notifications, alerts) is a row in
-``outbox`` first. The sender takes due rows in priority order, keeps to the overall, per-chat and
-per-group limits, and writes each outcome as soon as Telegram answers. Rows are queued with a
+``outbox`` first. The sender takes due rows in priority order, takes a slot of the send budget
+(``bot.send_budget``, shared with the bot's replies) for each, and writes each outcome as soon as
+Telegram answers. Rows are queued with a
 dedupe key, so a job that runs twice queues nothing new; a row whose send was cut off by a crash
 is settled after the restart by ``OutboxRepository.recover``: alerts, notifications, digests and
 final reports are sent again, the bulk reminders are not (see there why).
