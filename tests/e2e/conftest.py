@@ -144,6 +144,10 @@ def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
         telegram_api_base=api.base_url,
         database_path=tmp_path / "qorgau.sqlite3",
         admin_ids=frozenset({ADMIN_ID}),
+        # Conversations here answer as fast as the bot replies, and the fake enforces no limits:
+        # replies may burst to a chat (the queue still keeps to 1 a second to a chat).
+        # tests/e2e/test_send_budget.py holds the limits themselves.
+        delivery_per_chat_burst=1000,
     )
 
 

@@ -138,16 +138,6 @@ callbacks = st.one_of(
 kinds = st.sampled_from(["message", "edited", "callback", "group", "channel"])
 
 
-@pytest.fixture(name="settings")
-def unthrottled_settings(settings):
-    """Hundreds of updates to six chats as fast as they are handled: the send budget's 1 a
-    second to a chat would make this a slow test of Telegram's limits, which it is not (the
-    fake enforces none here; tests/e2e/test_send_budget.py is about them)."""
-    return settings.model_copy(
-        update={"delivery_per_chat_second": 1000.0, "delivery_per_second": 10_000.0}
-    )
-
-
 @pytest.fixture
 async def fuzz_app(api, settings, clock):
     app = await create_app(settings, clock=clock, album_delay=0.01)
