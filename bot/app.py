@@ -23,7 +23,7 @@ from bot.case_messages import CaseMessageComposer
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.context import BotIdentity, Clock, Deps
-from bot.delivery import DeliveryQueue, Limits
+from bot.delivery import DeliveryQueue
 from bot.domain.triage import TriageRules, default_rules, load_rules
 from bot.flood import FloodMiddleware
 from bot.hotline_messages import HotlineMessageComposer
@@ -34,6 +34,7 @@ from bot.middlewares import UserMiddleware
 from bot.names import broadcast_outcome_text
 from bot.replication import LagProbe
 from bot.retry import RetryMiddleware
+from bot.send_budget import Limits, SendBudget, SendBudgetMiddleware
 from bot.services.areas import AreaService
 from bot.services.cases import CaseService
 from bot.services.digest import DigestService
@@ -200,16 +201,37 @@ class Application:
         await self.services.close()
 
 
-def build_bot(settings: Settings, *, retry: bool = True, metrics: Metrics | None = None) -> Bot:
-    """The Bot; ``retry`` adds waiting out 429s and retrying 5xx for direct replies.
+def build_limits(settings: Settings) -> Limits:
+    return Limits(
+        per_second=settings.delivery_per_second,
+        per_chat_second=settings.delivery_per_chat_second,
+        per_chat_burst=settings.delivery_per_chat_burst,
+        per_group_minute=settings.delivery_per_group_minute,
+        reserve=settings.delivery_reply_reserve,
+        paid_per_second=settings.paid_broadcast_per_second if settings.paid_broadcast else 0.0,
+    )
 
-    The delivery queue uses its own Bot without it: the queue reschedules instead of waiting.
+
+def build_bot(
+    settings: Settings,
+    *,
+    retry: bool = True,
+    budget: SendBudget | None = None,
+    metrics: Metrics | None = None,
+) -> Bot:
+    """The Bot; ``retry`` adds waiting out 429s and retrying 5xx for direct replies, ``budget``
+    makes every message it sends draw from the send budget first.
+
+    The delivery queue uses its own Bot without either: the queue takes its slots from the same
+    budget itself, and reschedules instead of waiting.
     """
     assert settings.bot_token is not None
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     if retry:
         on_retry = None if metrics is None else partial(metrics.retried, "reply")
         session.middleware(RetryMiddleware(on_retry=on_retry))
+    if budget is not None:
+        session.middleware(SendBudgetMiddleware(budget))  # inside the retries: each takes a slot
     if metrics is not None:
         session.middleware(ReplyMetricsMiddleware(metrics))
     return Bot(
@@ -234,7 +256,8 @@ async def create_app(
     settings: Settings, *, clock: Clock = utc_now, album_delay: float = 0.8
 ) -> Application:
     metrics = Metrics(replicated=settings.replica_url is not None)
-    bot = build_bot(settings, metrics=metrics)  # checks the token before anything is opened
+    budget = SendBudget(build_limits(settings))
+    bot = build_bot(settings, metrics=metrics, budget=budget)  # checks the token first
     try:
         services = await Services.open(settings, clock=clock)
     except BaseException:
@@ -249,7 +272,7 @@ async def create_app(
     i18n = build_i18n(settings.default_locale)
     identity = BotIdentity(username=settings.bot_username or "", boot_id=uuid.uuid4().hex)
     albums = AlbumCollector(delay=album_delay)
-    delivery = build_delivery(settings, services, i18n, metrics=metrics)
+    delivery = build_delivery(settings, services, i18n, budget, metrics=metrics)
     services.cases.messages = CaseMessageComposer(i18n, settings.timezone)
     services.cases.on_queued = delivery.wake
     services.hotline.messages = HotlineMessageComposer(i18n, settings.timezone)
@@ -347,13 +370,15 @@ def _case_maker(cases: CaseService):
 
 
 def build_delivery(
-    settings: Settings, services: Services, i18n: I18n, *, metrics: Metrics | None = None
+    settings: Settings,
+    services: Services,
+    i18n: I18n,
+    budget: SendBudget | None = None,
+    *,
+    metrics: Metrics | None = None,
 ) -> DeliveryQueue:
-    limits = Limits(
-        per_second=settings.delivery_per_second,
-        per_chat_second=settings.delivery_per_chat_second,
-        per_group_minute=settings.delivery_per_group_minute,
-    )
+    """The queue, drawing from ``budget`` (the one the bot's replies draw from)."""
+    budget = budget or SendBudget(build_limits(settings))
     queue: DeliveryQueue
 
     async def report_outcome(outcome: BroadcastOutcome) -> None:
@@ -379,7 +404,7 @@ def build_delivery(
         build_bot(settings, retry=False),
         clock=utc_now,  # waits and retries follow real time, even under a test's frozen clock
         stamp=services.clock,  # what is recorded follows the application's clock
-        limits=limits,
+        budget=budget,
         on_broadcast_done=report_outcome,
         metrics=metrics,
     )

@@ -37,6 +37,16 @@ class Settings(BaseSettings):
     delivery_per_second: float = Field(default=30.0, gt=0)
     delivery_per_chat_second: float = Field(default=1.0, gt=0)
     delivery_per_group_minute: float = Field(default=20.0, gt=0)
+    delivery_per_chat_burst: int = Field(
+        default=3, ge=1, description="Messages a conversation's reply may send to a chat at once."
+    )
+    delivery_reply_reserve: int = Field(
+        default=1, ge=0, description="Slots of every second that notifications and bulk leave free."
+    )
+    paid_broadcast: bool = Field(
+        default=False, description="Send bulk with allow_paid_broadcast (0.1 Star a message)."
+    )
+    paid_broadcast_per_second: float = Field(default=1000.0, gt=0, le=1000)
     log_level: str = "INFO"
     emergency_number: str = "112"
     police_number: str = "102"

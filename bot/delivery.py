@@ -1,8 +1,9 @@
 """The one outgoing queue: Telegram's limits kept, failures retried, nothing lost or repeated.
 
 Every message the bot sends on its own (reminders, digests, notifications, alerts) is a row in
-``outbox`` first. The sender takes due rows in priority order, keeps to the overall, per-chat and
-per-group limits, and writes each outcome as soon as Telegram answers. Rows are queued with a
+``outbox`` first. The sender takes due rows in priority order, takes a slot of the send budget
+(``bot.send_budget``, shared with the bot's replies) for each, and writes each outcome as soon as
+Telegram answers. Rows are queued with a
 dedupe key, so a job that runs twice queues nothing new; a row whose send was cut off by a crash
 is settled after the restart by ``OutboxRepository.recover``: alerts, notifications, digests and
 final reports are sent again, the bulk reminders are not (see there why).
@@ -14,9 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +41,15 @@ from aiogram.methods import (
 )
 from aiogram.types import BufferedInputFile
 
-from storage.outbox import BroadcastOutcome, OutboxRepository, OutgoingMessage, QueuedRow, Status
+from bot.send_budget import Lane, Limits, SendBudget, Slot
+from storage.outbox import (
+    BroadcastOutcome,
+    OutboxRepository,
+    OutgoingMessage,
+    Priority,
+    QueuedRow,
+    Status,
+)
 from storage.users import UserRepository
 
 if TYPE_CHECKING:
@@ -52,74 +59,10 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BATCH = 200
-WINDOW_MARGIN = 0.02
+# How long the sender sleeps at most while the budget is full before looking for new rows.
+NAP = 0.05
 
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Telegram's limits: about 30 messages a second overall, 1 a second to a chat, 20 a minute to a group."""
-
-    per_second: float = 30.0
-    per_chat_second: float = 1.0
-    per_group_minute: float = 20.0
-    concurrency: int = 32
-
-
-class SlidingWindow:
-    """At most ``limit`` events in any ``window`` seconds."""
-
-    def __init__(self, limit: float, window: float) -> None:
-        self.limit = max(1, int(limit))
-        self.window = window
-        self.times: deque[float] = deque()
-
-    def wait_time(self, now: float) -> float:
-        while self.times and now - self.times[0] >= self.window:
-            self.times.popleft()
-        if len(self.times) < self.limit:
-            return 0.0
-        return self.times[0] + self.window - now
-
-    def take(self, now: float) -> None:
-        self.times.append(now)
-
-
-class ChatLimits:
-    """Per-chat windows, created on demand and forgotten when idle."""
-
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
-        self.windows: dict[int, SlidingWindow] = {}
-        self.paused_until: dict[int, float] = {}
-
-    def _window(self, chat_id: int) -> SlidingWindow:
-        window = self.windows.get(chat_id)
-        if window is None:
-            if chat_id < 0:
-                window = SlidingWindow(self.limits.per_group_minute, 60.0)
-            else:
-                window = SlidingWindow(max(1.0, self.limits.per_chat_second), 1.0)
-            self.windows[chat_id] = window
-        return window
-
-    def free(self, chat_id: int, now: float) -> bool:
-        if self.paused_until.get(chat_id, 0.0) > now:
-            return False
-        return self._window(chat_id).wait_time(now) == 0.0
-
-    def take(self, chat_id: int, now: float) -> None:
-        self._window(chat_id).take(now)
-
-    def pause(self, chat_id: int, seconds: float, now: float) -> None:
-        self.paused_until[chat_id] = now + seconds
-
-    def forget_idle(self, now: float) -> None:
-        for chat_id in [
-            c for c, w in self.windows.items() if not w.times or now - w.times[-1] > w.window
-        ]:
-            self.windows.pop(chat_id, None)
-        for chat_id in [c for c, until in self.paused_until.items() if until <= now]:
-            self.paused_until.pop(chat_id, None)
+__all__ = ["DeliveryQueue", "Limits", "SendBudget", "backoff"]
 
 
 def backoff(attempt: int) -> timedelta:
@@ -145,6 +88,7 @@ class DeliveryQueue:
         monotonic: Callable[[], float] = time.monotonic,
         stamp: Callable[[], datetime] | None = None,
         metrics: Metrics | None = None,
+        budget: SendBudget | None = None,
     ) -> None:
         """``clock`` paces sending and retries; ``stamp`` dates what is recorded as finished (the
         application's clock, which retention compares with). Both are the time of day in
@@ -155,12 +99,11 @@ class DeliveryQueue:
         self.bot = bot
         self.clock = clock
         self.stamp = stamp or clock
-        self.limits = limits or Limits()
+        self.budget = budget or SendBudget(limits, monotonic=monotonic)
+        self.limits = self.budget.limits
         self.on_broadcast_done = on_broadcast_done
         self.monotonic = monotonic
-        # A hair wider than a second: requests reach Telegram a little bunched up.
-        self.overall = SlidingWindow(self.limits.per_second, 1.0 + WINDOW_MARGIN)
-        self.chats = ChatLimits(self.limits)
+        self._fresh = False  # rows were queued since the last look: urgent ones may be among them
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -168,13 +111,19 @@ class DeliveryQueue:
 
     # --- queuing -----------------------------------------------------------------------------
 
+    @property
+    def overall(self):
+        """The budget's overall window (shared with the bot's replies)."""
+        return self.budget.overall
+
     async def put(self, *messages: OutgoingMessage) -> int:
         added = await self.outbox.add(messages, now=self.clock())
-        self._wake.set()
+        self.wake()
         return added
 
     def wake(self) -> None:
         """Rows were queued by someone else (inside their own transaction): look now."""
+        self._fresh = True
         self._wake.set()
 
     async def broadcast(
@@ -188,7 +137,7 @@ class DeliveryQueue:
         broadcast_id = await self.outbox.start_broadcast(
             kind, messages, started_by=started_by, notify_chat_id=notify_chat_id, now=self.clock()
         )
-        self._wake.set()
+        self.wake()
         return broadcast_id
 
     # --- running -----------------------------------------------------------------------------
@@ -239,7 +188,7 @@ class DeliveryQueue:
                 if now_mono - last_housekeeping > 1.0:
                     await self.outbox.block_inactive(self.stamp())
                     await self._finish_broadcasts()
-                    self.chats.forget_idle(now_mono)
+                    self.budget.forget_idle(now_mono)
                     last_housekeeping = now_mono
                 started = await self._dispatch_batch()
                 if not started:
@@ -256,41 +205,60 @@ class DeliveryQueue:
             await asyncio.wait_for(self._wake.wait(), timeout=0.2)
 
     async def _dispatch_batch(self) -> int:
+        """Start the due rows the budget has room for, in priority order.
+
+        A row queued meanwhile (an urgent alert among a broadcast) ends the batch, so it is
+        looked at within ``NAP`` seconds instead of after the batch's bulk.
+        """
+        self._fresh = False
         rows = await self.outbox.due(self.clock(), limit=BATCH, exclude=list(self._in_flight))
         started = 0
         for row in rows:
-            if self._stopping:
+            if self._stopping or self._fresh:
                 break
-            now = self.monotonic()
-            if not self.chats.free(row.chat_id, now):
+            lane, paid = self._lane(row)
+            if not self.budget.chat_free(row.chat_id, self.monotonic()):
                 continue
-            # a rate limit: sleeping until the window has room is the point
-            while (wait := self.overall.wait_time(self.monotonic())) > 0:  # noqa: ASYNC110
-                await asyncio.sleep(wait)
+            # a rate limit: sleeping until the budget has room is the point
+            while (wait := self.budget.wait_time(None, lane, self.monotonic(), paid=paid)) > 0:
+                if self._stopping or self._fresh:
+                    return started
+                await asyncio.sleep(min(wait, NAP))
             while len(self._in_flight) >= self.limits.concurrency:
                 await asyncio.wait(
                     list(self._in_flight.values()), return_when=asyncio.FIRST_COMPLETED
                 )
             now = self.monotonic()
-            if not self.chats.free(row.chat_id, now):
+            if self.budget.wait_time(row.chat_id, lane, now, paid=paid) > 0:
                 continue
-            self.overall.take(now)
-            self.chats.take(row.chat_id, now)
-            await self.outbox.sending(row.id)
-            task = asyncio.create_task(self._send(row))
+            slot = self.budget.take(row.chat_id, lane, now, paid=paid)
+            task = asyncio.create_task(self._send(row, slot, paid=paid))
             self._in_flight[row.id] = task
             task.add_done_callback(lambda _task, row_id=row.id: self._in_flight.pop(row_id, None))
             started += 1
         return started
 
-    async def _send(self, row: QueuedRow) -> None:
+    def _lane(self, row: QueuedRow) -> tuple[Lane, bool]:
+        """Urgent rows go with the replies; bulk is sent as a paid broadcast when that is on."""
+        if row.priority <= Priority.URGENT:
+            return Lane.FIRST, False
+        if row.priority >= Priority.BULK:
+            return Lane.BULK, self.limits.paid
+        return Lane.NORMAL, False
+
+    async def _send(self, row: QueuedRow, slot: Slot, *, paid: bool = False) -> None:
+        """Mark the row as under way, then send it (the loop does not wait for either)."""
         try:
-            message = await self.bot(_method(row))
+            try:
+                await self.outbox.sending(row.id)
+                message = await self.bot(_method(row, paid=paid))
+            finally:
+                slot.release()
         except TelegramRetryAfter as error:
             if self.metrics is not None:
                 self.metrics.too_many_requests.labels("queue").inc()
                 self.metrics.retried("queue", "429")
-            self.chats.pause(row.chat_id, error.retry_after, self.monotonic())
+            self.budget.pause(error.retry_after)
             await self.outbox.later(
                 row.id,
                 not_before=self.clock() + timedelta(seconds=error.retry_after),
@@ -364,9 +332,11 @@ FILE_METHODS: dict[str, tuple[type[TelegramMethod[Any]], str]] = {
 }
 
 
-def _method(row: QueuedRow) -> TelegramMethod[Any]:
+def _method(row: QueuedRow, *, paid: bool = False) -> TelegramMethod[Any]:
     payload = dict(row.payload)
     payload["chat_id"] = row.chat_id
+    if paid:
+        payload["allow_paid_broadcast"] = True
     if row.method in FILE_METHODS:
         method, field = FILE_METHODS[row.method]
         return method(**_with_file(payload, field))

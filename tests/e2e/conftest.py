@@ -145,6 +145,10 @@ def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
         # Tests press faster than people do; the flood limit has tests of its own.
         flood_per_minute=100_000,
         flood_staff_per_minute=100_000,
+        # Conversations here answer as fast as the bot replies, and the fake enforces no limits:
+        # replies may burst to a chat (the queue still keeps to 1 a second to a chat).
+        # tests/e2e/test_send_budget.py holds the limits themselves.
+        delivery_per_chat_burst=1000,
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import collections
 import contextlib
 import copy
 import itertools
@@ -27,7 +28,7 @@ from typing import Any
 
 from aiohttp import web
 
-__all__ = ["Call", "FakeBotAPI", "FakeChat", "FakeUser"]
+__all__ = ["Call", "FakeBotAPI", "FakeChat", "FakeUser", "FloodControl", "FloodLimits"]
 
 JSONDict = dict[str, Any]
 Handler = Callable[["Call"], Awaitable[Any]]
@@ -507,6 +508,84 @@ class Call:
         return " ".join(parts)
 
 
+@dataclass(frozen=True)
+class FloodLimits:
+    """Telegram's limits as the fake enforces them (``FakeBotAPI.enforce``)."""
+
+    per_second: float = 30.0
+    per_chat_second: float = 1.0
+    per_chat_burst: int = 3
+    per_group_minute: float = 20.0
+    paid_per_second: float = 1000.0
+
+
+class FloodControl:
+    """Telegram's flood control, applied on arrival: messages sent (``send*``, copies, forwards,
+    edits; an album one a photo) at most ``per_second`` in any second (``allow_paid_broadcast``
+    ones up to ``paid_per_second`` apart from them); a private chat ``per_chat_second`` on
+    average with bursts of ``per_chat_burst``; a group ``per_group_minute`` in any minute.
+    Answers to button presses, chat actions and reads are not counted."""
+
+    def __init__(self, limits: FloodLimits) -> None:
+        self.limits = limits
+        self.free: collections.deque[float] = collections.deque()
+        self.paid: collections.deque[float] = collections.deque()
+        self.chats: dict[int, tuple[float, float]] = {}  # chat -> (tokens, when)
+        self.groups: dict[int, collections.deque[float]] = {}
+        self.too_many = 0
+        self.admitted = 0
+        self.arrivals: list[tuple[float, str, int | None]] = []  # admitted: (when, method, chat)
+
+    @staticmethod
+    def counted(method: str) -> bool:
+        return method.startswith(("send", "copy", "forward", "edit")) and method not in (
+            "sendChatAction",
+            "sendInvoice",
+        )
+
+    @staticmethod
+    def _fits(
+        window: collections.deque[float], now: float, span: float, limit: float, cost: int
+    ) -> bool:
+        while window and now - window[0] >= span:
+            window.popleft()
+        return len(window) + min(cost, int(limit)) <= int(limit)
+
+    def admit(self, method: str, chat_id: int | None, params: JSONDict, now: float) -> bool:
+        """Whether a request arriving ``now`` is within the limits (and count it if so)."""
+        if not self.counted(method):
+            return True
+        media = params.get("media") if method == "sendMediaGroup" else None
+        cost = max(1, len(media)) if isinstance(media, list) else 1
+        paid = bool(params.get("allow_paid_broadcast"))
+        window, limit = (
+            (self.paid, self.limits.paid_per_second)
+            if paid
+            else (self.free, self.limits.per_second)
+        )
+        ok = self._fits(window, now, 1.0, limit, cost)
+        tokens = 0.0
+        if ok and chat_id is not None and chat_id < 0:
+            group = self.groups.setdefault(chat_id, collections.deque())
+            ok = self._fits(group, now, 60.0, self.limits.per_group_minute, 1)
+        elif ok and chat_id is not None:
+            burst = float(self.limits.per_chat_burst)
+            tokens, when = self.chats.get(chat_id, (burst, now))
+            tokens = min(burst, tokens + (now - when) * self.limits.per_chat_second)
+            ok = tokens >= 1.0 - 1e-9
+        if not ok:
+            self.too_many += 1
+            return False
+        window.extend([now] * min(cost, int(limit)))
+        if chat_id is not None and chat_id < 0:
+            self.groups[chat_id].append(now)
+        elif chat_id is not None:
+            self.chats[chat_id] = (tokens - cost, now)
+        self.admitted += cost
+        self.arrivals.append((now, method, chat_id))
+        return True
+
+
 @dataclass
 class _FailRule:
     method: str
@@ -892,6 +971,7 @@ class FakeBotAPI:
         self._media_group_ids = itertools.count(13_000_000_000_001)
         self._queries: dict[str, tuple[int, int]] = {}  # query id -> (user id, chat id)
         self._failures: list[_FailRule] = []
+        self.flood: FloodControl | None = None
         self._allowed_updates: frozenset[str] = DEFAULT_ALLOWED_UPDATES
         self._poll_generation = 0
         self._calls_signal = _Signal()
@@ -999,6 +1079,11 @@ class FakeBotAPI:
         self._failures.append(
             _FailRule(method.lower(), status, times, retry_after, description, chat_id)
         )
+
+    def enforce(self, limits: FloodLimits | None = None) -> FloodControl:
+        """Answer 429 (``retry_after`` 1) to messages above Telegram's limits from now on."""
+        self.flood = FloodControl(limits or FloodLimits())
+        return self.flood
 
     def block(self, chat_id: int) -> None:
         self.blocked.add(chat_id)
@@ -1309,6 +1394,7 @@ class FakeBotAPI:
         self._calls_signal.fire()
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        arrived = time.monotonic()
         if request.match_info["token"] != self.token:
             return self._error_response(401, "Unauthorized", None)
         requested = request.match_info["method"]
@@ -1341,6 +1427,13 @@ class FakeBotAPI:
             retry_after = rule.retry_after if rule.status == 429 else None
             self._finish(call, ok=False, status=rule.status, description=description)
             return self._error_response(rule.status, description, retry_after)
+
+        if self.flood is not None and not self.flood.admit(
+            canonical, call.chat_id, params, arrived
+        ):
+            description = "Too Many Requests: retry after 1"
+            self._finish(call, ok=False, status=429, description=description)
+            return self._error_response(429, description, 1)
 
         try:
             if call.chat_id in self.blocked and canonical.startswith(

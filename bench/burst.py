@@ -1,0 +1,628 @@
+"""The 09:00 burst: replies and alerts while the morning reminders go out, within one budget.
+
+The bot runs as its own process (``bot.cli.run_bot``, what ``python -m bot`` runs, long polling)
+with its clock frozen at 09:00:30 on the fourth day of the campaign, so that its start-up queues
+the morning reminders to every reporter. It talks to the fake Bot API of the tests
+(``tests/e2e/fake_api.py``) in this process, which enforces Telegram's limits on arrival (429 with
+``retry_after`` above them) and plays people at human pace: 200 of the reporters fill in a report
+once their reminder has arrived (a step every 2-6 s, seeded), and 20 members of the public write
+to the hotline at random moments of the burst, 5 of them with a child in immediate danger.
+
+Figures: the reply latency (from the moment an update is handed to the bot by ``getUpdates`` to
+the bot's first request to that chat after it), the latency of the urgent alerts to operators and
+police (from the update that sends the contact), the reminders' time against the ideal (the
+reminders ÷ what the budget left them: ``limit`` a second less every other message counted in
+that time), the 429s, and messages of the queue lost or delivered twice.
+
+``--limit N`` raises every limit by N/30 (the fake enforces the same) to keep a run short;
+``--kill-at S`` SIGKILLs the bot S seconds into the burst and starts it again (the seconds from
+the kill to the new process's first request are left out, as in ``bench/broadcast.py``).
+
+Last line: ``burst: R replies p50 A ms p99 B ms, alerts p99 C ms, reminders N in T s (ideal I s),
+429: K, lost: X, duplicated: Y``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import gc
+import json
+import os
+import random
+import signal
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve()
+ROOT = SCRIPT.parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.fake_api import Call, FakeBotAPI, FloodLimits  # noqa: E402
+
+TOKEN = "42:BURST"
+TELEGRAM_LIMIT = 30.0
+# 09:00:30 in Kazakhstan on 4 June 2025, the fourth day of the campaign.
+MORNING = datetime(2025, 6, 4, 4, 0, 30, tzinfo=UTC)
+SEEDED_AT = datetime(2025, 5, 20, 5, 0, tzinfo=UTC)
+REGIONS, CITIES, SCHOOLS = 10, 5, 150  # 7,500 schools, one reporter each
+REPORTER_IDS, OPERATOR_IDS, POLICE_IDS, PUBLIC_IDS = 10_000_001, 20_000_001, 30_000_001, 40_000_001
+STEP_TIMEOUT = 120.0
+
+
+# --- the fake Telegram -----------------------------------------------------------------------
+
+
+class BurstAPI(FakeBotAPI):
+    """The fake Bot API, keeping each chat's calls and when each update was handed to the bot."""
+
+    def __init__(self) -> None:
+        super().__init__(TOKEN, username="qorgau_bench_bot")
+        self.by_chat: dict[int, list[Call]] = collections.defaultdict(list)
+        self.watchers: dict[int, asyncio.Event] = {}
+        self.handed: dict[int, float] = {}
+        self.first_call_after: float | None = None
+        self.back_at: float | None = None
+        self.quiet: set[int] = set()  # chats that only receive: answered without being kept
+        self._quiet_ids = 0
+
+    async def _m_send_message(self, call: Call):  # type: ignore[override]
+        """The fake's full work (HTML parsed, the message kept) only for the chats of people
+        who act; the rest of the reminders are answered as Telegram would, cheaply, so that
+        the fake does not take the bot's share of the machine."""
+        if call.chat_id not in self.quiet:
+            return await super()._m_send_message(call)
+        self._quiet_ids += 1
+        return {
+            "message_id": self._quiet_ids,
+            "from": self.bot_user,
+            "chat": {"id": call.chat_id, "type": "private", "first_name": "R"},
+            "date": int(time.time()),
+            "text": str(call.params.get("text", "")),
+        }
+
+    def _finish(self, call: Call, **kwargs) -> None:  # type: ignore[override]
+        super()._finish(call, **kwargs)
+        after = self.first_call_after
+        if after is not None and self.back_at is None and call.started_at > after:
+            self.back_at = call.started_at
+        if call.chat_id is not None and call.method != "getUpdates":
+            self.by_chat[call.chat_id].append(call)
+            watcher = self.watchers.get(call.chat_id)
+            if watcher is not None:
+                watcher.set()
+
+    async def _m_get_updates(self, call: Call):  # type: ignore[override]
+        updates = await super()._m_get_updates(call)
+        now = time.monotonic()
+        for update in updates:
+            self.handed[update["update_id"]] = now
+        return updates
+
+    async def call_to(self, chat_id: int, position: int, timeout: float) -> Call:  # noqa: ASYNC109
+        """The ``position``-th call to ``chat_id`` (0-based), once answered."""
+        deadline = time.monotonic() + timeout
+        watcher = self.watchers.setdefault(chat_id, asyncio.Event())
+        while len(self.by_chat[chat_id]) <= position:
+            watcher.clear()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no call #{position} to chat {chat_id}")
+            try:
+                await asyncio.wait_for(watcher.wait(), remaining)
+            except TimeoutError:
+                continue
+        return self.by_chat[chat_id][position]
+
+
+# --- the people --------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    replies: list[float] = field(default_factory=list)  # seconds
+    alerts: list[float] = field(default_factory=list)
+    unanswered: int = 0
+    stuck: list[str] = field(default_factory=list)
+
+
+class Person:
+    """Someone in a private chat who acts, waits for the bot's answer, reads and thinks."""
+
+    def __init__(self, api: BurstAPI, user_id: int, rng: random.Random, figures: Figures) -> None:
+        self.api = api
+        self.user = api.user(user_id, first_name=f"P{user_id}", language_code="ru")
+        self.rng = rng
+        self.figures = figures
+        self.seen = 0  # calls to this chat looked at so far
+
+    async def act(self, action) -> float:
+        """Do ``action`` (a coroutine function); wait for the bot's first request after it."""
+        position = len(self.api.by_chat[self.user.id])
+        before = len(self.api.updates)
+        await action()
+        update_id = next(
+            u["update_id"]
+            for u in reversed(self.api.updates[before:])
+            if _sender(u) == self.user.id
+        )
+        try:
+            first = await self.api.call_to(self.user.id, position, STEP_TIMEOUT)
+        except TimeoutError:
+            self.figures.unanswered += 1
+            raise
+        handed = self.api.handed.get(update_id, first.started_at)
+        latency = max(0.0, first.started_at - handed)
+        self.figures.replies.append(latency)
+        return handed
+
+    async def think(self) -> None:
+        await asyncio.sleep(self.rng.uniform(2.0, 6.0))  # human pace, not a wait for a state
+
+    def button(self, *, data_prefix: str = "", text: str = "") -> str:
+        for message in reversed(self.api.bot_messages(self.user.id, with_inline_keyboard=True)):
+            for row in message["reply_markup"]["inline_keyboard"]:
+                for button in row:
+                    data = button.get("callback_data") or ""
+                    if data.startswith(data_prefix) and text in button.get("text", ""):
+                        return data
+        raise LookupError(f"no button {data_prefix!r}{text!r} in chat {self.user.id}")
+
+    def offered_resume(self, resume: str) -> bool:
+        latest = self.api.latest_inline_message(self.user.id)
+        if latest is None:
+            return False
+        datas = [
+            b.get("callback_data") for row in latest["reply_markup"]["inline_keyboard"] for b in row
+        ]
+        return resume in datas
+
+    async def steps(self, steps, resume: str | None = None) -> float:
+        """Each step in turn, a think between; after a restart the draft is resumed first.
+        Returns the moment the last update was handed to the bot."""
+        handed = 0.0
+        index = 0
+        while index < len(steps):
+            handed = await self.act(steps[index])
+            await self.think()
+            if resume is not None and self.offered_resume(resume):
+                await self.act(lambda: self.user.press(resume))
+                await self.think()
+                continue  # the same step again
+            index += 1
+        return handed
+
+
+def _sender(update: dict) -> int | None:
+    for kind in ("message", "callback_query"):
+        if kind in update:
+            return update[kind]["from"]["id"]
+    return None
+
+
+async def reporter(person: Person, started: asyncio.Event) -> None:
+    from handlers.keyboards import FormCb
+
+    user = person.user
+    await started.wait()
+    # The reminder first: the reporter opens the bot because of it.
+    await person.api.call_to(user.id, 0, 3600)
+    await person.think()
+
+    def press(prefix: str = "", text: str = ""):
+        return lambda: user.press(person.button(data_prefix=prefix, text=text))
+
+    def send(text: str):
+        return lambda: user.send(text)
+
+    steps = [
+        send("/new"),
+        press(FormCb(action="item", value="").pack()),
+        press(FormCb(action="date", value="").pack(), "Сегодня"),
+        press(FormCb(action="format", value="").pack()),
+        send(f"Классный час «Детство без труда» {user.id}"),
+        send("25 10 3 2"),
+        send("5–9 классы"),
+        send("Поговорили о правах ребёнка и о том, куда обратиться за помощью."),
+        press(FormCb(action="skip").pack()),
+        press(FormCb(action="skip").pack()),
+        press(text="Сохранить"),
+    ]
+    try:
+        await person.steps(steps, resume=FormCb(action="resume").pack())
+    except (LookupError, TimeoutError) as error:
+        person.figures.stuck.append(f"reporter {user.id}: {error}")
+
+
+async def member_of_the_public(
+    person: Person,
+    started: asyncio.Event,
+    delay: float,
+    region: int,
+    city: int,
+    danger: bool,
+    alerted: list[int],
+) -> None:
+    from handlers.case_keyboards import CaseFormCb
+
+    user = person.user
+    await started.wait()
+    await asyncio.sleep(delay)  # when they write, drawn in advance
+
+    def press(action: str, value: str = ""):
+        return lambda: user.press(CaseFormCb(action=action, value=value).pack())
+
+    def send(text: str):
+        return lambda: user.send(text)
+
+    story = (
+        f"Сосед избивает сына прямо сейчас, слышу крики ({user.id})"
+        if danger
+        else f"Мальчик лет 13 каждый день работает на автомойке до ночи ({user.id})"
+    )
+    steps = [
+        send("/sos"),
+        press("caller", "neighbour"),
+        press("category", "violence" if danger else "other"),
+        press("danger", "yes" if danger else "no"),
+        press("region", str(region)),
+        press("city", str(city)),
+        send(story),
+        press("done"),
+    ]
+    try:
+        await person.steps(steps)
+        watched = {chat: len(person.api.by_chat[chat]) for chat in alerted}
+        handed = await person.act(send("🙈 Остаться анонимным"))
+        if danger:
+            for chat, position in watched.items():
+                alert = await person.api.call_to(chat, position, STEP_TIMEOUT)
+                person.figures.alerts.append(max(0.0, alert.started_at - handed))
+    except (LookupError, TimeoutError) as error:
+        person.figures.stuck.append(f"public {user.id}: {error}")
+
+
+# --- the database ------------------------------------------------------------------------------
+
+
+@dataclass
+class Town:
+    reporters: list[int]
+    regions: list[tuple[int, int, list[int]]]  # region id, a city id, operators and police there
+
+
+async def seed(database: Path, limit: float) -> Town:
+    """The bot's own migrations and plan, then areas and people written directly (fast)."""
+    from bot.app import Services
+
+    services = await Services.open(
+        _settings(database, "http://127.0.0.1:9", limit), clock=lambda: SEEDED_AT
+    )
+    try:
+        await services.plans.ensure_default()
+    finally:
+        await services.close()
+    stamp = SEEDED_AT.isoformat()
+    conn = sqlite3.connect(database, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        root = conn.execute("SELECT id FROM areas WHERE path = 'kz'").fetchone()[0]
+        area_id = conn.execute("SELECT COALESCE(MAX(id), 0) FROM areas").fetchone()[0] + 1000
+        areas, users, roles = [], [], []
+        town = Town([], [])
+        user_ids = {"reporter": REPORTER_IDS, "operator": OPERATOR_IDS, "police": POLICE_IDS}
+
+        def person(role: str, area: int) -> int:
+            user_id = user_ids[role]
+            user_ids[role] += 1
+            users.append((user_id, f"{role} {user_id}", "ru", stamp, stamp))
+            roles.append((user_id, role, area, stamp))
+            return user_id
+
+        for r in range(1, REGIONS + 1):
+            area_id += 1
+            region = area_id
+            areas.append((region, root, f"kz/r{r:02d}", 1, f"{r}-облыс", f"Область {r}"))
+            staff = [
+                person("operator", region),
+                person("operator", region),
+                person("police", region),
+            ]
+            first_city = None
+            for c in range(1, CITIES + 1):
+                area_id += 1
+                city = area_id
+                first_city = first_city or city
+                areas.append(
+                    (city, region, f"kz/r{r:02d}/c{c}", 2, f"{r}-{c} қаласы", f"Город {r}-{c}")
+                )
+                for s in range(1, SCHOOLS + 1):
+                    area_id += 1
+                    path = f"kz/r{r:02d}/c{c}/s{s:03d}"
+                    areas.append((area_id, city, path, 3, f"№ {s} мектеп", f"Школа № {s}"))
+                    town.reporters.append(person("reporter", area_id))
+            town.regions.append((region, first_city, staff))
+        conn.executemany(
+            "INSERT INTO areas (id, parent_id, path, level, name_kk, name_ru) VALUES (?, ?, ?, ?, ?, ?)",
+            areas,
+        )
+        conn.executemany(
+            "INSERT INTO users (id, full_name, locale, locale_chosen, created_at, last_seen_at)"
+            " VALUES (?, ?, ?, 1, ?, ?)",
+            users,
+        )
+        conn.executemany(
+            "INSERT INTO roles (user_id, role, area_id, granted_at) VALUES (?, ?, ?, ?)", roles
+        )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return town
+
+
+def _settings(database: Path, api_base: str, limit: float):
+    from bot.config import Settings
+
+    scale = limit / TELEGRAM_LIMIT
+    return Settings(
+        _env_file=None,
+        bot_token=TOKEN,
+        telegram_api_base=api_base,
+        database_path=database,
+        delivery_per_second=limit,
+        delivery_per_chat_second=1.0 * scale,
+        delivery_per_group_minute=20.0 * scale,
+        log_level="WARNING",
+    )
+
+
+def flood_limits(limit: float) -> FloodLimits:
+    scale = limit / TELEGRAM_LIMIT
+    return FloodLimits(per_second=limit, per_chat_second=1.0 * scale, per_group_minute=20.0 * scale)
+
+
+def queued(database: Path) -> list[tuple[str, int, str, int, str]]:
+    """Every row of the queue: key, chat, text, priority, status."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+        rows = conn.execute(
+            "SELECT dedupe_key, chat_id, payload, priority, status FROM outbox"
+        ).fetchall()
+    return [
+        (key, chat, json.loads(payload).get("text", ""), prio, status)
+        for key, chat, payload, prio, status in rows
+    ]
+
+
+def pending(database: Path) -> int:
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+        return conn.execute(
+            "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')"
+        ).fetchone()[0]
+
+
+# --- the bot's process -------------------------------------------------------------------------
+
+
+async def run_bot(database: Path, api_base: str, limit: float) -> int:
+    """``bot.cli.run_bot`` with the clock frozen at ``MORNING``; runs until SIGTERM."""
+    from bot import cli
+
+    real_create_app = cli.create_app
+
+    async def create_app(settings, **kwargs):
+        return await real_create_app(settings, clock=lambda: MORNING, **kwargs)
+
+    cli.create_app = create_app
+    return await cli.run_bot(_settings(database, api_base, limit))
+
+
+class BotProcess:
+    def __init__(self, database: Path, api: BurstAPI, limit: float) -> None:
+        self.command = [
+            sys.executable,
+            str(SCRIPT),
+            "--bot",
+            "--db",
+            str(database),
+            "--api",
+            api.base_url,
+            "--limit",
+            str(limit),
+        ]
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        env = {**os.environ, "LOG_LEVEL": "WARNING"}
+        self.process = await asyncio.create_subprocess_exec(*self.command, cwd=ROOT, env=env)
+
+    async def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    async def stop(self) -> None:
+        if self.process is None or self.process.returncode is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(self.process.wait(), 30)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+async def main(args: argparse.Namespace) -> None:
+    # The fake keeps every call; its collections would pause it (and the bot's answers) for
+    # a good part of a second once there are tens of thousands. Reference counting frees the
+    # rest: this process lives for one run.
+    gc.disable()
+    rng = random.Random(args.seed)
+    figures = Figures()
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "burst.sqlite3"
+        town = await seed(database, args.limit)
+        api = BurstAPI()
+        await api.start()
+        api.enforce(flood_limits(args.limit))
+        for user_id in town.reporters:
+            api.user(user_id, first_name="R", language_code="ru")
+        started = asyncio.Event()
+        tasks = []
+        acting = rng.sample(town.reporters, args.reporters)
+        api.quiet = set(town.reporters) - set(acting)
+        for user_id in acting:
+            person = Person(api, user_id, random.Random(rng.random()), figures)
+            tasks.append(asyncio.create_task(reporter(person, started)))
+        expected_span = len(town.reporters) / args.limit
+        alerted_regions = town.regions[: args.danger]
+        for n in range(args.public):
+            danger = n < args.danger
+            region, city, staff = (
+                alerted_regions[n]
+                if danger
+                else town.regions[args.danger + n % (REGIONS - args.danger)]
+            )
+            person = Person(api, PUBLIC_IDS + n, random.Random(rng.random()), figures)
+            delay = rng.uniform(0, 0.8 * expected_span)
+            tasks.append(
+                asyncio.create_task(
+                    member_of_the_public(person, started, delay, region, city, danger, staff)
+                )
+            )
+        for _, _, staff in town.regions:
+            for user_id in staff:
+                api.user(user_id, first_name="S", language_code="ru")
+
+        bot = BotProcess(database, api, args.limit)
+        await bot.start()
+        killed_at = None
+        try:
+            await _first_send(api, timeout=300)
+            burst_start = time.monotonic()
+            started.set()
+            print(f"burst started: {len(town.reporters)} reporters, limit {args.limit:.0f}/s")
+            if args.kill_at is not None:
+                await asyncio.sleep(args.kill_at)  # the moment chosen for the kill
+                await bot.kill()
+                killed_at = time.monotonic()
+                api.first_call_after = killed_at
+                print(
+                    f"killed the bot with SIGKILL {killed_at - burst_start:.1f} s into the burst; restarting"
+                )
+                await bot.start()
+            await asyncio.gather(*tasks)
+            while pending(database):  # the queue's last messages  # noqa: ASYNC110
+                await asyncio.sleep(0.5)
+        finally:
+            await bot.stop()
+            await api.stop()
+        rows = queued(database)
+    report(args, api, town, rows, figures, killed_at)
+
+
+async def _first_send(api: BurstAPI, timeout: float) -> None:  # noqa: ASYNC109
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(c.method == "sendMessage" for c in api.calls):
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError("the bot sent nothing")
+
+
+def report(args, api: BurstAPI, town: Town, rows, figures: Figures, killed_at) -> None:
+    assert api.flood is not None
+    delivered: collections.Counter[tuple[int, str]] = collections.Counter(
+        (c.chat_id, c.params.get("text")) for c in api.calls if c.method == "sendMessage" and c.ok
+    )
+    lost = duplicated = 0
+    reminder_keys = set()
+    for key, chat, text, _prio, _status in rows:
+        got = delivered[(chat, text)]
+        lost += got == 0
+        duplicated += max(0, got - 1)
+        if key.startswith("reminder:"):
+            reminder_keys.add((chat, text))
+    reminder_times = sorted(
+        c.started_at
+        for c in api.calls
+        if c.method == "sendMessage" and c.ok and (c.chat_id, c.params.get("text")) in reminder_keys
+    )
+    first, last = reminder_times[0], reminder_times[-1]
+    down = (api.back_at - killed_at) if killed_at and api.back_at else 0.0
+    if down:
+        print(
+            f"the bot was down for {down:.1f} s (kill to first request of the new process): not counted"
+        )
+    span = last - first - down
+    # What else took the budget meanwhile: every message counted that was not a reminder.
+    admitted = sum(1 for t, _, _ in api.flood.arrivals if first - 0.01 <= t <= last)
+    others = max(0, admitted - len(reminder_times))
+    budget_left = (args.limit * span - others) / span if span > 0 else args.limit
+    ideal = len(reminder_keys) / budget_left if budget_left > 0 else float("inf")
+    lost += figures.unanswered
+    replies = figures.replies
+    for line in figures.stuck[:10]:
+        print("stuck:", line)
+    print(
+        f"replies: {len(replies)}, mean {1000 * statistics.fmean(replies) if replies else 0:.0f} ms, "
+        f"max {1000 * max(replies, default=0):.0f} ms; alerts: {len(figures.alerts)}, "
+        f"max {1000 * max(figures.alerts, default=0):.0f} ms; other messages in the reminders' "
+        f"time: {others} ({others / span if span > 0 else 0:.1f}/s)"
+    )
+    print(
+        f"burst: {len(replies)} replies p50 {1000 * percentile(replies, 0.5):.0f} ms "
+        f"p99 {1000 * percentile(replies, 0.99):.0f} ms, "
+        f"alerts p99 {1000 * percentile(figures.alerts, 0.99):.0f} ms, "
+        f"reminders {len(reminder_keys)} in {span:.1f} s (ideal {ideal:.1f} s), "
+        f"429: {api.flood.too_many}, lost: {lost}, duplicated: {duplicated}"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--limit",
+        type=float,
+        default=TELEGRAM_LIMIT,
+        help="messages a second overall (Telegram: 30)",
+    )
+    parser.add_argument(
+        "--kill-at",
+        type=float,
+        default=None,
+        help="SIGKILL the bot this many seconds into the burst",
+    )
+    parser.add_argument("--reporters", type=int, default=200, help="reporters who fill in a report")
+    parser.add_argument(
+        "--public", type=int, default=20, help="members of the public who write to the hotline"
+    )
+    parser.add_argument(
+        "--danger", type=int, default=5, help="of them, with a child in immediate danger"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--bot", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--api", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.bot:
+        sys.exit(asyncio.run(run_bot(arguments.db, arguments.api, arguments.limit)))
+    asyncio.run(main(arguments))
