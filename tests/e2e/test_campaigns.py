@@ -8,8 +8,6 @@ digest and the final report set 2026 against 2025 on the same campaign day.
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -24,6 +22,7 @@ from bot.plan_files import load_bundled_plan
 from bot.services.digest import chart, render
 from handlers.coordinator import ReportYearCb
 from handlers.keyboards import FormCb
+from tests.cli import run_cli
 from tests.e2e.test_jobs import _sent, local
 from tests.e2e.test_report_form import SCHOOL, fill_until_links, skip_to_summary
 
@@ -240,14 +239,7 @@ def test_plan_load_and_export_of_a_year_from_the_command_line(tmp_path):
     }
 
     def run(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "bot", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return run_cli(env, *args)
 
     bundled = ROOT / "bot" / "data" / "plans" / "shakhtinsk_2025.yaml"
     first = run("plan", "load", str(bundled))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import io
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import bot.services.plans as plans_service
 from bot.plan_limits import MAX_BYTES, MAX_ROWS
+from tests.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 CITY = "kz/karaganda/shakhtinsk"
@@ -79,14 +78,7 @@ def test_plan_check_and_load_from_the_command_line(tmp_path):
     }
 
     def run(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "bot", "plan", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        return run_cli(env, "plan", *args)
 
     checked = run("check", str(table), "--year", "2026")
     assert checked.returncode == 0, checked.stderr
@@ -133,14 +125,7 @@ def test_digest_and_export_from_the_command_line(tmp_path):
     }
 
     def run(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "bot", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return run_cli(env, *args)
 
     school = "kz/karaganda/shakhtinsk/school-7"
     nameless = run("invite", "--role", "reporter", "--area", school, "--name-kk", "№ 7 мектеп")
