@@ -34,7 +34,7 @@ from bot.domain.reports import Invalid, ReportInputError
 from bot.domain.roles import Role
 from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
 from bot.i18n import fmt_full_date
-from bot.services.cases import CaseError, CaseService
+from bot.services.cases import CaseError, CaseService, CaseView
 from bot.services.plans import PlanService
 from bot.services.users import UserRecord, actor_of
 from handlers import case_keyboards as kb
@@ -173,6 +173,34 @@ async def view(
     await query.answer()
 
 
+async def _files_of(
+    query: CallbackQuery,
+    case_id: int,
+    user: UserRecord,
+    is_admin: bool,
+    cases: CaseService,
+    what: str,
+) -> CaseView | None:
+    """The case, if this person may open its photos or voice notes and it has some; the press
+    is answered either way."""
+    try:
+        shown = await cases.view(user, is_admin, case_id, what=what)
+    except CaseError as error:
+        await _refused(query, error)
+        return None
+    files = shown.case.photos if what == "photos" else shown.case.voice_notes
+    if not files:
+        none = (
+            _("This case has no photos.")
+            if what == "photos"
+            else _("This case has no voice notes.")
+        )
+        await query.answer(none, show_alert=True)
+        return None
+    await query.answer()
+    return shown
+
+
 async def photos(
     query: CallbackQuery,
     callback_data: CaseCb,
@@ -180,15 +208,9 @@ async def photos(
     is_admin: bool,
     cases: CaseService,
 ) -> None:
-    try:
-        shown = await cases.view(user, is_admin, callback_data.case_id, what="photos")
-    except CaseError as error:
-        await _refused(query, error)
+    shown = await _files_of(query, callback_data.case_id, user, is_admin, cases, "photos")
+    if shown is None:
         return
-    if not shown.case.photos:
-        await query.answer(_("This case has no photos."), show_alert=True)
-        return
-    await query.answer()
     assert query.message is not None
     caption = _("Case № {number}: photos").format(number=shown.case.id)
     if len(shown.case.photos) == 1:
@@ -209,15 +231,9 @@ async def voice_notes(
     cases: CaseService,
 ) -> None:
     """The raid team's voice notes, copied by file id."""
-    try:
-        shown = await cases.view(user, is_admin, callback_data.case_id, what="voice")
-    except CaseError as error:
-        await _refused(query, error)
+    shown = await _files_of(query, callback_data.case_id, user, is_admin, cases, "voice")
+    if shown is None:
         return
-    if not shown.case.voice_notes:
-        await query.answer(_("This case has no voice notes."), show_alert=True)
-        return
-    await query.answer()
     assert query.message is not None
     for number, file_id in enumerate(shown.case.voice_notes, start=1):
         await query.message.answer_voice(
