@@ -11,7 +11,7 @@ from tests.e2e.fake_api import FakeBotAPI, FakeUser
 
 
 @cache
-def _i18n():  # noqa: ANN202
+def _i18n():
     return build_i18n("ru", LOCALES_DIR)
 
 

@@ -77,7 +77,9 @@ async def test_a_report_leaves_one_message_and_presses_send_nothing_new(qorgau, 
     assert "Круглый стол «Права ребёнка»" in text(summary)
     await tap(api, user, t(lang, "✅ Save"))
     saved = await _said(qorgau, api, user)
-    saved_text = "Report № {number} is saved. Thank you!\nYou can edit or delete it within 24 hours."
+    saved_text = (
+        "Report № {number} is saved. Thank you!\nYou can edit or delete it within 24 hours."
+    )
     assert t(lang, saved_text, number=1) in text(saved)
     records = await qorgau.services.reports.mine(await qorgau.services.users.get(user.id))
     assert len(records) == 1 and len(records[0].photos) == 3
