@@ -349,7 +349,7 @@ async def _offer(form: Form, state: FSMContext, data: dict[str, Any], place: Pla
             )
     else:
         where = _("all answers given")
-    text = _("You have an unfinished {what} ({where}). Continue it or discard it?").format(
+    text = _("Not finished: {what} ({where}). Continue or discard?").format(
         what=form.what(), where=where
     )
     place.msg = stored.get("msg")
@@ -449,7 +449,7 @@ async def _press(
         if action == "discard":
             await state.clear()
             await _present(
-                place, _("The unfinished {what} was discarded.").format(what=ctx.form.what()), None
+                place, _("Discarded: {what}.").format(what=ctx.form.what()), None
             )
             return None
         return invalid
@@ -560,9 +560,7 @@ async def _reshow(
             "⚠️ "
             + why
             + "\n\n"
-            + _("You have an unfinished {what}. Continue it or discard it?").format(
-                what=ctx.form.what()
-            )
+            + _("Not finished: {what}. Continue or discard?").format(what=ctx.form.what())
         )
         msg = await _present(place, text, keyboards.offer(ctx.form.name))
         await state.update_data(msg=msg)

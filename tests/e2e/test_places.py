@@ -9,9 +9,8 @@ import re
 import docx
 from openpyxl import load_workbook
 
-from handlers.keyboards import FormCb
 from handlers.places import RenameCb
-from tests.e2e.test_report_form import fill_until_links
+from tests.e2e.report_steps import fill_until_links, save, skip_to_summary
 
 CITY = "kz/karaganda/shakhtinsk"
 SCHOOL = f"{CITY}/school-7"
@@ -37,11 +36,8 @@ async def test_people_see_the_names_of_places_never_their_paths(qorgau, api):
     reporter = api.user(1700)
     await qorgau.join(reporter, "reporter", SCHOOL)
     await fill_until_links(qorgau, api, reporter)
-    for _ in range(2):
-        await reporter.press(FormCb(action="skip").pack())
-        await qorgau.said(reporter)
-    await reporter.press(FormCb(action="save").pack())
-    await qorgau.said(reporter)
+    await skip_to_summary(qorgau, reporter)
+    await save(qorgau, reporter)
     kazakh = api.user(1701, language_code="kk")
     await qorgau.join(kazakh, "coordinator", CITY)
     await kazakh.send("/help")
