@@ -448,9 +448,7 @@ async def _press(
             return None
         if action == "discard":
             await state.clear()
-            await _present(
-                place, _("Discarded: {what}.").format(what=ctx.form.what()), None
-            )
+            await _present(place, _("Discarded: {what}.").format(what=ctx.form.what()), None)
             return None
         return invalid
     if screen == SUMMARY:
