@@ -66,9 +66,15 @@ def _without(words: list[str], shared: set[tuple[str, ...]]) -> list[str]:
     start = next((i for i, inside in enumerate(covered) if not inside), len(words))
     if start == 0:
         return words
+    return _lead(words[start:]) or words
+
+
+def _lead(words: list[str]) -> list[str]:
+    """Without the «туралы», «бойынша», «и» a part of a title would begin with."""
+    start = 0
     while start < len(words) and words[start].casefold().strip(_TRAILING) in _LEADING:
         start += 1
-    return words[start:] or words
+    return words[start:]
 
 
 def fit(words: Sequence[str], limit: int = SHORT_TITLE_MAX) -> str:
@@ -116,15 +122,17 @@ def derive(titles: Sequence[str], taken: Sequence[str] = ()) -> list[str]:
         groups: dict[str, list[int]] = {}
         for index, short in enumerate(shorts):
             groups.setdefault(short.casefold(), []).append(index)
-        clashes = [g for key, g in groups.items() if len(g) > 1 or used[key]]
+        clashes = [group for group in groups.values() if len(group) > 1]
         if not clashes:
             break
         for group in clashes:
-            common = _common_start([cleaned[i] for i in group]) if len(group) > 1 else 1
+            common = _common_start([cleaned[i] for i in group])
             for index in group:
-                rest = cleaned[index][common:]
+                rest = _lead(cleaned[index][common:])
                 if rest:
-                    head = cleaned[index][:1] if common else []
+                    # A few shared words stay as a head («Проведение … 5-9 классах»); a long
+                    # shared phrase goes («Сынып сағаттары», «Флешмоб»).
+                    head = cleaned[index][:1] if 0 < common <= 2 else []
                     shorts[index] = fit([*head, ELLIPSIS, *rest] if head else rest)
     return _numbered(shorts, used)
 
