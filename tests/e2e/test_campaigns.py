@@ -328,5 +328,7 @@ async def test_plan_after_the_campaign_without_next_years_plan(qorgau, api, cloc
     await coordinator.send("/plan")
     text = (await qorgau.said(coordinator)).text
     assert "Кампания 2025 года завершена; план на следующий год ещё не загружен." in text
-    assert "1 июня 2025\u202fг. – 12 июня 2025\u202fг." in text  # another year's dates show their year
+    assert (
+        "1 июня 2025\u202fг. – 12 июня 2025\u202fг." in text
+    )  # another year's dates show their year
     await qorgau.settle()
