@@ -6,11 +6,11 @@ JSON, so a restart in the middle of the conversation loses nothing.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.cases import AgeBand, CaseFacts, Hazard, PlaceType, Verdict, classify
+from bot.domain.numbers import read_count, read_numbers
 from bot.domain.reports import Invalid, ReportInputError, clean_text
 
 ADDRESS_MIN, ADDRESS_MAX = 5, 300
@@ -20,9 +20,6 @@ VOICE_NOTES_MAX = 5
 CHILDREN_MAX = 30
 PHOTOS_MAX = 10
 OTHER_RAID = "other"
-
-_AGES = re.compile(r"\d+")
-_NOT_AGES = re.compile(r"[^\d\s,;.+\-–—/]")
 
 
 def age_band(age: int) -> AgeBand:
@@ -34,20 +31,19 @@ def age_band(age: int) -> AgeBand:
 
 
 def parse_ages(text: str | None) -> list[AgeBand]:
-    """Children's ages typed as numbers («12, 15, 16») become one age band each."""
-    value = (text or "").strip()
-    if not value:
-        raise ReportInputError(Invalid.EMPTY)
-    if _NOT_AGES.search(value) or "-" in value.lstrip()[:1]:
-        raise ReportInputError(Invalid.NOT_NUMBERS)
-    ages = [int(number) for number in _AGES.findall(value)]
-    if not ages:
-        raise ReportInputError(Invalid.NOT_NUMBERS)
+    """Children's ages typed as numbers («12, 15, 16», «12 и 15 лет», «12 жаста, 15 жаста»)
+    become one age band each."""
+    ages = read_numbers(text)
     if len(ages) > CHILDREN_MAX:
         raise ReportInputError(Invalid.TOO_MANY_CHILDREN)
     if any(age < 5 or age > 17 for age in ages):
         raise ReportInputError(Invalid.NOT_A_MINOR)
     return [age_band(age) for age in ages]
+
+
+def parse_children_count(text: str | None) -> int:
+    """How many children were seen, as typed: «3», «3 бала», «3 ребёнка» → 3 (1 to 30)."""
+    return read_count(text, minimum=1, maximum=CHILDREN_MAX, too_many=Invalid.TOO_MANY_CHILDREN)
 
 
 def parse_address(text: str | None) -> str:

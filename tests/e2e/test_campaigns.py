@@ -81,7 +81,7 @@ async def test_a_2025_database_given_a_2026_plan_carries_both_years(qorgau, api,
     with i18n.context(), i18n.use_locale("ru"):
         said = takeover_text(loaded, "ru", services.plans.today())
     assert said == (
-        "Кампания 2026 года станет текущей 26 мая 2026, когда начнётся её подготовка."
+        "Кампания 2026 года станет текущей 26 мая 2026\u202fг., когда начнётся её подготовка."
         " До тех пор текущей остаётся кампания 2025 года."
     )
     assert (await services.plans.active()).id == campaign_2025.id
@@ -328,5 +328,7 @@ async def test_plan_after_the_campaign_without_next_years_plan(qorgau, api, cloc
     await coordinator.send("/plan")
     text = (await qorgau.said(coordinator)).text
     assert "Кампания 2025 года завершена; план на следующий год ещё не загружен." in text
-    assert "1 июня 2025 – 12 июня 2025" in text  # another year's dates show their year
+    assert (
+        "1 июня 2025\u202fг. – 12 июня 2025\u202fг." in text
+    )  # another year's dates show their year
     await qorgau.settle()
