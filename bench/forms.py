@@ -82,7 +82,9 @@ class Person:
             turn = [(m, b) for m, b in buttons if b["text"] == "▶️"]
             if not (pages and turn):
                 break
-            await self.user.press(turn[-1][1]["callback_data"], message_id=turn[-1][0]["message_id"])
+            await self.user.press(
+                turn[-1][1]["callback_data"], message_id=turn[-1][0]["message_id"]
+            )
             await self.quiet()
         shown = [b["text"] for _m, b in self._buttons()][-12:]
         raise AssertionError(f"no button {label!r}; shown: {shown}")

@@ -15,6 +15,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.plan import item_button_label
 from bot.domain.reports import (
     DESCRIPTION_MAX,
     FORMATS,
@@ -28,13 +29,14 @@ from bot.domain.reports import (
 )
 from bot.domain.roles import Role
 from bot.filters import Button, HasRole, PrivateChat
-from bot.i18n import fmt_date, fmt_day
+from bot.i18n import fmt_date, fmt_day, fmt_range
+from bot.input_texts import date_hint, links_hint, participants_hint
 from bot.names import format_name
 from bot.services.reports import ReportError, ReportService
 from handlers import keyboards, labels, texts
 from handlers.forms import Finished, Form, FormContext, FormRefused, InputError, Option, Step
 from handlers.forms import engine as forms
-from handlers.views import draft_body, item_label, participants_line, short
+from handlers.views import draft_body, participants_line, short
 
 # --- the steps --------------------------------------------------------------------------------
 
@@ -64,7 +66,7 @@ async def _items(ctx: FormContext) -> list[Option]:
         Option(
             str(view.id),
             ("📌 " if view.due_today else "✅ " if view.reported else "")
-            + item_label(view.item, ctx.locale, limit=55),
+            + item_button_label(view.item, ctx.locale),
         )
         for view in views
     ]
@@ -124,11 +126,8 @@ async def _date_note(ctx: FormContext, value: Any) -> str | None:
     campaign = (await reports.campaign_of(record)).campaign
     today = _today(ctx)
     return "⚠️ " + _(
-        "This date is outside the campaign ({start} – {end}). The report can still be saved."
-    ).format(
-        start=fmt_day(campaign.start, ctx.locale, today),
-        end=fmt_day(campaign.end, ctx.locale, today),
-    )
+        "This date is outside the campaign ({dates}). The report can still be saved."
+    ).format(dates=fmt_range(campaign.start, campaign.end, ctx.locale, today=today))
 
 
 async def _photo(ctx: FormContext, message: Message) -> Any:
@@ -163,7 +162,20 @@ async def _links_note(ctx: FormContext, value: Any) -> str | None:
 
 
 def _item_shown(ctx: FormContext, value: Any) -> str:
-    return "№ " + html.quote(str(value))
+    item = ctx.params.get("item_label")
+    return html.quote(item) if item else "№ " + html.quote(str(value))
+
+
+async def _item_picked(ctx: FormContext, value: Any) -> None:
+    """Keep the chosen item's label for the summary's «Now:» line (a step's show is not async)."""
+    item = await _reports(ctx).item_by_id(int(value))
+    ctx.params["item_label"] = item_button_label(item, ctx.locale) if item else None
+
+
+def _date_hint(ctx: FormContext) -> str:
+    bounds = ctx.params.get("date_bounds")
+    earliest, latest = (date.fromisoformat(day) for day in bounds) if bounds else (None, None)
+    return date_hint(_today(ctx), ctx.locale, earliest=earliest, latest=latest)
 
 
 def _date_shown(ctx: FormContext, value: Any) -> str:
@@ -210,14 +222,16 @@ STEPS = (
         ),
         options=_items,
         show=_item_shown,
+        note=_item_picked,
         hint=lambda ctx: _("Please choose the plan item with the buttons."),
     ),
     Step(
         name="held_on",
         label=lambda: _("Date"),
-        prompt=lambda ctx: _(
-            "When was it held? Press a button or type the date, e.g. {example}."
-        ).format(example=(_today(ctx) - timedelta(days=1)).strftime("%d.%m.%Y")),
+        prompt=lambda ctx: (
+            _("When was it held? Press a button or type the date.") + " " + _date_hint(ctx)
+        ),
+        hint=_date_hint,
         options=_dates,
         parse=_typed("held_on"),
         note=_date_note,
@@ -251,6 +265,7 @@ STEPS = (
         ),
         parse=_typed("participants"),
         show=_people_shown,
+        hint=lambda ctx: participants_hint(),
     ),
     Step(
         name="audience",
@@ -295,7 +310,9 @@ STEPS = (
         skip_value=[],
         note=_links_note,
         show=lambda ctx, value: str(len(value or [])),
-        hint=lambda ctx: _("Please send links as text, or press Done or Skip."),
+        hint=lambda ctx: (
+            _("Please send links as text, or press Done or Skip.") + " " + links_hint()
+        ),
     ),
 )
 
@@ -437,7 +454,9 @@ async def begin(message: Message, state: FSMContext, **data: Any) -> None:
         await message.answer(_("No campaign plan is loaded yet. Please ask your coordinator."))
         return
     answers = ReportDraft(area_id=places[0].area_id).to_dict()
-    await forms.start(REPORT_FORM, message, state, data, answers=answers)
+    earliest, latest = await reports.date_bounds()
+    params = {"date_bounds": [earliest.isoformat(), latest.isoformat()]}
+    await forms.start(REPORT_FORM, message, state, data, answers=answers, params=params)
 
 
 async def edit(message: Message, state: FSMContext, report_id: int, **data: Any) -> None:
@@ -463,6 +482,9 @@ async def edit(message: Message, state: FSMContext, report_id: int, **data: Any)
         state,
         data,
         answers=draft.to_dict(),
-        params={"report_id": record.id},
+        params={
+            "report_id": record.id,
+            "date_bounds": [day.isoformat() for day in await data["reports"].date_bounds(record)],
+        },
         at=forms.SUMMARY,
     )

@@ -37,8 +37,8 @@ async def fill_to_photos(qorgau, api, user, lang, *, title="Круглый ст�
     assert "▶️" in labels(first), labels(first)  # more items than fit: paged
     await tap(api, user, "▶️")
     second = await _said(qorgau, api, user)
-    assert any(label.startswith("📌 14.") for label in labels(second)), labels(second)
-    await tap(api, user, "📌 14.")
+    assert any(label.startswith("📌 № 14.") for label in labels(second)), labels(second)
+    await tap(api, user, "📌 № 14.")
     await qorgau.settle()
     await tap(api, user, t(lang, "Today, {date}", date="").strip(", "))
     await qorgau.settle()
@@ -131,7 +131,7 @@ async def test_old_and_forged_presses_change_nothing(qorgau, api):
     first = await _said(qorgau, api, user)
     await tap(api, user, "▶️")
     await qorgau.settle()
-    await tap(api, user, "📌 14.")
+    await tap(api, user, "📌 № 14.")
     await qorgau.settle()
     await user.send("не то")  # the date step answers anew, below
     await qorgau.settle()
@@ -168,7 +168,7 @@ async def test_after_a_restart_the_first_message_answers_the_pending_step(qorgau
     await qorgau.settle()
     await tap(api, user, "▶️")
     await qorgau.settle()
-    await tap(api, user, "📌 14.")
+    await tap(api, user, "📌 № 14.")
     await qorgau.settle()
     await tap(api, user, t(lang, "Today, {date}", date="").strip(", "))
     await qorgau.settle()
