@@ -832,6 +832,9 @@ class FakeUser:
                     f"{self!r}: no bot message with an inline keyboard to press "
                     f"{callback_data!r} on"
                 )
+        return await self._push_query(message, callback_data)
+
+    async def _push_query(self, message: JSONDict, callback_data: str) -> str:
         query_id = str(next(self.api._query_ids))
         self.api._queries[query_id] = (self.id, self.chat_id)
         self.query_ids.append(query_id)
@@ -846,6 +849,62 @@ class FakeUser:
         self.api.push_update({"callback_query": query})
         await asyncio.sleep(0)
         return query_id
+
+    async def tap(self, label: str, *, message_id: int | None = None) -> str:
+        """Press the inline button labelled ``label``; returns the callback query id.
+
+        The button is the one whose text equals ``label``, else the only one whose text contains
+        it, on ``message_id`` if given, else on the latest bot message in this chat that shows
+        such a button. The callback_query is pushed exactly as :meth:`press` pushes it.
+        """
+        if message_id is not None:
+            message = self.api.message(self.chat_id, message_id)
+            if message is None:
+                raise AssertionError(f"message {message_id} not found in chat {self.chat_id}")
+            messages = [message]
+        else:
+            messages = self.api.bot_messages(self.chat_id, with_inline_keyboard=True)[::-1]
+        for message in messages:
+            buttons = _keyboard_buttons(_inline_markup(message.get("reply_markup")))
+            exact = [b for b in buttons if b.get("text", "") == label]
+            if exact:
+                return await self._press_button(message, exact[0], label)
+            containing = [b for b in buttons if label in b.get("text", "")]
+            if len(containing) == 1:
+                return await self._press_button(message, containing[0], label)
+            if len(containing) > 1:
+                raise AssertionError(
+                    f"{self!r}: {label!r} matches several buttons of message "
+                    f"{message['message_id']}: {[b.get('text', '') for b in containing]!r}"
+                )
+        where = f"message {message_id}" if message_id is not None else "any bot message"
+        visible = {
+            int(m["message_id"]): [
+                b.get("text", "") for b in _keyboard_buttons(_inline_markup(m.get("reply_markup")))
+            ]
+            for m in messages[:5]
+        }
+        raise AssertionError(
+            f"{self!r}: no button {label!r} on {where}; visible buttons (latest first): {visible!r}"
+        )
+
+    async def _press_button(self, message: JSONDict, button: JSONDict, label: str) -> str:
+        if "callback_data" not in button:
+            raise AssertionError(
+                f"{self!r}: button {button.get('text', '')!r} (for {label!r}) of message "
+                f"{message['message_id']} has no callback_data: {button!r}"
+            )
+        return await self._push_query(message, str(button["callback_data"]))
+
+    def buttons_now(self) -> list[str]:
+        """The labels of the latest bot message with an inline keyboard, row-major."""
+        message = self.api.latest_inline_message(self.chat_id)
+        if message is None:
+            return []
+        return [
+            b.get("text", "")
+            for b in _keyboard_buttons(_inline_markup(message.get("reply_markup")))
+        ]
 
     # -- observing the bot -------------------------------------------------------------------
 

@@ -341,3 +341,42 @@ async def test_teardown_is_fast() -> None:
     await bot.session.close()
     await api.stop()
     assert time.monotonic() - started < 1.0
+
+
+async def test_tap_presses_a_button_by_its_label(fake_api: FakeBotAPI, bot: Bot) -> None:
+    user = fake_api.user(USER_ID)
+    assert user.buttons_now() == []
+
+    def keyboard(*labels: str) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup(
+            inline_keyboard=[
+                [InlineKeyboardButton(text=label, callback_data=f"cb:{label}")] for label in labels
+            ]
+        )
+
+    older = await bot.send_message(USER_ID, "older", reply_markup=keyboard("Да", "Back"))
+    latest = await bot.send_message(
+        USER_ID, "latest", reply_markup=keyboard("✅ Да, отправить", "Нет", "Нет, позже")
+    )
+    assert user.buttons_now() == ["✅ Да, отправить", "Нет", "Нет, позже"]
+
+    def pushed() -> dict:
+        return fake_api.pending_updates[-1]["callback_query"]
+
+    query_id = await user.tap("Нет")  # exact match beats "Нет, позже"
+    assert pushed()["id"] == query_id
+    assert pushed()["data"] == "cb:Нет"
+    assert pushed()["message"]["message_id"] == latest.message_id
+    assert query_id in user.query_ids
+
+    await user.tap("Да")  # the latest message that shows it: "✅ Да, отправить" contains it
+    assert pushed()["data"] == "cb:✅ Да, отправить"
+    await user.tap("Да", message_id=older.message_id)
+    assert pushed()["data"] == "cb:Да"
+    await user.tap("Back")  # only an older message shows it
+    assert pushed()["message"]["message_id"] == older.message_id
+
+    with pytest.raises(AssertionError, match="several buttons"):
+        await user.tap("Не")
+    with pytest.raises(AssertionError, match=r"no button 'Missing'.*Нет, позже"):
+        await user.tap("Missing")
