@@ -1404,6 +1404,11 @@ class FakeBotAPI:
                     uploads[key] = {"filename": value.filename, "content": value.file.read()}
                 else:
                     raw[key] = str(value)
+        return self.decode_form(raw, uploads)
+
+    @staticmethod
+    def decode_form(raw: dict[str, str], uploads: dict[str, JSONDict]) -> JSONDict:
+        """The params of a request from its form fields and uploaded files (``attach://``)."""
         params = {key: _decode_value(key, value) for key, value in raw.items()}
         used: set[str] = set()
         params = _resolve_attachments(params, uploads, used)
@@ -1419,11 +1424,17 @@ class FakeBotAPI:
         return _as_chat_id(params.get("chat_id"))
 
     @staticmethod
-    def _error_response(status: int, description: str, retry_after: int | None) -> web.Response:
+    def _error_body(status: int, description: str, retry_after: int | None) -> JSONDict:
         body: JSONDict = {"ok": False, "error_code": status, "description": description}
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}
-        return web.json_response(body, status=status)
+        return body
+
+    @classmethod
+    def _error_response(
+        cls, status: int, description: str, retry_after: int | None
+    ) -> web.Response:
+        return web.json_response(cls._error_body(status, description, retry_after), status=status)
 
     def _take_failure(self, call: Call) -> _FailRule | None:
         for rule in self._failures:
@@ -1452,16 +1463,16 @@ class FakeBotAPI:
         call.description = description
         self._calls_signal.fire()
 
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
-        arrived = time.monotonic()
-        if request.match_info["token"] != self.token:
-            return self._error_response(401, "Unauthorized", None)
-        requested = request.match_info["method"]
+    async def serve(
+        self, token: str, requested: str, params: JSONDict, *, arrived: float | None = None
+    ) -> tuple[int, JSONDict] | None:
+        """Answer one Bot API request: ``(HTTP status, JSON body)``, or None for a dropped
+        connection. Over HTTP and in process (``tests.e2e.in_process``) alike: the same
+        recording of calls, failure rules, flood control and blocked chats."""
+        arrived = time.monotonic() if arrived is None else arrived
+        if token != self.token:
+            return 401, self._error_body(401, "Unauthorized", None)
         canonical, handler = self._handlers.get(requested.lower(), (requested, self._m_default))
-        try:
-            params = await self._read_params(request)
-        except ValueError:
-            params = {}
         call = Call(
             index=len(self.calls),
             method=canonical,
@@ -1475,9 +1486,7 @@ class FakeBotAPI:
         if rule is not None:
             if rule.status == 0:
                 self._finish(call, ok=False, status=0, description="connection dropped")
-                if request.transport is not None:
-                    request.transport.close()
-                raise asyncio.CancelledError  # aiohttp stops handling this request silently
+                return None
             description = rule.description or (
                 f"Too Many Requests: retry after {rule.retry_after}"
                 if rule.status == 429
@@ -1485,14 +1494,14 @@ class FakeBotAPI:
             )
             retry_after = rule.retry_after if rule.status == 429 else None
             self._finish(call, ok=False, status=rule.status, description=description)
-            return self._error_response(rule.status, description, retry_after)
+            return rule.status, self._error_body(rule.status, description, retry_after)
 
         if self.flood is not None and not self.flood.admit(
             canonical, call.chat_id, params, arrived
         ):
             description = "Too Many Requests: retry after 1"
             self._finish(call, ok=False, status=429, description=description)
-            return self._error_response(429, description, 1)
+            return 429, self._error_body(429, description, 1)
 
         try:
             if call.chat_id in self.blocked and canonical.startswith(
@@ -1502,24 +1511,48 @@ class FakeBotAPI:
             result = await handler(call)
         except TelegramAPIFailure as failure:
             self._finish(call, ok=False, status=failure.status, description=failure.description)
-            return self._error_response(failure.status, failure.description, failure.retry_after)
+            return failure.status, self._error_body(
+                failure.status, failure.description, failure.retry_after
+            )
         except asyncio.CancelledError:
             self._finish(call, ok=False, status=0, description="cancelled: client went away")
             raise
         self._finish(call, ok=True, result=copy.deepcopy(result))
-        return web.json_response({"ok": True, "result": result})
+        return 200, {"ok": True, "result": result}
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        arrived = time.monotonic()
+        try:
+            params = await self._read_params(request)
+        except ValueError:
+            params = {}
+        outcome = await self.serve(
+            request.match_info["token"], request.match_info["method"], params, arrived=arrived
+        )
+        if outcome is None:
+            if request.transport is not None:
+                request.transport.close()
+            raise asyncio.CancelledError  # aiohttp stops handling this request silently
+        status, body = outcome
+        return web.json_response(body, status=status)
+
+    def file(self, token: str, path: str) -> tuple[int, bytes, str]:
+        """``(status, content, content type)`` of a download from ``/file/bot{token}/{path}``."""
+        if token != self.token:
+            return 401, json.dumps(self._error_body(401, "Unauthorized", None)).encode(), ""
+        file_id = self._files_by_path.get(path)
+        if file_id is None:
+            return 404, json.dumps(self._error_body(404, "Not Found", None)).encode(), ""
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return 200, self._stored_files[file_id].content, content_type
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
-        if request.match_info["token"] != self.token:
-            return self._error_response(401, "Unauthorized", None)
-        file_id = self._files_by_path.get(request.match_info["path"])
-        if file_id is None:
-            return self._error_response(404, "Not Found", None)
-        content_type = mimetypes.guess_type(request.match_info["path"])[0]
-        return web.Response(
-            body=self._stored_files[file_id].content,
-            content_type=content_type or "application/octet-stream",
+        status, content, content_type = self.file(
+            request.match_info["token"], request.match_info["path"]
         )
+        if status != 200:
+            return web.Response(body=content, status=status, content_type="application/json")
+        return web.Response(body=content, content_type=content_type)
 
     # -- Bot API methods ---------------------------------------------------------------------
 

@@ -59,6 +59,7 @@ async def test_discarding_the_draft_after_a_restart(qorgau, api):
     assert "пункт" in (await qorgau.said(user)).text.lower()
 
 
+@pytest.mark.http  # over real HTTP, as in production
 async def test_a_429_on_a_reply_is_waited_out(qorgau, api):
     user = api.user(910)
     api.fail("sendMessage", 429, retry_after=1, chat_id=910)
@@ -70,6 +71,7 @@ async def test_a_429_on_a_reply_is_waited_out(qorgau, api):
     assert [c.error_code for c in failed] == [429]
 
 
+@pytest.mark.http  # over real HTTP, as in production
 async def test_5xx_and_network_errors_are_retried(qorgau, api):
     user = api.user(911)
     api.fail("sendMessage", 502, chat_id=911)
@@ -101,6 +103,24 @@ async def test_a_user_who_blocked_the_bot_is_marked_inactive(qorgau, api):
     await user.send("/help")
     await qorgau.said(user)
     assert (await qorgau.services.users.get(913)).active is True
+
+
+def _draft_row(database: Path, chat_id: int) -> tuple[str | None, str] | None:
+    """The form's state and data as stored in the file (another process's view)."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(database, timeout=30)) as reader:
+        return reader.execute(
+            "SELECT state, data FROM fsm WHERE chat_id = ? AND state IS NOT NULL", (chat_id,)
+        ).fetchone()
+
+
+async def _draft_changed(database: Path, chat_id: int, before, timeout: float = 60) -> None:  # noqa: ASYNC109
+    """Wait until the draft stored for ``chat_id`` is no longer ``before``."""
+    deadline = time.monotonic() + timeout
+    while (row := await asyncio.to_thread(_draft_row, database, chat_id)) in (before, None):
+        assert time.monotonic() < deadline, f"the draft stayed {row!r}"
+        await asyncio.sleep(0.02)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
@@ -145,39 +165,43 @@ async def test_the_real_process_killed_mid_form_keeps_the_draft(api, tmp_path):
     process = spawn()
     try:
         since = len(api.calls)
-        await api.wait_call("getUpdates", since=since, timeout=20)
+        # Waits are for what the test needs, with room for a busy machine (a new Python
+        # process imports aiogram in seconds).
+        await api.wait_call("getUpdates", since=since, timeout=60)
         user = api.user(950)
         await user.send(f"/start {token}")
-        await api.wait_call("sendMessage", chat_id=950, since=user.last_action_index, timeout=10)
+        await api.wait_call("sendMessage", chat_id=950, since=user.last_action_index, timeout=30)
         await user.send("/new")
         await api.wait_call(
             "sendMessage",
             chat_id=950,
             since=user.last_action_index,
             predicate=lambda c: bool(c.buttons()) and "rf:item" in str(c.buttons()),
-            timeout=10,
+            timeout=30,
         )
+        before = await asyncio.to_thread(_draft_row, database, 950)
         await user.press(api.calls_of("sendMessage", chat_id=950)[-1].button("14."))
         await api.wait_call(
             "sendMessage",
             chat_id=950,
             since=user.last_action_index,
             predicate=lambda c: "rf:date" in str(c.buttons()),
-            timeout=10,
+            timeout=30,
         )
+        await _draft_changed(database, 950, before)  # the step is in the file: kill now
         process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
+        process.wait(timeout=30)
 
         process = spawn()
-        await api.wait_call("getUpdates", since=len(api.calls), timeout=20)
+        await api.wait_call("getUpdates", since=len(api.calls), timeout=60)
         await user.send("/new")
         offer = await api.wait_call(
-            "sendMessage", chat_id=950, since=user.last_action_index, timeout=10
+            "sendMessage", chat_id=950, since=user.last_action_index, timeout=30
         )
         assert "rf:resume" in str(offer.buttons())
         await user.press(offer.button("Продолжить"))
         question = await api.wait_call(
-            "sendMessage", chat_id=950, since=user.last_action_index, timeout=10
+            "sendMessage", chat_id=950, since=user.last_action_index, timeout=30
         )
         assert "rf:date" in str(question.buttons())  # back at the step where it was killed
     finally:
