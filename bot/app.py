@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -12,6 +13,7 @@ from functools import partial
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
@@ -201,6 +203,9 @@ class Application:
         await self.services.close()
 
 
+SessionFactory = Callable[[Settings], BaseSession]
+
+
 def build_limits(settings: Settings) -> Limits:
     return Limits(
         per_second=settings.delivery_per_second,
@@ -218,15 +223,20 @@ def build_bot(
     retry: bool = True,
     budget: SendBudget | None = None,
     metrics: Metrics | None = None,
+    session_factory: SessionFactory | None = None,
 ) -> Bot:
     """The Bot; ``retry`` adds waiting out 429s and retrying 5xx for direct replies, ``budget``
     makes every message it sends draw from the send budget first.
 
     The delivery queue uses its own Bot without either: the queue takes its slots from the same
-    budget itself, and reschedules instead of waiting.
+    budget itself, and reschedules instead of waiting. ``session_factory`` makes the session the
+    requests go through (tests answer them in process); by default it is HTTP to the Bot API.
     """
     assert settings.bot_token is not None
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    if session_factory is None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    else:
+        session = session_factory(settings)
     if retry:
         on_retry = None if metrics is None else partial(metrics.retried, "reply")
         session.middleware(RetryMiddleware(on_retry=on_retry))
@@ -253,11 +263,17 @@ def freeze_startup_objects() -> None:
 
 
 async def create_app(
-    settings: Settings, *, clock: Clock = utc_now, album_delay: float = 0.8
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    album_delay: float = 0.8,
+    session_factory: SessionFactory | None = None,
 ) -> Application:
     metrics = Metrics(replicated=settings.replica_url is not None)
     budget = SendBudget(build_limits(settings))
-    bot = build_bot(settings, metrics=metrics, budget=budget)  # checks the token first
+    bot = build_bot(  # checks the token first
+        settings, metrics=metrics, budget=budget, session_factory=session_factory
+    )
     try:
         services = await Services.open(settings, clock=clock)
     except BaseException:
@@ -272,7 +288,9 @@ async def create_app(
     i18n = build_i18n(settings.default_locale)
     identity = BotIdentity(username=settings.bot_username or "", boot_id=uuid.uuid4().hex)
     albums = AlbumCollector(delay=album_delay)
-    delivery = build_delivery(settings, services, i18n, budget, metrics=metrics)
+    delivery = build_delivery(
+        settings, services, i18n, budget, metrics=metrics, session_factory=session_factory
+    )
     services.cases.messages = CaseMessageComposer(i18n, settings.timezone)
     services.cases.on_queued = delivery.wake
     services.hotline.messages = HotlineMessageComposer(i18n, settings.timezone)
@@ -376,6 +394,7 @@ def build_delivery(
     budget: SendBudget | None = None,
     *,
     metrics: Metrics | None = None,
+    session_factory: SessionFactory | None = None,
 ) -> DeliveryQueue:
     """The queue, drawing from ``budget`` (the one the bot's replies draw from)."""
     budget = budget or SendBudget(build_limits(settings))
@@ -401,7 +420,7 @@ def build_delivery(
     queue = DeliveryQueue(
         OutboxRepository(services.db),
         services.users.repo,
-        build_bot(settings, retry=False),
+        build_bot(settings, retry=False, session_factory=session_factory),
         clock=utc_now,  # waits and retries follow real time, even under a test's frozen clock
         stamp=services.clock,  # what is recorded follows the application's clock
         budget=budget,

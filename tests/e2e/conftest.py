@@ -1,18 +1,28 @@
-"""The real bot, polling a fake Bot API over HTTP, with a SQLite file and a frozen clock."""
+"""The real bot, polling a fake Bot API, with a SQLite file and a frozen clock.
+
+The bot's requests reach the fake in process by default (``tests.e2e.in_process``): the real
+Dispatcher, middlewares and SQLite storage, the fake's own request path. A test marked
+``@pytest.mark.http`` talks to the fake over real HTTP instead (``session_factory`` is then None).
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.app import Application, create_app, run_polling
+from bot.app import Application, SessionFactory, create_app, run_polling
 from bot.config import Settings
 from tests.e2e.fake_api import Call, FakeBotAPI, FakeUser
+from tests.e2e.in_process import InProcessSession
+
+logger = logging.getLogger(__name__)
 
 ADMIN_ID = 500
 SENDS = ("sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup")
@@ -38,12 +48,24 @@ class RunningBot:
     api: FakeBotAPI
     settings: Settings
     clock: FrozenClock
+    session_factory: SessionFactory | None = None
     app: Application | None = None
     task: asyncio.Task[None] | None = None
     _cursor: dict[int, int] = field(default_factory=dict)
+    _album_answers: int = 0
+
+    @property
+    def transport(self) -> str:
+        return "http" if self.session_factory is None else "in process"
 
     async def start(self) -> None:
-        self.app = await create_app(self.settings, clock=self.clock, album_delay=0.3)
+        self.app = await create_app(
+            self.settings,
+            clock=self.clock,
+            album_delay=0.3,
+            session_factory=self.session_factory,
+        )
+        self._track_albums(self.app)
         since = len(self.api.calls)
         self.task = asyncio.create_task(
             run_polling(self.app, polling_timeout=1, handle_signals=False)
@@ -69,20 +91,76 @@ class RunningBot:
         )
         return str(call.params["text"])
 
-    async def settle(self, quiet: float = 0.15) -> None:
-        """Wait until the bot has stopped talking (handlers run as tasks)."""
-        seen = -1
+    def _track_albums(self, app: Application) -> None:
+        """Count the album answers under way (the collector forgets an album as it answers)."""
+        albums = app.albums
+        touch = albums.touch
+
+        def tracked(key: Hashable, answer: Callable[[], Awaitable[None]]) -> None:
+            async def counted() -> None:
+                self._album_answers += 1
+                try:
+                    await answer()
+                finally:
+                    self._album_answers -= 1
+
+            touch(key, counted)
+
+        albums.touch = tracked  # type: ignore[method-assign]
+
+    async def _busy(self) -> str | None:
+        """What the bot is still doing with what it was given, or None."""
+        assert self.app is not None and self.task is not None
+        if self.task.done():
+            return None  # polling ended: nothing more will be handled
+        if self.api.pending_updates:
+            return f"{len(self.api.pending_updates)} updates not yet taken by getUpdates"
+        handling = self.app.dispatcher._handle_update_tasks
+        if handling:
+            return f"{len(handling)} updates being handled"
+        if self.app.albums._pending or self._album_answers:
+            return "an album being answered"
+        delivery = self.app.delivery
+        if delivery._in_flight:
+            return f"{len(delivery._in_flight)} queued messages being sent"
+        if delivery._task is not None and not delivery._stopping:
+            due = await delivery.outbox.due(
+                delivery.clock(), limit=1, exclude=list(delivery._in_flight)
+            )
+            if due:
+                return "queued messages due"
+        return None
+
+    async def settle(self, quiet: float | None = None, *, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+        """Wait until the bot has done everything it was given: every pushed update taken by
+        getUpdates and handled (handlers run as tasks), no album waiting or being answered, and
+        the delivery queue with nothing under way and nothing due. (``quiet`` is ignored: no
+        fixed wait.)"""
+        if self.app is None or self.task is None:
+            return
+        deadline = time.monotonic() + timeout
         while True:
-            count = sum(1 for call in self.api.calls if call.method != "getUpdates")
-            if count == seen:
-                return
-            seen = count
-            await asyncio.sleep(quiet)
+            busy = await self._busy()
+            if busy is None:
+                await asyncio.sleep(0)  # callbacks of what just finished run, then look again
+                busy = await self._busy()
+                if busy is None:
+                    return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the bot did not settle within {timeout}s: {busy}")
+            handling = list(self.app.dispatcher._handle_update_tasks)
+            if handling:
+                await asyncio.wait(handling, timeout=0.05)
+            else:
+                await self.api._calls_signal.wait(0.01)
 
     async def stop(self) -> None:
         if self.app is None or self.task is None:
             return
-        await self.settle()
+        try:
+            await self.settle(timeout=10.0)
+        except AssertionError as error:
+            logger.warning("stopping anyway: %s", error)
         await self.app.dispatcher.stop_polling()
         await self.task
         await self.app.close()
@@ -153,10 +231,21 @@ def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+def session_factory(request: pytest.FixtureRequest, api: FakeBotAPI) -> SessionFactory | None:
+    """How the bot reaches the fake: in process, or None (HTTP) under ``@pytest.mark.http``."""
+    if request.node.get_closest_marker("http") is not None:
+        return None
+    return lambda _settings: InProcessSession(api)
+
+
+@pytest.fixture
 async def qorgau(
-    api: FakeBotAPI, settings: Settings, clock: FrozenClock
+    api: FakeBotAPI,
+    settings: Settings,
+    clock: FrozenClock,
+    session_factory: SessionFactory | None,
 ) -> AsyncIterator[RunningBot]:
-    running = RunningBot(api, settings, clock)
+    running = RunningBot(api, settings, clock, session_factory)
     await running.start()
     yield running
     await running.stop()

@@ -832,6 +832,9 @@ class FakeUser:
                     f"{self!r}: no bot message with an inline keyboard to press "
                     f"{callback_data!r} on"
                 )
+        return await self._push_query(message, callback_data)
+
+    async def _push_query(self, message: JSONDict, callback_data: str) -> str:
         query_id = str(next(self.api._query_ids))
         self.api._queries[query_id] = (self.id, self.chat_id)
         self.query_ids.append(query_id)
@@ -846,6 +849,62 @@ class FakeUser:
         self.api.push_update({"callback_query": query})
         await asyncio.sleep(0)
         return query_id
+
+    async def tap(self, label: str, *, message_id: int | None = None) -> str:
+        """Press the inline button labelled ``label``; returns the callback query id.
+
+        The button is the one whose text equals ``label``, else the only one whose text contains
+        it, on ``message_id`` if given, else on the latest bot message in this chat that shows
+        such a button. The callback_query is pushed exactly as :meth:`press` pushes it.
+        """
+        if message_id is not None:
+            message = self.api.message(self.chat_id, message_id)
+            if message is None:
+                raise AssertionError(f"message {message_id} not found in chat {self.chat_id}")
+            messages = [message]
+        else:
+            messages = self.api.bot_messages(self.chat_id, with_inline_keyboard=True)[::-1]
+        for message in messages:
+            buttons = _keyboard_buttons(_inline_markup(message.get("reply_markup")))
+            exact = [b for b in buttons if b.get("text", "") == label]
+            if exact:
+                return await self._press_button(message, exact[0], label)
+            containing = [b for b in buttons if label in b.get("text", "")]
+            if len(containing) == 1:
+                return await self._press_button(message, containing[0], label)
+            if len(containing) > 1:
+                raise AssertionError(
+                    f"{self!r}: {label!r} matches several buttons of message "
+                    f"{message['message_id']}: {[b.get('text', '') for b in containing]!r}"
+                )
+        where = f"message {message_id}" if message_id is not None else "any bot message"
+        visible = {
+            int(m["message_id"]): [
+                b.get("text", "") for b in _keyboard_buttons(_inline_markup(m.get("reply_markup")))
+            ]
+            for m in messages[:5]
+        }
+        raise AssertionError(
+            f"{self!r}: no button {label!r} on {where}; visible buttons (latest first): {visible!r}"
+        )
+
+    async def _press_button(self, message: JSONDict, button: JSONDict, label: str) -> str:
+        if "callback_data" not in button:
+            raise AssertionError(
+                f"{self!r}: button {button.get('text', '')!r} (for {label!r}) of message "
+                f"{message['message_id']} has no callback_data: {button!r}"
+            )
+        return await self._push_query(message, str(button["callback_data"]))
+
+    def buttons_now(self) -> list[str]:
+        """The labels of the latest bot message with an inline keyboard, row-major."""
+        message = self.api.latest_inline_message(self.chat_id)
+        if message is None:
+            return []
+        return [
+            b.get("text", "")
+            for b in _keyboard_buttons(_inline_markup(message.get("reply_markup")))
+        ]
 
     # -- observing the bot -------------------------------------------------------------------
 
@@ -1345,6 +1404,11 @@ class FakeBotAPI:
                     uploads[key] = {"filename": value.filename, "content": value.file.read()}
                 else:
                     raw[key] = str(value)
+        return self.decode_form(raw, uploads)
+
+    @staticmethod
+    def decode_form(raw: dict[str, str], uploads: dict[str, JSONDict]) -> JSONDict:
+        """The params of a request from its form fields and uploaded files (``attach://``)."""
         params = {key: _decode_value(key, value) for key, value in raw.items()}
         used: set[str] = set()
         params = _resolve_attachments(params, uploads, used)
@@ -1360,11 +1424,17 @@ class FakeBotAPI:
         return _as_chat_id(params.get("chat_id"))
 
     @staticmethod
-    def _error_response(status: int, description: str, retry_after: int | None) -> web.Response:
+    def _error_body(status: int, description: str, retry_after: int | None) -> JSONDict:
         body: JSONDict = {"ok": False, "error_code": status, "description": description}
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}
-        return web.json_response(body, status=status)
+        return body
+
+    @classmethod
+    def _error_response(
+        cls, status: int, description: str, retry_after: int | None
+    ) -> web.Response:
+        return web.json_response(cls._error_body(status, description, retry_after), status=status)
 
     def _take_failure(self, call: Call) -> _FailRule | None:
         for rule in self._failures:
@@ -1393,16 +1463,16 @@ class FakeBotAPI:
         call.description = description
         self._calls_signal.fire()
 
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
-        arrived = time.monotonic()
-        if request.match_info["token"] != self.token:
-            return self._error_response(401, "Unauthorized", None)
-        requested = request.match_info["method"]
+    async def serve(
+        self, token: str, requested: str, params: JSONDict, *, arrived: float | None = None
+    ) -> tuple[int, JSONDict] | None:
+        """Answer one Bot API request: ``(HTTP status, JSON body)``, or None for a dropped
+        connection. Over HTTP and in process (``tests.e2e.in_process``) alike: the same
+        recording of calls, failure rules, flood control and blocked chats."""
+        arrived = time.monotonic() if arrived is None else arrived
+        if token != self.token:
+            return 401, self._error_body(401, "Unauthorized", None)
         canonical, handler = self._handlers.get(requested.lower(), (requested, self._m_default))
-        try:
-            params = await self._read_params(request)
-        except ValueError:
-            params = {}
         call = Call(
             index=len(self.calls),
             method=canonical,
@@ -1416,9 +1486,7 @@ class FakeBotAPI:
         if rule is not None:
             if rule.status == 0:
                 self._finish(call, ok=False, status=0, description="connection dropped")
-                if request.transport is not None:
-                    request.transport.close()
-                raise asyncio.CancelledError  # aiohttp stops handling this request silently
+                return None
             description = rule.description or (
                 f"Too Many Requests: retry after {rule.retry_after}"
                 if rule.status == 429
@@ -1426,14 +1494,14 @@ class FakeBotAPI:
             )
             retry_after = rule.retry_after if rule.status == 429 else None
             self._finish(call, ok=False, status=rule.status, description=description)
-            return self._error_response(rule.status, description, retry_after)
+            return rule.status, self._error_body(rule.status, description, retry_after)
 
         if self.flood is not None and not self.flood.admit(
             canonical, call.chat_id, params, arrived
         ):
             description = "Too Many Requests: retry after 1"
             self._finish(call, ok=False, status=429, description=description)
-            return self._error_response(429, description, 1)
+            return 429, self._error_body(429, description, 1)
 
         try:
             if call.chat_id in self.blocked and canonical.startswith(
@@ -1443,24 +1511,48 @@ class FakeBotAPI:
             result = await handler(call)
         except TelegramAPIFailure as failure:
             self._finish(call, ok=False, status=failure.status, description=failure.description)
-            return self._error_response(failure.status, failure.description, failure.retry_after)
+            return failure.status, self._error_body(
+                failure.status, failure.description, failure.retry_after
+            )
         except asyncio.CancelledError:
             self._finish(call, ok=False, status=0, description="cancelled: client went away")
             raise
         self._finish(call, ok=True, result=copy.deepcopy(result))
-        return web.json_response({"ok": True, "result": result})
+        return 200, {"ok": True, "result": result}
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        arrived = time.monotonic()
+        try:
+            params = await self._read_params(request)
+        except ValueError:
+            params = {}
+        outcome = await self.serve(
+            request.match_info["token"], request.match_info["method"], params, arrived=arrived
+        )
+        if outcome is None:
+            if request.transport is not None:
+                request.transport.close()
+            raise asyncio.CancelledError  # aiohttp stops handling this request silently
+        status, body = outcome
+        return web.json_response(body, status=status)
+
+    def file(self, token: str, path: str) -> tuple[int, bytes, str]:
+        """``(status, content, content type)`` of a download from ``/file/bot{token}/{path}``."""
+        if token != self.token:
+            return 401, json.dumps(self._error_body(401, "Unauthorized", None)).encode(), ""
+        file_id = self._files_by_path.get(path)
+        if file_id is None:
+            return 404, json.dumps(self._error_body(404, "Not Found", None)).encode(), ""
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return 200, self._stored_files[file_id].content, content_type
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
-        if request.match_info["token"] != self.token:
-            return self._error_response(401, "Unauthorized", None)
-        file_id = self._files_by_path.get(request.match_info["path"])
-        if file_id is None:
-            return self._error_response(404, "Not Found", None)
-        content_type = mimetypes.guess_type(request.match_info["path"])[0]
-        return web.Response(
-            body=self._stored_files[file_id].content,
-            content_type=content_type or "application/octet-stream",
+        status, content, content_type = self.file(
+            request.match_info["token"], request.match_info["path"]
         )
+        if status != 200:
+            return web.Response(body=content, status=status, content_type="application/json")
+        return web.Response(body=content, content_type=content_type)
 
     # -- Bot API methods ---------------------------------------------------------------------
 

@@ -22,15 +22,20 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
     BufferedInputFile,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
     Message,
     ReplyParameters,
 )
 
 from tests.e2e.fake_api import PLACEHOLDER_JPEG, FakeBotAPI
+from tests.e2e.in_process import InProcessSession
 
 USER_ID = 1001
 
@@ -341,3 +346,150 @@ async def test_teardown_is_fast() -> None:
     await bot.session.close()
     await api.stop()
     assert time.monotonic() - started < 1.0
+
+
+async def test_tap_presses_a_button_by_its_label(fake_api: FakeBotAPI, bot: Bot) -> None:
+    user = fake_api.user(USER_ID)
+    assert user.buttons_now() == []
+
+    def keyboard(*labels: str) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup(
+            inline_keyboard=[
+                [InlineKeyboardButton(text=label, callback_data=f"cb:{label}")] for label in labels
+            ]
+        )
+
+    older = await bot.send_message(USER_ID, "older", reply_markup=keyboard("Да", "Back"))
+    latest = await bot.send_message(
+        USER_ID, "latest", reply_markup=keyboard("✅ Да, отправить", "Нет", "Нет, позже")
+    )
+    assert user.buttons_now() == ["✅ Да, отправить", "Нет", "Нет, позже"]
+
+    def pushed() -> dict:
+        return fake_api.pending_updates[-1]["callback_query"]
+
+    query_id = await user.tap("Нет")  # exact match beats "Нет, позже"
+    assert pushed()["id"] == query_id
+    assert pushed()["data"] == "cb:Нет"
+    assert pushed()["message"]["message_id"] == latest.message_id
+    assert query_id in user.query_ids
+
+    await user.tap("Да")  # the latest message that shows it: "✅ Да, отправить" contains it
+    assert pushed()["data"] == "cb:✅ Да, отправить"
+    await user.tap("Да", message_id=older.message_id)
+    assert pushed()["data"] == "cb:Да"
+    await user.tap("Back")  # only an older message shows it
+    assert pushed()["message"]["message_id"] == older.message_id
+
+    with pytest.raises(AssertionError, match="several buttons"):
+        await user.tap("Не")
+    with pytest.raises(AssertionError, match=r"no button 'Missing'.*Нет, позже"):
+        await user.tap("Missing")
+
+
+# --------------------------------------------------------------------------------------------
+# In process (tests.e2e.in_process) and over HTTP alike
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["http", "in process"])
+async def any_bot(request: pytest.FixtureRequest, fake_api: FakeBotAPI) -> AsyncIterator[Bot]:
+    """A bare Bot reaching the fake over HTTP, then in process."""
+    if request.param == "http":
+        instance = make_bot(fake_api)
+    else:
+        instance = Bot(
+            fake_api.token,
+            session=InProcessSession(fake_api),
+            default=DefaultBotProperties(parse_mode="HTML"),
+        )
+    yield instance
+    await instance.session.close()
+
+
+async def test_both_transports_record_the_same_calls(fake_api: FakeBotAPI) -> None:
+    """What the fake decodes from a request is the same over HTTP and in process."""
+    fake_api.user(USER_ID)
+    in_process = Bot(
+        fake_api.token,
+        session=InProcessSession(fake_api),
+        default=DefaultBotProperties(parse_mode="HTML"),
+    )
+    over_http = make_bot(fake_api)
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="Да ✅", callback_data="yes:1")]]
+    )
+    try:
+        for bot in (over_http, in_process):
+            await bot.send_message(USER_ID, "<b>привет</b> & co", reply_markup=keyboard)
+            await bot.send_photo(USER_ID, BufferedInputFile(PLACEHOLDER_JPEG, "p.jpg"), caption="c")
+            await bot.send_media_group(
+                USER_ID,
+                [
+                    InputMediaPhoto(media=BufferedInputFile(b"one", "1.jpg")),
+                    InputMediaDocument(media=BufferedInputFile(b"two", "2.pdf"), caption="2"),
+                ],
+            )
+            await bot.send_location(USER_ID, 49.8, 73.1)
+            await bot.set_my_commands(
+                [BotCommand(command="help", description="Помощь")],
+                scope=BotCommandScopeChat(chat_id=USER_ID),
+                language_code="ru",
+            )
+            await bot.get_updates(offset=5, timeout=0, allowed_updates=["message"])
+    finally:
+        await in_process.session.close()
+        await over_http.session.close()
+
+    def recorded(calls):
+        def plain(value):
+            if isinstance(value, dict):  # an upload's generated attach:// key differs
+                return {k: plain(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [plain(v) for v in value]
+            return value
+
+        return [(c.method, plain(c.params), c.ok) for c in calls]
+
+    half = len(fake_api.calls) // 2
+    assert recorded(fake_api.calls[:half]) == recorded(fake_api.calls[half:])
+    assert fake_api.calls[1].params["photo"] == {"filename": "p.jpg", "content": PLACEHOLDER_JPEG}
+    assert fake_api.calls[0].params["parse_mode"] == "HTML"
+
+
+async def test_failures_raise_the_same_errors(fake_api: FakeBotAPI, any_bot: Bot) -> None:
+    fake_api.user(USER_ID)
+    fake_api.fail("sendMessage", 429, retry_after=3)
+    with pytest.raises(TelegramRetryAfter) as too_many:
+        await any_bot.send_message(USER_ID, "x")
+    assert too_many.value.retry_after == 3
+    fake_api.fail("sendMessage", 502)
+    with pytest.raises(TelegramServerError, match="Bad Gateway"):
+        await any_bot.send_message(USER_ID, "x")
+    fake_api.fail("sendMessage", 0)
+    with pytest.raises(TelegramNetworkError):
+        await any_bot.send_message(USER_ID, "x")
+    fake_api.block(USER_ID)
+    with pytest.raises(TelegramForbiddenError, match="blocked"):
+        await any_bot.send_message(USER_ID, "x")
+    fake_api.unblock(USER_ID)
+    with pytest.raises(TelegramBadRequest, match="message to edit not found"):
+        await any_bot.edit_message_text("x", chat_id=USER_ID, message_id=999)
+    started = time.monotonic()
+    with pytest.raises(TelegramNetworkError, match="timeout"):
+        await any_bot.get_updates(timeout=3, request_timeout=1)  # the fake long-polls 3 s
+    assert time.monotonic() - started < 2.5
+    assert (await any_bot.send_message(USER_ID, "ok")).text == "ok"
+    assert [c.error_code for c in fake_api.calls_of("sendMessage")] == [429, 502, 0, 403, None]
+
+
+async def test_downloads_and_uploads(fake_api: FakeBotAPI, any_bot: Bot) -> None:
+    fake_api.user(USER_ID)
+    file_id = fake_api.add_file(b"plan bytes" * 10_000, kind="documents", ext="docx")
+    downloaded = await any_bot.download(file_id, chunk_size=4096)
+    assert downloaded is not None and downloaded.read() == b"plan bytes" * 10_000
+    sent = await any_bot.send_document(USER_ID, BufferedInputFile(b"xlsx", "report.xlsx"))
+    assert sent.document is not None and sent.document.file_name == "report.xlsx"
+    assert fake_api.files[sent.document.file_id] == b"xlsx"
+    with pytest.raises(TelegramBadRequest, match="invalid file_id"):
+        await any_bot.download("FAKE-missing")
