@@ -6,6 +6,7 @@ JSON, so a restart in the middle of the conversation loses nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,27 @@ def parse_work(text: str | None) -> str:
 
 def parse_notes(text: str | None) -> str:
     return clean_text(text, minimum=1, maximum=NOTES_MAX)
+
+
+def add_children(children: Iterable[str], bands: Iterable[AgeBand]) -> list[str]:
+    """The children so far with more added, one age band each; past the most, refused."""
+    added = [*children, *(band.value for band in bands)]
+    if len(added) > CHILDREN_MAX:
+        raise ReportInputError(Invalid.TOO_MANY_CHILDREN)
+    return added
+
+
+def add_note(notes: str, text: str | None) -> str:
+    """Written notes, one message after another, together within ``NOTES_MAX``."""
+    added = parse_notes(text)
+    joined = f"{notes}\n{added}" if notes else added
+    if len(joined) > NOTES_MAX:
+        raise ReportInputError(Invalid.TOO_LONG)
+    return joined
+
+
+def may_add_voice_note(voice_notes: Iterable[str]) -> bool:
+    return len(list(voice_notes)) < VOICE_NOTES_MAX
 
 
 @dataclass(slots=True)
@@ -131,6 +153,34 @@ class CaseDraft:
             "notes": self.notes,
             "voice_notes": list(self.voice_notes),
         }
+
+    @classmethod
+    def from_answers(cls, answers: Mapping[str, Any]) -> CaseDraft:
+        """The draft from the form's answers: ``location`` is ``{latitude, longitude}`` or
+        ``{address}``, ``danger`` is «yes» or «no», ``notes`` is ``{text, voice}``; the
+        hazards are answered once their step was passed (None before)."""
+        location = answers.get("location") or {}
+        notes = answers.get("notes") or {}
+        danger = answers.get("danger")
+        draft = cls.from_dict(
+            {
+                "area_id": answers["area_id"],
+                "raid": answers.get("raid"),
+                "latitude": location.get("latitude"),
+                "longitude": location.get("longitude"),
+                "address": location.get("address") or "",
+                "place": answers.get("place"),
+                "children": answers.get("children") or [],
+                "work": answers.get("work"),
+                "hazards": answers.get("hazards") or [],
+                "hazards_done": answers.get("hazards") is not None,
+                "danger": None if danger is None else danger == "yes",
+                "photos": answers.get("photos") or [],
+                "notes": notes.get("text") or "",
+                "voice_notes": notes.get("voice") or [],
+            }
+        )
+        return draft
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> CaseDraft:

@@ -211,9 +211,15 @@ class Place:
 
 
 async def _present(
-    place: Place, text: str, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None
+    place: Place,
+    text: str,
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None,
+    *,
+    tidy: bool = True,
 ) -> int | None:
-    """Edit the form's message in place, or send a new one and delete the old."""
+    """Edit the form's message in place, or send a new one and delete the old (at once, or
+    with ``tidy=False`` by :func:`_tidy` once the new one is stored, so that a quick press on
+    the new message is never taken for a press on an old one)."""
     inline = markup is None or isinstance(markup, InlineKeyboardMarkup)
     if not place.typed and inline and place.msg is not None:
         try:
@@ -227,9 +233,18 @@ async def _present(
             logger.info("form message %s not editable, sending anew", place.msg)
     sent = await place.bot.send_message(place.chat_id, text, reply_markup=markup)
     if place.msg is not None and place.msg != sent.message_id:
-        with suppress(TelegramBadRequest, TelegramForbiddenError):
-            await place.bot.delete_message(place.chat_id, place.msg)
+        place.extra.append(place.msg)
+    place.msg = sent.message_id
+    if tidy:
+        await _tidy(place)
     return sent.message_id
+
+
+async def _tidy(place: Place) -> None:
+    """Delete the form's old messages."""
+    while place.extra:
+        with suppress(TelegramBadRequest, TelegramForbiddenError):
+            await place.bot.delete_message(place.chat_id, place.extra.pop())
 
 
 async def _show(
@@ -249,8 +264,9 @@ async def _show(
     else:
         assert ctx.step is not None
         text, markup = await _step_screen(ctx, ctx.step, note=note)
-    msg = await _present(place, text, markup)
+    msg = await _present(place, text, markup, tidy=False)
     await _store(state, ctx, screen=screen, msg=msg)
+    await _tidy(place)
 
 
 async def _advance(ctx: FormContext, state: FSMContext, place: Place, *, note: str = "") -> None:
@@ -501,6 +517,15 @@ async def _press(
             return None
         if action != "pick" or step.multi:
             return invalid
+        if step.gathers:
+            if step.add is None:
+                return invalid
+            try:
+                ctx.answers[step.name] = await step.add(ctx, value)
+            except InputError as error:
+                return error.text
+            await _show(ctx, state, place, step.name)
+            return None
         ctx.answers[step.name] = value
         return await _answered_with(ctx, state, place, step, value)
     if action == "skip" and step.optional:
@@ -508,8 +533,10 @@ async def _press(
         await _advance(ctx, state, place)
         return None
     if action == "done" and (step.multi or step.gathers):
-        if ctx.value in (None, "", []) and not step.optional:
-            return _("Choose at least one first.") if step.multi else _("Nothing added yet.")
+        if ctx.value in (None, "", []):
+            if not step.optional:
+                return _("Choose at least one first.") if step.multi else _("Nothing added yet.")
+            ctx.answers[step.name] = step.skip_value
         await _advance(ctx, state, place)
         return None
     if action == "keep" and ctx.value not in (None, "", []):

@@ -60,6 +60,7 @@ Text = Callable[["FormContext"], str]
 Options = Callable[["FormContext"], Awaitable[Sequence[Option]]]
 Parse = Callable[["FormContext", str], Awaitable[Any]]
 Collect = Callable[["FormContext", "Message"], Awaitable[Any]]
+Add = Callable[["FormContext", str], Awaitable[Any]]
 Show = Callable[["FormContext", Any], str]
 Note = Callable[["FormContext", Any], Awaitable[str | None]]
 Condition = Callable[["FormContext"], bool]
@@ -76,7 +77,10 @@ class Step:
       the value, or None when the message is not for this step.
     - ``gathers``: the step takes several messages (photos, links) and goes on with Done;
       ``parse``/``collect`` then get the value so far in ``ctx.value`` and return the new one.
-    - ``optional``: Skip gives ``skip_value``.
+    - ``add``: on a gathering step with ``options``, a press of an option adds it (the form
+      stays on the step): gets the value so far in ``ctx.value`` and the option's value,
+      returns the new value or raises :class:`InputError` (its text answers the press).
+    - ``optional``: Skip gives ``skip_value``; so does Done with nothing chosen or added.
     - ``when``: the step is asked only when this holds for the answers so far.
     - ``note``: said above the next question once answered (a warning, a reminder).
     - ``reply_keyboard``: a keyboard of the chat (share location or phone): the step's question
@@ -92,6 +96,7 @@ class Step:
     parse: Parse | None = None
     collect: Collect | None = None
     gathers: bool = False
+    add: Add | None = None
     optional: bool = False
     skip_value: Any = None
     when: Condition | None = None

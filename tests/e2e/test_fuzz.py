@@ -22,21 +22,29 @@ from bot.domain.case_form import CaseDraft
 from bot.domain.hotline import HotlineDraft
 from bot.domain.reports import ReportDraft
 from handlers.case_desk import DeskForm
-from handlers.cases import CaseForm
+from handlers.cases import CASE_FORM
 from handlers.hotline import HotlineForm
 from handlers.hotline_desk import ContactDesk
-from handlers.reports import ReportForm
+from handlers.reports import REPORT_FORM
 
 CITY = "kz/karaganda/shakhtinsk"
 SCHOOL = CITY + "/school-7"
 PEOPLE = {"reporter": 3001, "raider": 3002, "inspector": 3003, "operator": 3004, "public": 3005}
 GROUP = -100777
 
+ENGINE = {"report": REPORT_FORM, "case": CASE_FORM}  # forms on the form engine, by screen
+SCREENS = ("@summary", "@fields", "@offer")
 STATES = [
     ("reporter", None, None),
-    *[("reporter", s.state, "report") for s in ReportForm.__states__],
+    *[
+        ("reporter", REPORT_FORM.state, f"report:{screen}")
+        for screen in (*(step.name for step in REPORT_FORM.steps), *SCREENS)
+    ],
     ("raider", None, None),
-    *[("raider", s.state, "case") for s in CaseForm.__states__],
+    *[
+        ("raider", CASE_FORM.state, f"case:{screen}")
+        for screen in (*(step.name for step in CASE_FORM.steps), *SCREENS)
+    ],
     *[("inspector", s.state, "desk") for s in DeskForm.__states__],
     ("inspector", None, None),
     *[("operator", s.state, "contact") for s in ContactDesk.__states__],
@@ -57,9 +65,12 @@ FORGED = [
     "f:rep:save:",
     "f:case:toggle:{n}",
     "cf:child:{n}",
-    "cf:raid:{n}",
-    "cf:save:",
-    "cf:done:",
+    "f:case:pick:{n}",
+    "f:case:toggle:{n}",
+    "f:case:save:",
+    "f:case:done:",
+    "f:case:field:{n}",
+    "f:rep:pick:{n}",
     "desk:date:2025-0{n}",
     "desk:referral:{n}",
     "ppl:off:{n}:",
@@ -165,10 +176,22 @@ async def fuzz_app(api, settings, clock):
 
 
 def _draft(form: str | None, area_id: int) -> dict:
-    if form == "report":
-        return {"draft": ReportDraft(area_id=area_id).to_dict()}
-    if form == "case":
-        return {"draft": CaseDraft(area_id=area_id, raid="street").to_dict()}
+    kind, _, screen = (form or "").partition(":")
+    if kind in ENGINE:
+        answers = (
+            ReportDraft(area_id=area_id).to_dict()
+            if kind == "report"
+            else {"area_id": area_id, "raid": "street"}
+        )
+        step = "" if screen.startswith("@") else screen
+        return {
+            "form": ENGINE[kind].name,
+            "step": step,
+            "screen": screen,
+            "answers": answers,
+            "params": {},
+            "msg": None,
+        }
     if form == "hotline":
         return {"draft": HotlineDraft(caller="child").to_dict()}
     if form == "contact":
@@ -209,7 +232,8 @@ def _update(update_id: int, kind: str, user_id: int, content: dict, data: str) -
     return {"update_id": update_id, "message": {**message, **content}}
 
 
-DRAFTS = {"report": ReportDraft, "case": CaseDraft, "hotline": HotlineDraft}
+DRAFTS = {"hotline": HotlineDraft}
+ANSWERS = {"report": ReportDraft.from_dict, "case": CaseDraft.from_answers}
 
 
 def _examples(count_: int) -> list[tuple]:
@@ -259,3 +283,6 @@ async def test_random_updates_crash_nothing_and_keep_drafts(fuzz_app, caplog):
         stored = await storage.get_data(key)
         if await storage.get_state(key) == state and form in DRAFTS:
             DRAFTS[form].from_dict(stored["draft"])
+        kind = (form or "").partition(":")[0]
+        if await storage.get_state(key) == state and kind in ANSWERS:
+            ANSWERS[kind](stored["answers"])
