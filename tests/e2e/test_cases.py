@@ -687,7 +687,7 @@ async def test_refusals_say_why_and_show_the_steps_buttons_again(qorgau, api, la
     await refused(t(lang, "Ages of children only: from 5 to 17."), t(lang, hint))
     await raider.send("двое")
     await qorgau.said(raider)
-    await refused(t(lang, "Please send numbers only."))
+    await refused(t(lang, "I found no number in this answer."))
     await raider.send_sticker()
     children = await refused()
     assert "➕ " + t(lang, "under 14") in labels(children)
@@ -821,5 +821,5 @@ async def test_after_a_restart_the_next_message_answers_the_pending_step(qorgau,
     await qorgau.settle()
     await tap(api, raider, t(lang, "🗑 Discard"))
     gone = await _said(qorgau, api, raider)
-    assert t(lang, "The unfinished {what} was discarded.", what=t(lang, "case")) in text(gone)
+    assert t(lang, "Discarded: {what}.", what=t(lang, "case")) in text(gone)
     assert await qorgau.app.dispatcher.storage.get_state(_key(qorgau, raider)) is None
