@@ -40,10 +40,15 @@ class FormRefused(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """A button of a choice: ``value`` travels in the callback data (keep it short)."""
+    """A button of a choice: ``value`` travels in the callback data (keep it short).
+
+    An option that ``opens`` answers nothing: pressing it shows the step again with
+    ``ctx.opened`` set to its value (browsing a tree, a folder at a time).
+    """
 
     value: str
     label: str
+    opens: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +57,8 @@ class Finished:
 
     text: str
     markup: InlineKeyboardMarkup | None = None
-    then: str | None = None  # a further message, e.g. with the main menu
-    then_markup: ReplyKeyboardMarkup | None = None
+    then: str | None = None  # a further message, e.g. with the main menu or a card
+    then_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
 
 
 Text = Callable[["FormContext"], str]
@@ -70,6 +75,7 @@ class Step:
     """One question.
 
     - ``options``: buttons to choose from (paged when many); the answer is the option's value.
+      Options that open (:class:`Option`) browse: ``ctx.opened`` says what is open.
     - ``multi``: the options toggle, and Done goes on (the answer is the list of values).
     - ``parse``: a typed answer; returns the value or raises :class:`InputError`.
     - ``collect``: a message that is not text (photos, voice, location, a contact); returns
