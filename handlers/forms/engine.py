@@ -287,8 +287,9 @@ async def _save(ctx: FormContext, state: FSMContext, place: Place, *, note: str 
     try:
         finished: Finished = await ctx.form.save(ctx)
     except FormRefused as refused:
-        if refused.keep:
-            await _show(ctx, state, place, SUMMARY, note="⚠️ " + refused.text)
+        if refused.keep:  # the summary again, or the last question for a form without one
+            screen = SUMMARY if ctx.form.summary is not None or ctx.step is None else ctx.step.name
+            await _show(ctx, state, place, screen, note="⚠️ " + refused.text)
             return False
         await state.clear()
         await _present(place, refused.text, None)

@@ -30,7 +30,11 @@ class InputError(Exception):
 
 
 class FormRefused(Exception):
-    """The form cannot go on (its save was refused); ``text`` says why."""
+    """The form cannot go on (its save was refused); ``text`` says why.
+
+    ``keep``: the draft stays, and the summary (or, without one, the last question) is shown
+    again with the refusal, so one answer can be changed.
+    """
 
     def __init__(self, text: str, *, keep: bool = False) -> None:
         super().__init__(text)

@@ -13,7 +13,7 @@ from bot.domain.case_flow import CaseAction
 from bot.domain.case_form import CaseDraft
 from bot.domain.hotline import HotlineDraft
 from bot.i18n import fmt_date
-from tests.e2e.forms_client import labels, screen, t, tap, text
+from tests.e2e.forms_client import labels, screen, shown, t, tap, text
 
 CITY = "kz/karaganda/shakhtinsk"
 LANGUAGES = ("ru", "kk")
@@ -32,11 +32,6 @@ async def _record(qorgau, person):
     return await qorgau.services.users.get(person.id)
 
 
-async def _said(qorgau, api, user):
-    await qorgau.settle()
-    return screen(api, user)
-
-
 # --- the hotline desk ---------------------------------------------------------------------------
 
 
@@ -51,12 +46,12 @@ async def new_contact(qorgau, sender, story="Меня заставляют ра�
 async def open_contact(qorgau, api, operator, contact_id, lang="ru"):
     """The operator opens the contact from /queue (and takes it, when it is not theirs)."""
     await operator.send("/queue")
-    await qorgau.settle()
+    await shown(qorgau, api, operator)
     await tap(api, operator, f"№ {contact_id} ")
-    card = await _said(qorgau, api, operator)
+    card = await shown(qorgau, api, operator)
     if t(lang, "🙋 Take it") in labels(card):
         await tap(api, operator, t(lang, "🙋 Take it"))
-        card = await _said(qorgau, api, operator)
+        card = await shown(qorgau, api, operator)
     return card
 
 
@@ -64,17 +59,17 @@ async def answer_contact(qorgau, api, operator, contact_id, words, lang="ru"):
     """Reply from the contact's card: the form asks, the operator writes."""
     await open_contact(qorgau, api, operator, contact_id, lang)
     await tap(api, operator, t(lang, "💬 Reply"))
-    await qorgau.settle()
+    await shown(qorgau, api, operator)
     await operator.send(words)
-    return await _said(qorgau, api, operator)
+    return await shown(qorgau, api, operator)
 
 
 async def close_contact(qorgau, api, operator, contact_id, outcome, lang="ru"):
     await open_contact(qorgau, api, operator, contact_id, lang)
     await tap(api, operator, t(lang, "✅ Close"))
-    await qorgau.settle()
+    await shown(qorgau, api, operator)
     await operator.send(outcome)
-    return await _said(qorgau, api, operator)
+    return await shown(qorgau, api, operator)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -85,18 +80,18 @@ async def test_an_operator_answers_in_words_and_by_voice_then_closes(qorgau, api
     contact = await new_contact(qorgau, child)
     await open_contact(qorgau, api, operator, contact.id, lang)
     await tap(api, operator, t(lang, "💬 Reply"))
-    asked = await _said(qorgau, api, operator)
+    asked = await shown(qorgau, api, operator)
     assert f"№ {contact.id}" in text(asked)
     assert labels(asked) == [t(lang, "✖️ Cancel")]
     assert t(lang, "Step {number} of {total}", number=1, total=1) not in text(asked)
     await operator.send("Ты сейчас в безопасности?")
-    sent = await _said(qorgau, api, operator)
+    sent = await shown(qorgau, api, operator)
     assert t(lang, "Sent to the sender of № {number}.", number=contact.id) in text(sent)
 
     await tap(api, operator, t(lang, "💬 Reply"))
-    await qorgau.settle()
+    await shown(qorgau, api, operator)
     await operator.send_voice()
-    sent = await _said(qorgau, api, operator)
+    sent = await shown(qorgau, api, operator)
     assert t(lang, "Sent to the sender of № {number}.", number=contact.id) in text(sent)
     await qorgau.app.delivery.drain()
     assert api.calls_of("sendVoice", chat_id=child.chat_id)
@@ -105,10 +100,10 @@ async def test_an_operator_answers_in_words_and_by_voice_then_closes(qorgau, api
     assert messages[1].text == "Ты сейчас в безопасности?" and messages[2].media is not None
 
     await tap(api, operator, t(lang, "✅ Close"))
-    asked = await _said(qorgau, api, operator)
+    asked = await shown(qorgau, api, operator)
     assert f"№ {contact.id}" in text(asked)
     await operator.send("Передано в опеку")
-    closed = await _said(qorgau, api, operator)
+    closed = await shown(qorgau, api, operator)
     assert t(lang, "№ {number} is closed.", number=contact.id) in text(closed)
     final = await qorgau.services.hotline.contacts.get(contact.id)
     assert final.status == "closed" and final.outcome == "Передано в опеку"
@@ -121,26 +116,26 @@ async def test_the_answer_refuses_a_sticker_and_is_cancelled(qorgau, api, lang):
     contact = await new_contact(qorgau, api.user(3012))
     await open_contact(qorgau, api, operator, contact.id, lang)
     await tap(api, operator, t(lang, "💬 Reply"))
-    await qorgau.settle()
+    await shown(qorgau, api, operator)
     await operator.send_sticker()
-    refused = await _said(qorgau, api, operator)
+    refused = await shown(qorgau, api, operator)
     hint = t(lang, "Please write your answer as text, or send a voice message.")
     assert "⚠️" in text(refused) and hint in text(refused)
     assert labels(refused) == [t(lang, "✖️ Cancel")]
     await tap(api, operator, t(lang, "✖️ Cancel"))
-    cancelled = await _said(qorgau, api, operator)
+    cancelled = await shown(qorgau, api, operator)
     assert t(lang, "Cancelled. Nothing was saved.") in text(cancelled)
     assert [m.direction for m in await qorgau.services.hotline.contacts.messages(contact.id)] == [
         "in"
     ]
     # the outcome likewise: a sticker refused, then cancelled
     await tap(api, operator, t(lang, "✅ Close"))
-    await qorgau.settle()
+    await shown(qorgau, api, operator)
     await operator.send_sticker()
-    refused = await _said(qorgau, api, operator)
+    refused = await shown(qorgau, api, operator)
     assert "⚠️" in text(refused) and t(lang, "✖️ Cancel") in labels(refused)
     await tap(api, operator, t(lang, "✖️ Cancel"))
-    await qorgau.settle()
+    await shown(qorgau, api, operator)
     assert (await qorgau.services.hotline.contacts.get(contact.id)).status == "taken"
 
 
@@ -151,7 +146,7 @@ async def test_forged_presses_and_a_contact_closed_meanwhile(qorgau, api):
     contact = await new_contact(qorgau, api.user(3023))
     await open_contact(qorgau, api, operator, contact.id)
     await tap(api, operator, t("ru", "💬 Reply"))
-    asked = await _said(qorgau, api, operator)
+    asked = await shown(qorgau, api, operator)
     await operator.press("f:creply:pick:1", message_id=asked["message_id"])
     assert await qorgau.alert(operator) == t("ru", "This button is not valid.")
     await operator.press("f:cclose:save:", message_id=asked["message_id"])
@@ -162,7 +157,7 @@ async def test_forged_presses_and_a_contact_closed_meanwhile(qorgau, api):
     # the coordinator closes the contact while the operator writes: the save is refused
     await qorgau.services.hotline.close(await _record(qorgau, coordinator), False, contact.id, "x")
     await operator.send("Ты здесь?")
-    refused = await _said(qorgau, api, operator)
+    refused = await shown(qorgau, api, operator)
     assert t("ru", "This contact is closed.") in text(refused)
     assert [m.direction for m in await qorgau.services.hotline.contacts.messages(contact.id)] == [
         "in"
@@ -176,9 +171,9 @@ async def test_another_operator_cannot_open_the_answer(qorgau, api):
     contact = await new_contact(qorgau, api.user(3033))
     await open_contact(qorgau, api, operator, contact.id)
     await other.send("/queue")
-    await qorgau.settle()
+    await shown(qorgau, api, other)
     await tap(api, other, f"№ {contact.id} ")
-    card = await _said(qorgau, api, other)
+    card = await shown(qorgau, api, other)
     assert t("kk", "💬 Reply") not in labels(card)
     # the operator's card, forged by the other: refused by the access policy
     reply = next(
@@ -212,9 +207,9 @@ async def new_case(qorgau, raider):
 
 async def open_case(qorgau, api, inspector, case_id):
     await inspector.send("/cases")
-    await qorgau.settle()
+    await shown(qorgau, api, inspector)
     await tap(api, inspector, f"№ {case_id} ")
-    return await _said(qorgau, api, inspector)
+    return await shown(qorgau, api, inspector)
 
 
 async def case_action(qorgau, api, inspector, case_id, action, *answers, lang="ru"):
@@ -228,7 +223,7 @@ async def case_action(qorgau, api, inspector, case_id, action, *answers, lang="r
             await tap(api, inspector, answer[1])
         else:
             await inspector.send(answer)
-    return await _said(qorgau, api, inspector)
+    return await shown(qorgau, api, inspector)
 
 
 async def _desk(qorgau, api, lang, base):
@@ -250,24 +245,24 @@ async def test_an_inspector_accepts_schedules_and_closes(qorgau, api, lang):
     tomorrow = today + timedelta(days=1)
     await open_case(qorgau, api, inspector, case.id)
     await tap(api, inspector, t(lang, "📅 Schedule inspection"))
-    asked = await _said(qorgau, api, inspector)
+    asked = await shown(qorgau, api, inspector)
     assert t(lang, "Step {number} of {total}", number=1, total=2) in text(asked)
     await tap(api, inspector, fmt_date(tomorrow, lang, "d MMM"), exact=True)
-    comment = await _said(qorgau, api, inspector)
+    comment = await shown(qorgau, api, inspector)
     assert t(lang, "Step {number} of {total}", number=2, total=2) in text(comment)
     assert t(lang, "⏭ Skip") in labels(comment) and t(lang, "◀️ Back") in labels(comment)
     await tap(api, inspector, t(lang, "⏭ Skip"))
-    await qorgau.settle()
+    await shown(qorgau, api, inspector)
     scheduled = await qorgau.services.cases.cases.get(case.id)
     assert scheduled.status == "scheduled" and scheduled.inspection_on == tomorrow
     card = screen(api, inspector)
     assert t(lang, "✔️ Close: confirmed") in labels(card)  # the card again, with what is next
 
     await tap(api, inspector, t(lang, "✔️ Close: confirmed"))
-    asked = await _said(qorgau, api, inspector)
+    asked = await shown(qorgau, api, inspector)
     assert t(lang, "⏭ Skip") not in labels(asked)  # a comment is needed
     await inspector.send("Факт подтверждён, составлен акт")
-    await qorgau.settle()
+    await shown(qorgau, api, inspector)
     final = await qorgau.services.cases.cases.get(case.id)
     assert final.status == "closed_confirmed"
     events = await qorgau.services.cases.cases.events(case.id)
@@ -307,21 +302,21 @@ async def test_a_refused_date_shows_the_dates_again_and_cancel(qorgau, api, lang
     )
     await open_case(qorgau, api, inspector, case.id)
     await tap(api, inspector, t(lang, "📅 Schedule inspection"))
-    await qorgau.settle()
+    await shown(qorgau, api, inspector)
     await inspector.send("01.01.2020")
-    refused = await _said(qorgau, api, inspector)
+    refused = await shown(qorgau, api, inspector)
     assert "⚠️" in text(refused)
     assert t(lang, "Please press a date or type it, e.g. 05.06.2025.") in text(refused)
     today = qorgau.services.plans.today()
     assert fmt_date(today, lang, "d MMM") in labels(refused)
     assert t(lang, "✖️ Cancel") in labels(refused)
     await inspector.send("10.06.2025")
-    comment = await _said(qorgau, api, inspector)
+    comment = await shown(qorgau, api, inspector)
     await tap(api, inspector, t(lang, "◀️ Back"))
-    back = await _said(qorgau, api, inspector)
+    back = await shown(qorgau, api, inspector)
     assert t(lang, "↪️ Keep as is") in labels(back)
     await tap(api, inspector, t(lang, "✖️ Cancel"))
-    cancelled = await _said(qorgau, api, inspector)
+    cancelled = await shown(qorgau, api, inspector)
     assert t(lang, "Cancelled. Nothing was saved.") in text(cancelled)
     assert comment["message_id"] == cancelled["message_id"]
     assert (await qorgau.services.cases.cases.get(case.id)).status == "accepted"
@@ -334,7 +329,7 @@ async def test_forged_and_stale_presses_on_the_case_form(qorgau, api):
     )
     await open_case(qorgau, api, inspector, case.id)
     await tap(api, inspector, t("ru", "📅 Schedule inspection"))
-    asked = await _said(qorgau, api, inspector)
+    asked = await shown(qorgau, api, inspector)
     await inspector.press("f:cact:pick:2020-01-01", message_id=asked["message_id"])
     assert await qorgau.alert(inspector) == t("ru", "This button is not valid.")
     await inspector.press("f:cact:skip:", message_id=asked["message_id"])
@@ -344,9 +339,9 @@ async def test_forged_and_stale_presses_on_the_case_form(qorgau, api):
         await _record(qorgau, inspector), False, case.id, CaseAction.CONFIRM, comment="Акт"
     )
     await tap(api, inspector, fmt_date(date(2025, 6, 4), "ru", "d MMM"), exact=True)
-    await qorgau.settle()
+    await shown(qorgau, api, inspector)
     await tap(api, inspector, t("ru", "⏭ Skip"))
-    refused = await _said(qorgau, api, inspector)
+    refused = await shown(qorgau, api, inspector)
     assert t("ru", "This case has changed meanwhile. Open it again from /cases.") in text(refused)
     closed = await qorgau.services.cases.cases.get(case.id)
     assert closed.status == "closed_confirmed" and closed.inspection_on is None
