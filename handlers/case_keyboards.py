@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
 )
-from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import CaseCb
-from bot.case_texts import referral_name, status_name
-from bot.domain.case_flow import Referral
+from bot.case_texts import status_name
 from bot.i18n import fmt_date
 from bot.services.cases import CaseRecord
 from handlers import labels
@@ -32,7 +29,7 @@ class CaseFormCb(CallbackData, prefix="cf"):
 
 
 class DeskCb(CallbackData, prefix="desk"):
-    """A press inside an inspector's action (a date, a referral, skipping the comment)."""
+    """A press inside logging a phone call (``/call``)."""
 
     action: str
     value: str = ""
@@ -77,39 +74,4 @@ def case_list(cases: Sequence[CaseRecord], locale: str) -> InlineKeyboardMarkup:
         text += status_name(case.status)
         builder.button(text=text[:60], callback_data=CaseCb(action="view", case_id=case.id))
     builder.adjust(1)
-    return builder.as_markup()
-
-
-@per_language
-def inspection_dates(today: date, locale: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for ahead in (0, 1, 2, 3, 7):
-        day = today + timedelta(days=ahead)
-        builder.button(
-            text=fmt_date(day, locale, "d MMM"),
-            callback_data=DeskCb(action="date", value=day.isoformat()),
-        )
-    builder.adjust(5)
-    _cancel(builder)
-    return builder.as_markup()
-
-
-@per_language
-def referrals() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for referral in Referral:
-        builder.button(
-            text=referral_name(referral.value),
-            callback_data=DeskCb(action="referral", value=referral.value),
-        )
-    builder.adjust(1)
-    _cancel(builder)
-    return builder.as_markup()
-
-
-@per_language
-def skip_comment() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("⏭ No comment"), callback_data=DeskCb(action="skip"))
-    _cancel(builder)
     return builder.as_markup()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from typing import Any
 
-from aiogram import F, Router
+from aiogram import F, Router, html
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -20,6 +21,7 @@ from bot.domain.hotline import (
     CallerType,
     HotlineDraft,
     HotlineReferral,
+    Media,
     MediaKind,
     parse_contact,
     parse_reply,
@@ -45,18 +47,111 @@ from bot.services.hotline import ContactView, HotlineError, HotlineService
 from bot.services.users import UserRecord, actor_of
 from handlers import labels, texts
 from handlers.case_keyboards import DeskCb
+from handlers.forms import Finished, Form, FormContext, FormRefused, InputError, Step
+from handlers.forms import engine as forms
 from handlers.keyboards import FormCb
-from handlers.views import drop_buttons
+from handlers.views import drop_buttons, short
 
 
 class ContactDesk(StatesGroup):
-    reply = State()
-    outcome = State()
     call_caller = State()
     call_category = State()
     call_danger = State()
     call_story = State()
     call_contact = State()
+
+
+# --- the operator's answer and the outcome: small forms on the engine ---------------------------
+
+
+def _contact_id(ctx: FormContext) -> int:
+    return int(ctx.params["contact_id"])
+
+
+async def _words(ctx: FormContext, text: str) -> Any:
+    try:
+        return {"text": parse_reply(text)}
+    except ReportInputError as error:
+        raise InputError(texts.invalid(error.reason)) from error
+
+
+async def _spoken(ctx: FormContext, message: Message) -> Any:
+    """A voice message: the sender gets a copy by its file id, signed by the hotline."""
+    media = media_of(message) if message.voice else None
+    return None if media is None else {"text": "", "media": media.to_dict()}
+
+
+def _answer_shown(ctx: FormContext, value: Any) -> str:
+    if value.get("media"):
+        return media_line(Media.from_dict(value["media"]), ctx.locale)
+    return html.quote(short(str(value.get("text") or ""), 100))
+
+
+async def _send_reply(ctx: FormContext) -> Finished:
+    answer = ctx.answers["answer"]
+    media = Media.from_dict(answer["media"]) if answer.get("media") else None
+    contact_id = _contact_id(ctx)
+    try:
+        await ctx["hotline"].reply(
+            ctx["user"], ctx["is_admin"], contact_id, answer.get("text") or "", media=media
+        )
+    except HotlineError as error:
+        raise FormRefused(_refusal(error)) from error
+    return Finished(_("Sent to the sender of № {number}.").format(number=contact_id))
+
+
+REPLY_FORM = Form(
+    name="creply",
+    steps=(
+        Step(
+            name="answer",
+            label=lambda: _("Answer"),
+            prompt=lambda ctx: _(
+                "Write your answer to the sender of № {number}. They will see it as from «hotline operator», without your name."
+            ).format(number=_contact_id(ctx)),
+            parse=_words,
+            collect=_spoken,
+            show=_answer_shown,
+            hint=lambda ctx: _("Please write your answer as text, or send a voice message."),
+        ),
+    ),
+    save=_send_reply,
+    what=lambda: _("answer to a contact"),
+)
+
+
+async def _outcome(ctx: FormContext, text: str) -> Any:
+    try:
+        return parse_reply(text)
+    except ReportInputError as error:
+        raise InputError(texts.invalid(error.reason)) from error
+
+
+async def _close(ctx: FormContext) -> Finished:
+    contact_id = _contact_id(ctx)
+    try:
+        await ctx["hotline"].close(ctx["user"], ctx["is_admin"], contact_id, ctx.answers["outcome"])
+    except HotlineError as error:
+        raise FormRefused(_refusal(error)) from error
+    return Finished(_("№ {number} is closed.").format(number=contact_id))
+
+
+OUTCOME_FORM = Form(
+    name="cclose",
+    steps=(
+        Step(
+            name="outcome",
+            label=lambda: _("Outcome"),
+            prompt=lambda ctx: _(
+                "How did it end? Write the outcome of № {number} in a few words."
+            ).format(number=_contact_id(ctx)),
+            parse=_outcome,
+            show=lambda ctx, value: html.quote(short(str(value), 100)),
+        ),
+    ),
+    save=_close,
+    what=lambda: _("outcome of a contact"),
+)
 
 
 def build_router() -> Router:
@@ -78,9 +173,8 @@ def build_router() -> Router:
     desk.callback_query.register(heard, ContactCb.filter(F.action == "heard"))
     desk.callback_query.register(urgency_set, ContactCb.filter(F.action == "urgency"))
     text_only = (Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU))
-    desk.message.register(reply_typed, StateFilter(ContactDesk.reply), *text_only)
-    desk.message.register(reply_spoken, StateFilter(ContactDesk.reply), Magic(F.voice))
-    desk.message.register(outcome_typed, StateFilter(ContactDesk.outcome), *text_only)
+    desk.include_router(forms.form_router(REPLY_FORM))
+    desk.include_router(forms.form_router(OUTCOME_FORM))
     # Logging a phone call.
     desk.message.register(call_begin, Command("call"), HasRole(Role.OPERATOR))
     desk.callback_query.register(
@@ -248,61 +342,22 @@ async def _check(
 
 
 async def ask_reply(
-    query: CallbackQuery,
-    callback_data: ContactCb,
-    state: FSMContext,
-    user: UserRecord,
-    is_admin: bool,
-    hotline: HotlineService,
+    query: CallbackQuery, callback_data: ContactCb, state: FSMContext, **data: Any
 ) -> None:
+    contact_id = callback_data.contact_id
     if not await _check(
-        query, user, is_admin, hotline, callback_data.contact_id, "open_reply", Action.CONTACT_REPLY
+        query,
+        data["user"],
+        data["is_admin"],
+        data["hotline"],
+        contact_id,
+        "open_reply",
+        Action.CONTACT_REPLY,
     ):
         return
     await query.answer()
-    await state.set_state(ContactDesk.reply)
-    await state.set_data({"contact_id": callback_data.contact_id})
-    assert query.message is not None
-    await query.message.answer(
-        _(
-            "Write your answer to the sender of № {number}. They will see it as from «hotline operator», without your name."
-        ).format(number=callback_data.contact_id),
-        reply_markup=_cancel(),
-    )
-
-
-async def reply_typed(
-    message: Message, state: FSMContext, user: UserRecord, is_admin: bool, hotline: HotlineService
-) -> None:
-    try:
-        text = parse_reply(message.text)
-    except ReportInputError as error:
-        await message.answer(texts.invalid(error.reason))
-        return
-    contact_id = int((await state.get_data())["contact_id"])
-    try:
-        await hotline.reply(user, is_admin, contact_id, text)
-    except HotlineError as error:
-        await state.clear()
-        await message.answer(_refusal(error))
-        return
-    await state.clear()
-    await message.answer(_("Sent to the sender of № {number}.").format(number=contact_id))
-
-
-async def reply_spoken(
-    message: Message, state: FSMContext, user: UserRecord, is_admin: bool, hotline: HotlineService
-) -> None:
-    """The operator answers with a voice message: the sender gets a copy, signed by the hotline."""
-    contact_id = int((await state.get_data())["contact_id"])
-    try:
-        await hotline.reply(user, is_admin, contact_id, "", media=media_of(message))
-    except HotlineError as error:
-        await state.clear()
-        await message.answer(_refusal(error))
-        return
-    await state.clear()
-    await message.answer(_("Sent to the sender of № {number}.").format(number=contact_id))
+    assert isinstance(query.message, Message)
+    await forms.start(REPLY_FORM, query.message, state, data, params={"contact_id": contact_id})
 
 
 SEND_COPY = {
@@ -449,45 +504,22 @@ async def referred(
 
 
 async def ask_outcome(
-    query: CallbackQuery,
-    callback_data: ContactCb,
-    state: FSMContext,
-    user: UserRecord,
-    is_admin: bool,
-    hotline: HotlineService,
+    query: CallbackQuery, callback_data: ContactCb, state: FSMContext, **data: Any
 ) -> None:
+    contact_id = callback_data.contact_id
     if not await _check(
-        query, user, is_admin, hotline, callback_data.contact_id, "open_close", Action.CONTACT_CLOSE
+        query,
+        data["user"],
+        data["is_admin"],
+        data["hotline"],
+        contact_id,
+        "open_close",
+        Action.CONTACT_CLOSE,
     ):
         return
     await query.answer()
-    await state.set_state(ContactDesk.outcome)
-    await state.set_data({"contact_id": callback_data.contact_id})
-    assert query.message is not None
-    await query.message.answer(
-        _("How did it end? Write the outcome of № {number} in a few words.").format(
-            number=callback_data.contact_id
-        ),
-        reply_markup=_cancel(),
-    )
-
-
-async def outcome_typed(
-    message: Message, state: FSMContext, user: UserRecord, is_admin: bool, hotline: HotlineService
-) -> None:
-    try:
-        outcome = parse_reply(message.text)
-    except ReportInputError as error:
-        await message.answer(texts.invalid(error.reason))
-        return
-    contact_id = int((await state.get_data())["contact_id"])
-    await state.clear()
-    try:
-        await hotline.close(user, is_admin, contact_id, outcome)
-    except HotlineError as error:
-        await message.answer(_refusal(error))
-        return
-    await message.answer(_("№ {number} is closed.").format(number=contact_id))
+    assert isinstance(query.message, Message)
+    await forms.start(OUTCOME_FORM, query.message, state, data, params={"contact_id": contact_id})
 
 
 async def block(
@@ -650,8 +682,6 @@ async def stale(query: CallbackQuery) -> None:
 async def expected(message: Message, state: FSMContext) -> None:
     current = await state.get_state()
     if current in (
-        ContactDesk.reply.state,
-        ContactDesk.outcome.state,
         ContactDesk.call_story.state,
         ContactDesk.call_contact.state,
     ):

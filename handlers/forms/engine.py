@@ -51,6 +51,7 @@ class FormContext:
     step: Step | None = None
     changing: bool = False
     page: int = 0
+    opened: str | None = None  # what an option that opens has opened at this step
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -91,6 +92,7 @@ async def _context(form: Form, state: FSMContext, data: dict[str, Any]) -> FormC
         data=data,
         changing=bool(stored.get("changing")),
         page=int(stored.get("page") or 0),
+        opened=stored.get("opened"),
     )
     ctx.step = form.step(stored.get("step") or "")
     return ctx
@@ -106,6 +108,7 @@ async def _store(state: FSMContext, ctx: FormContext, *, screen: str, msg: int |
             "params": ctx.params,
             "changing": ctx.changing,
             "page": ctx.page,
+            "opened": ctx.opened,
             "msg": msg,
         }
     )
@@ -118,6 +121,8 @@ def _header(ctx: FormContext, step: Step) -> str:
     if ctx.changing:
         return "<i>" + _("Changing: {field}").format(field=step.label()) + "</i>"
     visible = ctx.visible()
+    if len(visible) == 1:
+        return ""  # a one-question form: nothing to count
     number = visible.index(step) + 1 if step in visible else 1
     return "<i>" + _("Step {number} of {total}").format(number=number, total=len(visible)) + "</i>"
 
@@ -282,7 +287,7 @@ async def _advance(ctx: FormContext, state: FSMContext, place: Place, *, note: s
         )
         place.typed = True
     following = None if ctx.changing else _following(ctx, left)
-    ctx.page = 0
+    ctx.page, ctx.opened = 0, None
     if following is not None:
         ctx.step = following
         await _show(ctx, state, place, following.name, note=note)
@@ -298,8 +303,9 @@ async def _save(ctx: FormContext, state: FSMContext, place: Place, *, note: str 
     try:
         finished: Finished = await ctx.form.save(ctx)
     except FormRefused as refused:
-        if refused.keep:
-            await _show(ctx, state, place, SUMMARY, note="⚠️ " + refused.text)
+        if refused.keep:  # the summary again, or the last question for a form without one
+            screen = SUMMARY if ctx.form.summary is not None or ctx.step is None else ctx.step.name
+            await _show(ctx, state, place, screen, note="⚠️ " + refused.text)
             return False
         await state.clear()
         await _present(place, refused.text, None)
@@ -482,7 +488,7 @@ async def _press(
         step = ctx.form.step(value) if action == "field" else None
         if step is None or not step.changeable or step not in ctx.visible():
             return invalid
-        ctx.step, ctx.changing, ctx.page = step, True, 0
+        ctx.step, ctx.changing, ctx.page, ctx.opened = step, True, 0, None
         await _show(ctx, state, place, step.name)
         return None
     step = ctx.step
@@ -496,7 +502,7 @@ async def _press(
         previous = _previous(ctx, step)
         if previous is None:
             return invalid
-        ctx.step, ctx.page = previous, 0
+        ctx.step, ctx.page, ctx.opened = previous, 0, None
         await _show(ctx, state, place, previous.name)
         return None
     if action == "page":
@@ -505,9 +511,16 @@ async def _press(
         ctx.page = int(value)
         await _show(ctx, state, place, step.name)
         return None
+    if action == "open":
+        options = await step.options(ctx) if step.options else ()
+        if value not in {option.value for option in options if option.opens}:
+            return invalid
+        ctx.opened, ctx.page = value, 0
+        await _show(ctx, state, place, step.name)
+        return None
     if action in ("pick", "toggle"):
         options = await step.options(ctx) if step.options else ()
-        if value not in {option.value for option in options}:
+        if value not in {option.value for option in options if not option.opens}:
             return invalid
         if action == "toggle" and step.multi:
             chosen = list(ctx.value or [])

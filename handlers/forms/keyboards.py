@@ -16,7 +16,7 @@ from handlers.keyboard_cache import per_language
 class FormCb(CallbackData, prefix="f"):
     """A press in a form: ``form`` names it, ``action`` says what the press does.
 
-    Actions: pick, toggle, page, skip, done, keep, clear, back, cancel (a step); save, change
+    Actions: pick, toggle, open, page, skip, done, keep, clear, back, cancel (a step); save, change
     (the summary); field (choosing an answer to change); resume, discard (a draft offered back).
     """
 
@@ -72,7 +72,9 @@ def step_keyboard(
 ) -> InlineKeyboardMarkup:
     action = "toggle" if multi else "pick"
     buttons = [
-        _button(
+        _button(option.label, form, "open", option.value)
+        if option.opens
+        else _button(
             ("✅ " if option.value in chosen else "") + option.label, form, action, option.value
         )
         for option in options

@@ -30,7 +30,11 @@ class InputError(Exception):
 
 
 class FormRefused(Exception):
-    """The form cannot go on (its save was refused); ``text`` says why."""
+    """The form cannot go on (its save was refused); ``text`` says why.
+
+    ``keep``: the draft stays, and the summary (or, without one, the last question) is shown
+    again with the refusal, so one answer can be changed.
+    """
 
     def __init__(self, text: str, *, keep: bool = False) -> None:
         super().__init__(text)
@@ -40,10 +44,15 @@ class FormRefused(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """A button of a choice: ``value`` travels in the callback data (keep it short)."""
+    """A button of a choice: ``value`` travels in the callback data (keep it short).
+
+    An option that ``opens`` answers nothing: pressing it shows the step again with
+    ``ctx.opened`` set to its value (browsing a tree, a folder at a time).
+    """
 
     value: str
     label: str
+    opens: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +61,8 @@ class Finished:
 
     text: str
     markup: InlineKeyboardMarkup | None = None
-    then: str | None = None  # a further message, e.g. with the main menu
-    then_markup: ReplyKeyboardMarkup | None = None
+    then: str | None = None  # a further message, e.g. with the main menu or a card
+    then_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
 
 
 Text = Callable[["FormContext"], str]
@@ -71,6 +80,7 @@ class Step:
     """One question.
 
     - ``options``: buttons to choose from (paged when many); the answer is the option's value.
+      Options that open (:class:`Option`) browse: ``ctx.opened`` says what is open.
     - ``multi``: the options toggle, and Done goes on (the answer is the list of values).
     - ``parse``: a typed answer; returns the value or raises :class:`InputError`.
     - ``collect``: a message that is not text (photos, voice, location, a contact); returns

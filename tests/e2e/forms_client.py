@@ -53,3 +53,15 @@ async def tap(api: FakeBotAPI, user: FakeUser, label: str, *, exact: bool = Fals
             raise AssertionError(f"{label!r} matches several buttons: {[b['text'] for b in found]}")
     visible = [labels(m) for m in api.bot_messages(user.chat_id, with_inline_keyboard=True)[-2:]]
     raise AssertionError(f"no button {label!r}; the chat shows {visible}")
+
+
+async def shown(qorgau: Any, api: FakeBotAPI, user: FakeUser) -> dict[str, Any]:
+    """The form's message once the bot has answered the user's last press or message (a save
+    may take a while: waiting for quiet alone can end before it answers)."""
+    await api.wait_call(
+        ("answerCallbackQuery", "sendMessage", "editMessageText"),
+        since=user.last_action_index,
+        predicate=lambda c: c.method == "answerCallbackQuery" or c.chat_id == user.chat_id,
+    )
+    await qorgau.settle()
+    return screen(api, user)

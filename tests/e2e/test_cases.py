@@ -11,9 +11,8 @@ from dataclasses import dataclass
 import pytest
 
 from bot.callbacks import CaseCb
-from handlers.case_keyboards import DeskCb
 from tests.e2e.conftest import ADMIN_ID
-from tests.e2e.forms_client import labels, screen, t, tap, text
+from tests.e2e.forms_client import labels, screen, shown, t, tap, text
 
 CITY = "kz/karaganda/shakhtinsk"
 OTHER_CITY = "kz/karaganda/saran"
@@ -231,23 +230,21 @@ async def test_case_flagged_accepted_closed_and_raider_told_each_time(qorgau, ap
     assert (await _case(qorgau, case.id)).status == "accepted"
 
     await qorgau.said(inspector)  # the card again, with the next actions
-    await inspector.press(CaseCb(action="schedule", case_id=case.id).pack())
-    await qorgau.said(inspector)
+    # the inspector's steps: pressed by their labels (tests/e2e/test_desk_forms.py has more)
+    await tap(api, inspector, t("ru", "📅 Schedule inspection"))
+    await shown(qorgau, api, inspector)
     await inspector.send("05.06.2025")
-    await qorgau.said(inspector)  # echo of the date
-    await qorgau.said(inspector)  # comment question
-    await inspector.press(DeskCb(action="skip").pack())
-    await qorgau.said(inspector)
+    await shown(qorgau, api, inspector)
+    await tap(api, inspector, t("ru", "⏭ Skip"))
+    await shown(qorgau, api, inspector)
     told = await qorgau.said(raider)
     assert "5 июня 2025" in told.text
 
-    await qorgau.said(inspector)
-    await inspector.press(CaseCb(action="confirm", case_id=case.id).pack())
-    await qorgau.said(inspector)  # comment needed
-    await inspector.press(DeskCb(action="skip").pack())
-    assert "комментарий" in (await qorgau.alert(inspector)).lower()
+    await tap(api, inspector, t("ru", "✔️ Close: confirmed"))
+    asked = await shown(qorgau, api, inspector)
+    assert t("ru", "⏭ Skip") not in labels(asked)  # a comment is needed
     await inspector.send("Факт подтверждён, составлен акт; работодатель привлечён")
-    await qorgau.said(inspector)
+    await shown(qorgau, api, inspector)
     told = await qorgau.said(raider)
     assert "подтверж" in told.text and "составлен акт" in told.text
     final = await _case(qorgau, case.id)
@@ -255,8 +252,8 @@ async def test_case_flagged_accepted_closed_and_raider_told_each_time(qorgau, ap
         final.status == "closed_confirmed" and final.closed_at is not None and final.due_at is None
     )
 
-    card = await qorgau.said(inspector)
-    assert "История" in card.text and card.text.count("•") >= 4
+    card = screen(api, inspector)
+    assert "История" in text(card) and text(card).count("•") >= 4
 
     events = await qorgau.services.cases.cases.events(case.id)
     assert [e.action for e in events] == ["flagged", "accept", "schedule", "confirm"]

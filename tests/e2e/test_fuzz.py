@@ -21,7 +21,6 @@ from bot.app import create_app
 from bot.domain.case_form import CaseDraft
 from bot.domain.hotline import HotlineDraft
 from bot.domain.reports import ReportDraft
-from handlers.case_desk import DeskForm
 from handlers.cases import CASE_FORM
 from handlers.hotline import HotlineForm
 from handlers.hotline_desk import ContactDesk
@@ -45,9 +44,11 @@ STATES = [
         ("raider", CASE_FORM.state, f"case:{screen}")
         for screen in (*(step.name for step in CASE_FORM.steps), *SCREENS)
     ],
-    *[("inspector", s.state, "desk") for s in DeskForm.__states__],
+    ("inspector", "form:cact", "cact"),
     ("inspector", None, None),
     *[("operator", s.state, "contact") for s in ContactDesk.__states__],
+    ("operator", "form:creply", "creply"),
+    ("operator", "form:cclose", "cclose"),
     ("operator", None, None),
     ("public", None, None),
     *[("public", s.state, "hotline") for s in HotlineForm.__states__],
@@ -73,10 +74,16 @@ FORGED = [
     "f:rep:pick:{n}",
     "desk:date:2025-0{n}",
     "desk:referral:{n}",
+    "f:cact:pick:2025-0{n}",
+    "f:cact:pick:{n}",
+    "f:cact:skip:",
+    "f:creply:cancel:",
     "ppl:off:{n}:",
     "ppl:to:{n}:1.reporter.admin",
     "my:delete:{n}:",
-    "inv:area:{n}",
+    "f:inv:pick:{n}",
+    "f:inv:open:{n}",
+    "f:ren:pick:{n}",
     "lang:{n}",
     "sl:{n}",
 ]
@@ -196,9 +203,17 @@ def _draft(form: str | None, area_id: int) -> dict:
         return {"draft": HotlineDraft(caller="child").to_dict()}
     if form == "contact":
         return {"draft": HotlineDraft(area_id=area_id).to_dict(), "contact_id": 1}
-    if form == "desk":
-        return {"case_id": 1, "action": "decline"}
+    if form == "cact":  # the engine's draft: a decline asks for its comment
+        return _engine(form, "comment", {"case_id": 1, "action": "decline"})
+    if form == "creply":
+        return _engine(form, "answer", {"contact_id": 1})
+    if form == "cclose":
+        return _engine(form, "outcome", {"contact_id": 1})
     return {}
+
+
+def _engine(form: str, step: str, params: dict) -> dict:
+    return {"form": form, "step": step, "screen": step, "answers": {}, "params": params}
 
 
 def _update(update_id: int, kind: str, user_id: int, content: dict, data: str) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.callbacks import ContactCb
 from handlers.case_keyboards import CaseFormCb, DeskCb
+from tests.e2e.forms_client import t, tap
 
 CITY = "kz/karaganda/shakhtinsk"
 
@@ -145,7 +146,7 @@ async def test_operator_takes_and_the_two_talk_without_seeing_each_other(qorgau,
     assert "уже взял" in (await qorgau.alert(other)) or "другой" in (await qorgau.alert(other))
     await other.press(ContactCb(action="reply", contact_id=contact.id).pack())
     assert "друг" in (await qorgau.alert(other))
-    await operator.press(ContactCb(action="reply", contact_id=contact.id).pack())
+    await tap(api, operator, t("ru", "💬 Reply"))
     await qorgau.said(operator)
     await operator.send("Привет! Ты сейчас в безопасности? Сколько тебе лет?")
     await qorgau.said(operator)
@@ -157,7 +158,7 @@ async def test_operator_takes_and_the_two_talk_without_seeing_each_other(qorgau,
     assert f"№ {contact.id}" in added.text
     forwarded = await qorgau.said(operator)
     assert "Мне 11" in forwarded.text and child.first_name not in forwarded.text
-    await operator.press(ContactCb(action="close", contact_id=contact.id).pack())
+    await tap(api, operator, t("ru", "✅ Close"))
     await qorgau.said(operator)
     await operator.send("Передано в опеку, ребёнок у бабушки")
     await qorgau.said(operator)
@@ -405,7 +406,7 @@ async def test_retention_removes_personal_data_of_old_closed_contacts(qorgau, ap
     await qorgau.said(operator)
     await operator.press(ContactCb(action="take", contact_id=contact.id).pack())
     await qorgau.said(operator)
-    await operator.press(ContactCb(action="close", contact_id=contact.id).pack())
+    await tap(api, operator, t("ru", "✅ Close"))
     await qorgau.said(operator)
     await operator.send("Проконсультировали")
     await qorgau.said(operator)

@@ -7,6 +7,7 @@ import pytest
 
 from bot.callbacks import ContactCb
 from handlers.case_keyboards import CaseFormCb
+from tests.e2e.forms_client import t, tap
 from tests.e2e.test_hotline import CITY, _areas, _contact, _operator, ask_for_help
 
 KINDS = {  # how the sender sends it, what the operator's copy is sent with, and its field
@@ -160,7 +161,7 @@ async def test_the_operator_answers_with_a_voice_message(qorgau, api):
     contact = await _contact(qorgau)
     await operator.press(ContactCb(action="take", contact_id=contact.id).pack())
     await qorgau.settle()
-    await operator.press(ContactCb(action="reply", contact_id=contact.id).pack())
+    await tap(api, operator, t("ru", "💬 Reply"))
     await qorgau.settle()
     since = len(api.calls)
     voice = await operator.send_voice()

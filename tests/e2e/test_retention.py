@@ -16,6 +16,7 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.callbacks import CaseCb, ContactCb
 from handlers.case_keyboards import CaseFormCb
+from tests.e2e.forms_client import t, tap
 from tests.e2e.test_cases import _case, _member, _raider, flag_case
 from tests.e2e.test_hotline import CITY, _areas, _contact, _operator, ask_for_help
 
@@ -105,7 +106,7 @@ async def test_retention_leaves_nothing_behind_in_the_file_or_its_wal(qorgau, ap
     await qorgau.said(operator)
     await operator.press(ContactCb(action="take", contact_id=contact.id).pack())
     await qorgau.said(operator)
-    await operator.press(ContactCb(action="reply", contact_id=contact.id).pack())
+    await tap(api, operator, t("ru", "💬 Reply"))
     await qorgau.said(operator)
     await operator.send(OLD["reply"])
     await qorgau.said(operator)
@@ -113,7 +114,7 @@ async def test_retention_leaves_nothing_behind_in_the_file_or_its_wal(qorgau, ap
     await child.send(OLD["follow-up"])
     await qorgau.said(child)
     assert OLD["follow-up"] in (await qorgau.said(operator)).text
-    await operator.press(ContactCb(action="close", contact_id=contact.id).pack())
+    await tap(api, operator, t("ru", "✅ Close"))
     await qorgau.said(operator)
     await operator.send(OLD["outcome"])
     await qorgau.said(operator)
