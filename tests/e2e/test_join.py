@@ -208,13 +208,11 @@ async def test_menu_buttons_work_after_a_language_switch(qorgau, api):
     new_report = next(label for label in kazakh_labels if label.startswith("📝"))
     assert new_report != "📝 Новый отчёт"
     await user.send(new_report)
-    await qorgau.said(user)
     assert "тармағ" in (await qorgau.said(user)).text
     await user.send("/cancel")
     await qorgau.said(user)
     # the old Russian keyboard may still be on the phone: its label works too
     await user.send("📝 Новый отчёт")
-    await qorgau.said(user)
     items = await qorgau.said(user)
     assert any(text.startswith("📌") for text, _ in items.buttons())
     commands = api.calls_of("setMyCommands")[-1]
