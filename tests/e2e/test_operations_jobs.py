@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 
 from bot.callbacks import CaseCb
+from tests.cli import run_cli
 from tests.e2e.test_cases import _case, _member, _raider, flag_case
 
 
 async def _cli(*args: str, database) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        env={"DATABASE_PATH": str(database), "PATH": "/usr/bin:/bin"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    return process.returncode or 0, out.decode(), err.decode()
+    """``python -m bot …`` in this process (tests/cli.py), in a thread: the bot runs meanwhile."""
+    env = {"DATABASE_PATH": str(database), "PATH": "/usr/bin:/bin"}
+    ran = await asyncio.to_thread(run_cli, env, *args)
+    return ran.returncode or 0, ran.stdout, ran.stderr
 
 
 async def test_the_daily_backup_runs_once_a_day_and_the_commands_work(qorgau, settings, clock):

@@ -1,5 +1,3 @@
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -70,16 +68,13 @@ def test_bad_values_are_refused(monkeypatch, name, value):
 
 
 def _run(*args, env=None):
+    """``python -m bot …`` run in this process (tests/cli.py), its output caught."""
     import os
 
+    from tests.cli import run_cli
+
     base = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "TIMEZONE")}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env={**base, **(env or {})},
-        timeout=60,
-    )
+    return run_cli({**base, **(env or {})}, *args)
 
 
 def test_without_a_token_it_says_how_to_get_one(tmp_path):
