@@ -97,7 +97,7 @@ async def to_children(qorgau, api, raider, lang="ru", *, raid="night-city", plac
     await qorgau.said(raider)
     first = await _said(qorgau, api, raider)
     assert _step(lang, 1) in text(first)
-    assert t(lang, INTRO, police=POLICE) in text(first)
+    assert t(lang, INTRO, police=qorgau.settings.police_number) in text(first)
     await tap(api, raider, await _raid_name(qorgau, raid, lang))
     await qorgau.said(raider)  # a new message: a chat keyboard cannot be edited in
     where = await _said(qorgau, api, raider)
@@ -158,7 +158,14 @@ async def flag_case(
     assert _sends(api, raider) == sends
     assert _step(lang, 8) in text(photos)
     if danger:
-        assert _plain(t(lang, DANGER, police=POLICE, emergency=EMERGENCY)) in text(photos)
+        assert _plain(
+            t(
+                lang,
+                DANGER,
+                police=qorgau.settings.police_number,
+                emergency=qorgau.settings.emergency_number,
+            )
+        ) in text(photos)
     await raider.send_album(3)
     await qorgau.said(raider)  # the album is answered once, after its last photo
     counted = await _said(qorgau, api, raider)
