@@ -250,14 +250,26 @@ async def member_of_the_public(
     danger: bool,
     alerted: list[int],
 ) -> None:
-    from handlers.case_keyboards import CaseFormCb
+    from handlers.forms import FormCb
+    from tests.e2e.forms_client import t, tap
 
     user = person.user
     await started.wait()
     await asyncio.sleep(delay)  # when they write, drawn in advance
 
-    def press(action: str, value: str = ""):
-        return lambda: user.press(CaseFormCb(action=action, value=value).pack())
+    def press(msgid: str):  # the button a person reads
+        return lambda: tap(person.api, user, t("ru", msgid), exact=True)
+
+    def place(area_id: int):  # the region or city, as a button the form shows
+        async def pressed():
+            wanted = FormCb(form="hl", action="pick", value=str(area_id)).pack()
+            shown = person.api.latest_inline_message(user.id) or {"reply_markup": {}}
+            rows = shown["reply_markup"].get("inline_keyboard", [])
+            if wanted not in [button.get("callback_data") for row in rows for button in row]:
+                raise LookupError(f"no place {area_id} shown in chat {user.id}")
+            return await user.press(wanted)
+
+        return pressed
 
     def send(text: str):
         return lambda: user.send(text)
@@ -269,18 +281,19 @@ async def member_of_the_public(
     )
     steps = [
         send("/sos"),
-        press("caller", "neighbour"),
-        press("category", "violence" if danger else "other"),
-        press("danger", "yes" if danger else "no"),
-        press("region", str(region)),
-        press("city", str(city)),
+        press("A neighbour"),
+        press("👊 Someone hurts a child" if danger else "❓ Something else"),
+        press("🚨 Yes, right now" if danger else "No"),
+        place(region),
+        place(city),
         send(story),
-        press("done"),
+        press("✅ Done"),
+        send(t("ru", "🙈 Stay anonymous")),
     ]
     try:
         await person.steps(steps)
         watched = {chat: len(person.api.by_chat[chat]) for chat in alerted}
-        handed = await person.act(send("🙈 Остаться анонимным"))
+        handed = await person.act(press("📨 Send"))
         if danger:
             for chat, position in watched.items():
                 alert = await person.api.call_to(chat, position, STEP_TIMEOUT)

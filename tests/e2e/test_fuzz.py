@@ -23,7 +23,6 @@ from bot.domain.hotline import HotlineDraft
 from bot.domain.reports import ReportDraft
 from handlers.case_desk import DeskForm
 from handlers.cases import CaseForm
-from handlers.hotline import HotlineForm
 from handlers.hotline_desk import ContactDesk
 from handlers.reports import ReportForm
 
@@ -42,7 +41,8 @@ STATES = [
     *[("operator", s.state, "contact") for s in ContactDesk.__states__],
     ("operator", None, None),
     ("public", None, None),
-    *[("public", s.state, "hotline") for s in HotlineForm.__states__],
+    *[("public", "form:hl", "hotline")],
+    ("operator", "form:call", "call"),
 ]
 
 FORGED = [
@@ -168,8 +168,14 @@ def _draft(form: str | None, area_id: int) -> dict:
         return {"draft": ReportDraft(area_id=area_id).to_dict()}
     if form == "case":
         return {"draft": CaseDraft(area_id=area_id, raid="street").to_dict()}
-    if form == "hotline":
-        return {"draft": HotlineDraft(caller="child").to_dict()}
+    if form in ("hotline", "call"):
+        return {
+            "form": "hl" if form == "hotline" else "call",
+            "step": "category",
+            "screen": "category",
+            "answers": {"caller": "child"},
+            "params": {},
+        }
     if form == "contact":
         return {"draft": HotlineDraft(area_id=area_id).to_dict(), "contact_id": 1}
     if form == "desk":
@@ -208,7 +214,7 @@ def _update(update_id: int, kind: str, user_id: int, content: dict, data: str) -
     return {"update_id": update_id, "message": {**message, **content}}
 
 
-DRAFTS = {"report": ReportDraft, "case": CaseDraft, "hotline": HotlineDraft}
+DRAFTS = {"report": ReportDraft, "case": CaseDraft}
 
 
 def _examples(count_: int) -> list[tuple]:

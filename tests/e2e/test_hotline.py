@@ -741,9 +741,7 @@ async def test_words_where_buttons_are_asked_are_kept_and_heeded(qorgau, api):
     assert t("ru", "Added to your story.") in text(summary) and "мама плачет" in text(summary)
     await pressed(qorgau, child, t("ru", "📨 Send"))
     contact = await _contact(qorgau)
-    assert contact.description == (
-        "он вернулся с ножом и кричит что убьет меня\nи мама плачет"
-    )
+    assert contact.description == ("он вернулся с ножом и кричит что убьет меня\nи мама плачет")
     assert contact.urgency == "immediate"
     messages = await qorgau.services.hotline.contacts.messages(contact.id)
     assert [m.media.kind.value for m in messages if m.media] == ["voice"]
