@@ -745,3 +745,27 @@ async def test_words_where_buttons_are_asked_are_kept_and_heeded(qorgau, api):
     assert contact.urgency == "immediate"
     messages = await qorgau.services.hotline.contacts.messages(contact.id)
     assert [m.media.kind.value for m in messages if m.media] == ["voice"]
+
+
+async def test_a_location_where_the_region_is_asked_is_kept(qorgau, api):
+    await _areas(qorgau)
+    await _operator(qorgau, api)
+    child = api.user(966, language_code="kk")
+    await child.send("/sos")
+    await qorgau.settle()
+    await pressed(qorgau, child, t("kk", CALLERS["child"]))
+    await pressed(qorgau, child, t("kk", PLAIN["child_labour"]))
+    await pressed(qorgau, child, t("kk", "No"))
+    await child.send_location(49.71, 72.59)
+    kept = await pressed_screen(qorgau, child)
+    assert t("kk", "Location received.") in text(kept)
+    assert REGION_NAME["kk"] in labels(kept)  # the region is still asked
+    await pressed(qorgau, child, REGION_NAME["kk"])
+    await pressed(qorgau, child, CITY_NAME["kk"])
+    await child.send("Базарда түнде жұмыс істеймін")
+    await qorgau.settle()
+    await pressed(qorgau, child, t("kk", "✅ Done"))
+    await leave_contact(qorgau, child)
+    await pressed(qorgau, child, t("kk", "📨 Send"))
+    contact = await _contact(qorgau)
+    assert (contact.latitude, contact.longitude) == (49.71, 72.59)
