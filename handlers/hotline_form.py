@@ -31,7 +31,9 @@ from bot.domain.hotline import (
     parse_story,
 )
 from bot.domain.reports import Invalid, ReportInputError
+from bot.domain.roles import Role
 from bot.domain.triage import Category, Urgency
+from bot.filters import HasRole, Public
 from bot.hotline_texts import caller_name, category_name, category_plain, urgency_name
 from bot.i18n import all_translations
 from bot.media import media_of
@@ -617,6 +619,7 @@ HOTLINE_FORM = Form(
     save_label=lambda ctx: _("📨 Send"),
     menu=lambda ctx: help_keyboard(),
     kept=_kept,
+    filters=(Public(),),
 )
 
 CALL_FORM = Form(
@@ -626,6 +629,7 @@ CALL_FORM = Form(
     what=lambda: _("phone call"),
     summary=_summary,
     save_label=lambda ctx: _("✅ Log the call"),
+    filters=(HasRole(Role.OPERATOR),),
 )
 
 

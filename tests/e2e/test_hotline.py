@@ -85,17 +85,34 @@ async def choose(qorgau, public, *, caller, category, danger, where=True) -> Non
     lang = lang_of(public)
     await pressed(qorgau, public, t(lang, CALLERS[caller]))
     await pressed(qorgau, public, t(lang, PLAIN[category]))
+    since = len(qorgau.api.calls)
     await pressed(qorgau, public, t(lang, "🚨 Yes, right now") if danger else t(lang, "No"))
+    if danger:  # the numbers before anything else, in a message that stays
+        first = texts_since(qorgau.api, public, since)[0]
+        assert "112" in first and "102" in first, first
     if where:
         await pressed(qorgau, public, REGION_NAME[lang])
         await pressed(qorgau, public, CITY_NAME[lang])
 
 
+async def answered(qorgau, user, since: int, label: str) -> dict:
+    """Wait until the bot has sent this chat a message with the button ``label``."""
+    await qorgau.api.wait_call(
+        "sendMessage",
+        since=since,
+        predicate=lambda c: (
+            c.chat_id == user.chat_id and label in str(c.params.get("reply_markup"))
+        ),
+    )
+    await qorgau.settle()
+    return screen(qorgau.api, user)
+
+
 async def leave_contact(qorgau, public, contact=None) -> dict:
     """The last question: a phone or a name, or anonymous; then the summary."""
+    since = len(qorgau.api.calls)
     await public.send(contact or t(lang_of(public), "🙈 Stay anonymous"))
-    await qorgau.settle()
-    return screen(qorgau.api, public)
+    return await answered(qorgau, public, since, t(lang_of(public), "📨 Send"))
 
 
 async def ask_for_help(qorgau, public, *, caller, category, danger, story, contact=None):
@@ -108,7 +125,7 @@ async def ask_for_help(qorgau, public, *, caller, category, danger, story, conta
     await choose(qorgau, public, caller=caller, category=category, danger=danger)
     since = len(api.calls)
     await public.send(story)
-    await qorgau.settle()
+    await answered(qorgau, public, since, t(lang, "✅ Done"))
     replies = texts_since(api, public, since)
     await pressed(qorgau, public, t(lang, "✅ Done"))
     summary = await leave_contact(qorgau, public, contact)
@@ -703,10 +720,16 @@ async def test_an_unfinished_request_is_offered_back(qorgau, api, lang):
     offer = await pressed_screen(qorgau, child)
     what = t(lang, "request for help")
     assert what in text(offer) and t(lang, "▶️ Continue") in labels(offer)
+    await child.send("мне страшно идти домой")  # words at the offer: kept, the offer again
+    offer = await pressed_screen(qorgau, child)
+    assert t(lang, "Added to your story.") in text(offer)
+    assert t(lang, "▶️ Continue") in labels(offer)
     resumed = await pressed(qorgau, child, t(lang, "▶️ Continue"))
     assert t(lang, "Is someone in danger right now — could a child be hurt in the next hours?") in (
         text(resumed)
     )
+    stored = await qorgau.app.dispatcher.storage.get_data(_key(qorgau, child))
+    assert stored["answers"]["story"]["text"] == "мне страшно идти домой"
     await child.send(t(lang, "🆘 Ask for help"))
     await qorgau.settle()
     gone = await pressed(qorgau, child, t(lang, "🗑 Discard"))
