@@ -131,14 +131,15 @@ def scripts(role: str, item_id: int, region_id: int, city_id: int) -> list[tuple
         return [
             ("text", "/start"),
             ("text", "/sos"),
-            ("press", "cf:caller:child"),
-            ("press", "cf:category:child_labour"),
-            ("press", "cf:danger:no"),
-            ("press", f"cf:region:{region_id}"),
-            ("press", f"cf:city:{city_id}"),
+            ("press", "f:hl:pick:child"),
+            ("press", "f:hl:pick:child_labour"),
+            ("press", "f:hl:pick:no"),
+            ("press", f"f:hl:pick:{region_id}"),
+            ("press", f"f:hl:pick:{city_id}"),
             ("text", "Меня заставляют работать ночью на автомойке"),
-            ("press", "cf:done:"),
+            ("press", "f:hl:done:"),
             ("text", "🙈 Остаться анонимным"),
+            ("press", "f:hl:save:"),
         ]
     command = {"inspector": "/cases", "operator": "/queue", "coordinator": "/cases"}[role]
     return [("text", "/start"), ("text", command), ("text", "/plan"), ("text", "/help")]

@@ -2,7 +2,7 @@
 
 from handlers.forms.engine import FormContext, abandon, start
 from handlers.forms.keyboards import FormCb
-from handlers.forms.steps import Finished, Form, FormRefused, InputError, Option, Step
+from handlers.forms.steps import Finished, Form, FormRefused, InputError, Kept, Option, Step
 
 __all__ = [
     "Finished",
@@ -11,6 +11,7 @@ __all__ = [
     "FormContext",
     "FormRefused",
     "InputError",
+    "Kept",
     "Option",
     "Step",
     "abandon",

@@ -10,7 +10,10 @@ What the engine does for every form alike:
 - a press on an old message or with forged data is answered and changes nothing;
 - the draft lives in the FSM storage (SQLite), so after a restart the pending step simply
   takes the next answer; starting a form over a draft offers to continue or discard it;
-- every refusal says why and shows the step's buttons again.
+- every refusal says why and shows the step's buttons again;
+- a step may say something in a message of its own that stays in the chat (``ctx.say``: the
+  emergency numbers), and may take a message without answering it (``ctx.quiet``: a flood
+  limit slows the answers, never what is kept).
 """
 
 from __future__ import annotations
@@ -32,12 +35,11 @@ from bot.filters import NOT_COMMAND, Button, Magic, PrivateChat
 from handlers import labels
 from handlers.forms import keyboards
 from handlers.forms.keyboards import FormCb
-from handlers.forms.steps import Finished, Form, FormRefused, InputError, Option, Step
+from handlers.forms.steps import Finished, Form, FormRefused, InputError, Kept, Option, Step
 
 logger = logging.getLogger(__name__)
 
 SUMMARY, FIELDS, OFFER = "@summary", "@fields", "@offer"
-PAGE_SIZE = 8
 
 
 @dataclass(slots=True)
@@ -52,6 +54,12 @@ class FormContext:
     changing: bool = False
     page: int = 0
     opened: str | None = None  # what an option that opens has opened at this step
+    asides: list[str] = field(default_factory=list)  # said before the next screen, kept
+    quiet: bool = False  # the message is kept, the bot does not answer it
+
+    def say(self, text: str) -> None:
+        """A message of its own, sent before the next screen and never edited away."""
+        self.asides.append(text)
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -149,11 +157,13 @@ async def _step_screen(
     if step.reply_keyboard is not None:
         return text, step.reply_keyboard(ctx)
     options: Sequence[Option] = await step.options(ctx) if step.options else ()
-    pages = max(1, -(-len(options) // PAGE_SIZE))
+    size = step.per_page
+    pages = max(1, -(-len(options) // size))
     ctx.page = min(ctx.page, pages - 1)
-    if len(options) > PAGE_SIZE:
-        options = options[ctx.page * PAGE_SIZE : (ctx.page + 1) * PAGE_SIZE]
+    if len(options) > size:
+        options = options[ctx.page * size : (ctx.page + 1) * size]
     chosen = frozenset(value or ()) if step.multi else frozenset()
+    enough = step.enough is None or step.enough(ctx)
     markup = keyboards.step_keyboard(
         ctx.form.name,
         options,
@@ -162,7 +172,7 @@ async def _step_screen(
         chosen=chosen,
         page=ctx.page,
         pages=pages,
-        done=(step.multi or step.gathers) and (has_value or step.optional),
+        done=(step.multi or step.gathers) and enough and (has_value or step.optional),
         skip=step.optional and not has_value,
         keep=has_value and not step.gathers and not step.multi,
         clear=step.gathers and has_value,
@@ -202,6 +212,14 @@ def _following(ctx: FormContext, step: Step) -> Step | None:
 
 
 # --- sending ----------------------------------------------------------------------------------
+
+
+async def _say(ctx: FormContext, place: Place) -> None:
+    """What the steps said in messages of their own; the form's screen then comes below."""
+    asides, ctx.asides = ctx.asides, []
+    for aside in asides:
+        await place.bot.send_message(place.chat_id, aside)
+        place.typed = True
 
 
 @dataclass(slots=True)
@@ -269,6 +287,7 @@ async def _show(
     else:
         assert ctx.step is not None
         text, markup = await _step_screen(ctx, ctx.step, note=note)
+    await _say(ctx, place)
     msg = await _present(place, text, markup, tidy=False)
     await _store(state, ctx, screen=screen, msg=msg)
     await _tidy(place)
@@ -286,7 +305,7 @@ async def _advance(ctx: FormContext, state: FSMContext, place: Place, *, note: s
             reply_markup=ctx.form.menu(ctx),
         )
         place.typed = True
-    following = None if ctx.changing else _following(ctx, left)
+    following = _brought_in(ctx, left) if ctx.changing else _following(ctx, left)
     ctx.page, ctx.opened = 0, None
     if following is not None:
         ctx.step = following
@@ -299,7 +318,16 @@ async def _advance(ctx: FormContext, state: FSMContext, place: Place, *, note: s
     await _save(ctx, state, place, note=note)
 
 
+def _brought_in(ctx: FormContext, left: Step) -> Step | None:
+    """After changing an answer: a step it brings in that has never been answered (a city
+    once the region changed), asked before going back to the summary."""
+    visible = ctx.visible()
+    after = visible[visible.index(left) + 1 :] if left in visible else []
+    return next((step for step in after if step.name not in ctx.answers), None)
+
+
 async def _save(ctx: FormContext, state: FSMContext, place: Place, *, note: str = "") -> bool:
+    await _say(ctx, place)
     try:
         finished: Finished = await ctx.form.save(ctx)
     except FormRefused as refused:
@@ -550,6 +578,8 @@ async def _press(
             if not step.optional:
                 return _("Choose at least one first.") if step.multi else _("Nothing added yet.")
             ctx.answers[step.name] = step.skip_value
+        if step.enough is not None and not step.enough(ctx):
+            return _hint(ctx, step)
         await _advance(ctx, state, place)
         return None
     if action == "keep" and ctx.value not in (None, "", []):
@@ -578,11 +608,36 @@ def _answered(form: Form):
         place = Place(bot=data["bot"], chat_id=message.chat.id, msg=stored.get("msg"), typed=True)
         screen = stored.get("screen") or ""
         if screen in (SUMMARY, FIELDS, OFFER) or ctx.step is None:
+            said = await form.kept(ctx, message) if form.kept is not None else None
+            if said is not None:
+                await _kept_beside(ctx, state, place, screen, said, stored)
+                return
             await _reshow(ctx, state, place, screen, _("Please use the buttons."), stored)
             return
         await _take(ctx, state, place, message, ctx.step)
 
     return answered
+
+
+async def _kept_beside(
+    ctx: FormContext,
+    state: FSMContext,
+    place: Place,
+    screen: str,
+    said: str,
+    stored: dict[str, Any],
+) -> None:
+    """A message the form kept where no step asks: the same screen again, below it."""
+    if ctx.quiet:
+        await _say(ctx, place)
+        await state.update_data(answers=ctx.answers)
+        return
+    if screen == OFFER:
+        await _say(ctx, place)
+        await state.update_data(answers=ctx.answers)
+        await _reshow(ctx, state, place, screen, said, stored, warn=False)
+        return
+    await _show(ctx, state, place, screen or SUMMARY, note=said)
 
 
 async def _reshow(
@@ -592,10 +647,12 @@ async def _reshow(
     screen: str,
     why: str,
     stored: dict[str, Any],
+    *,
+    warn: bool = True,
 ) -> None:
     if screen == OFFER:
         text = (
-            "⚠️ "
+            ("⚠️ " if warn else "")
             + why
             + "\n\n"
             + _("Not finished: {what}. Continue or discard?").format(what=ctx.form.what())
@@ -603,7 +660,7 @@ async def _reshow(
         msg = await _present(place, text, keyboards.offer(ctx.form.name))
         await state.update_data(msg=msg)
         return
-    await _show(ctx, state, place, screen or SUMMARY, note="⚠️ " + why)
+    await _show(ctx, state, place, screen or SUMMARY, note=("⚠️ " if warn else "") + why)
 
 
 async def _take(
@@ -626,6 +683,13 @@ async def _take(
             text += " " + hint
         await _show(ctx, state, place, step.name, note="⚠️ " + text)
         return
+    if isinstance(value, Kept):  # kept in the draft by the step, not its answer
+        if ctx.quiet:
+            await _say(ctx, place)
+            await _store(state, ctx, screen=step.name, msg=place.msg)
+            return
+        await _show(ctx, state, place, step.name, note=value.note)
+        return
     ctx.answers[step.name] = value
     if step.gathers:
         await _gathered(ctx, state, place, message, step)
@@ -638,10 +702,14 @@ async def _gathered(
 ) -> None:
     """Photos and links stay on their step; an album is acknowledged once, after its last."""
     note = await step.note(ctx, ctx.answers[step.name]) if step.note else None
+    if ctx.quiet or message.media_group_id is not None:
+        await _say(ctx, place)
+        await _store(state, ctx, screen=step.name, msg=place.msg)
+        if ctx.quiet:
+            return
     if message.media_group_id is None:
         await _show(ctx, state, place, step.name, note=note or "")
         return
-    await _store(state, ctx, screen=step.name, msg=place.msg)
     albums = ctx.data["albums"]
 
     async def acknowledge() -> None:

@@ -56,6 +56,15 @@ class Option:
 
 
 @dataclass(frozen=True, slots=True)
+class Kept:
+    """What ``parse``/``collect`` return for a message kept in the draft that is not the step's
+    answer (words typed where buttons are asked, a location shared beside a choice): the
+    function has put it in ``ctx.answers`` itself, and the step is asked again with ``note``."""
+
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Finished:
     """What a saved form shows in place of its last message."""
 
@@ -84,15 +93,19 @@ class Step:
     - ``multi``: the options toggle, and Done goes on (the answer is the list of values).
     - ``parse``: a typed answer; returns the value or raises :class:`InputError`.
     - ``collect``: a message that is not text (photos, voice, location, a contact); returns
-      the value, or None when the message is not for this step.
+      the value, or None when the message is not for this step. A step may have both: text
+      goes to ``parse``, anything else to ``collect``. Either may return :class:`Kept`.
     - ``gathers``: the step takes several messages (photos, links) and goes on with Done;
       ``parse``/``collect`` then get the value so far in ``ctx.value`` and return the new one.
     - ``add``: on a gathering step with ``options``, a press of an option adds it (the form
       stays on the step): gets the value so far in ``ctx.value`` and the option's value,
       returns the new value or raises :class:`InputError` (its text answers the press).
+    - ``enough``: a gathering step goes on with Done only when this holds (photos alone are
+      not a story); Done is shown only then.
     - ``optional``: Skip gives ``skip_value``; so does Done with nothing chosen or added.
     - ``when``: the step is asked only when this holds for the answers so far.
     - ``note``: said above the next question once answered (a warning, a reminder).
+    - ``per_page``: how many options a page shows.
     - ``reply_keyboard``: a keyboard of the chat (share location or phone): the step's question
       is then always a new message, since a message's reply keyboard cannot be edited in.
     """
@@ -107,6 +120,7 @@ class Step:
     collect: Collect | None = None
     gathers: bool = False
     add: Add | None = None
+    enough: Condition | None = None
     optional: bool = False
     skip_value: Any = None
     when: Condition | None = None
@@ -115,6 +129,7 @@ class Step:
     reply_keyboard: Callable[[FormContext], ReplyKeyboardMarkup] | None = None
     changeable: bool = True
     width: int = 1
+    per_page: int = 8  # options on a page before ◀️ ▶️ (a child sees every category at once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +147,9 @@ class Form:
     save_label: Callable[[FormContext], str] | None = None
     cancelled: Callable[[FormContext], Awaitable[None]] | None = None
     menu: Callable[[FormContext], ReplyKeyboardMarkup] | None = None  # after a step's own keyboard
+    # A message where no step asks (the summary, choosing an answer to change, the offer to
+    # continue): the form may keep it in the draft and return what to say; None: not kept.
+    kept: Callable[[FormContext, Message], Awaitable[str | None]] | None = None
     filters: tuple[Any, ...] = field(default=())
 
     @property

@@ -19,11 +19,9 @@ from hypothesis import strategies as st
 
 from bot.app import create_app
 from bot.domain.case_form import CaseDraft
-from bot.domain.hotline import HotlineDraft
 from bot.domain.reports import ReportDraft
 from handlers.cases import CASE_FORM
-from handlers.hotline import HotlineForm
-from handlers.hotline_desk import ContactDesk
+from handlers.hotline_form import CALL_FORM, HOTLINE_FORM
 from handlers.reports import REPORT_FORM
 
 CITY = "kz/karaganda/shakhtinsk"
@@ -31,7 +29,12 @@ SCHOOL = CITY + "/school-7"
 PEOPLE = {"reporter": 3001, "raider": 3002, "inspector": 3003, "operator": 3004, "public": 3005}
 GROUP = -100777
 
-ENGINE = {"report": REPORT_FORM, "case": CASE_FORM}  # forms on the form engine, by screen
+ENGINE = {
+    "report": REPORT_FORM,
+    "case": CASE_FORM,
+    "hotline": HOTLINE_FORM,
+    "call": CALL_FORM,
+}  # forms on the form engine, by screen
 SCREENS = ("@summary", "@fields", "@offer")
 STATES = [
     ("reporter", None, None),
@@ -46,12 +49,18 @@ STATES = [
     ],
     ("inspector", "form:cact", "cact"),
     ("inspector", None, None),
-    *[("operator", s.state, "contact") for s in ContactDesk.__states__],
     ("operator", "form:creply", "creply"),
     ("operator", "form:cclose", "cclose"),
     ("operator", None, None),
     ("public", None, None),
-    *[("public", s.state, "hotline") for s in HotlineForm.__states__],
+    *[
+        ("public", HOTLINE_FORM.state, f"hotline:{screen}")
+        for screen in (*(step.name for step in HOTLINE_FORM.steps), *SCREENS)
+    ],
+    *[
+        ("operator", CALL_FORM.state, f"call:{screen}")
+        for screen in (*(step.name for step in CALL_FORM.steps), *SCREENS)
+    ],
 ]
 
 FORGED = [
@@ -185,24 +194,19 @@ async def fuzz_app(api, settings, clock):
 def _draft(form: str | None, area_id: int) -> dict:
     kind, _, screen = (form or "").partition(":")
     if kind in ENGINE:
-        answers = (
-            ReportDraft(area_id=area_id).to_dict()
-            if kind == "report"
-            else {"area_id": area_id, "raid": "street"}
-        )
+        answers = {
+            "report": ReportDraft(area_id=area_id).to_dict(),
+            "case": {"area_id": area_id, "raid": "street"},
+        }.get(kind, {"caller": "child"})
         step = "" if screen.startswith("@") else screen
         return {
             "form": ENGINE[kind].name,
             "step": step,
             "screen": screen,
             "answers": answers,
-            "params": {},
+            "params": {"area_id": area_id} if kind == "call" else {},
             "msg": None,
         }
-    if form == "hotline":
-        return {"draft": HotlineDraft(caller="child").to_dict()}
-    if form == "contact":
-        return {"draft": HotlineDraft(area_id=area_id).to_dict(), "contact_id": 1}
     if form == "cact":  # the engine's draft: a decline asks for its comment
         return _engine(form, "comment", {"case_id": 1, "action": "decline"})
     if form == "creply":
@@ -247,7 +251,6 @@ def _update(update_id: int, kind: str, user_id: int, content: dict, data: str) -
     return {"update_id": update_id, "message": {**message, **content}}
 
 
-DRAFTS = {"hotline": HotlineDraft}
 ANSWERS = {"report": ReportDraft.from_dict, "case": CaseDraft.from_answers}
 
 
@@ -296,8 +299,6 @@ async def test_random_updates_crash_nothing_and_keep_drafts(fuzz_app, caplog):
         if before is not None:
             assert after.roles == before.roles and after.locale == before.locale
         stored = await storage.get_data(key)
-        if await storage.get_state(key) == state and form in DRAFTS:
-            DRAFTS[form].from_dict(stored["draft"])
         kind = (form or "").partition(":")[0]
         if await storage.get_state(key) == state and kind in ANSWERS:
             ANSWERS[kind](stored["answers"])
