@@ -19,6 +19,7 @@ import pytest
 
 from bot.app import Application, SessionFactory, create_app, run_polling
 from bot.config import Settings
+from tests.e2e.english import english_words
 from tests.e2e.fake_api import Call, FakeBotAPI, FakeUser
 from tests.e2e.in_process import InProcessSession
 
@@ -248,4 +249,12 @@ async def qorgau(
     running = RunningBot(api, settings, clock, session_factory)
     await running.start()
     yield running
+    # places made by a test without names read as their path, which is the test's own data
+    paths = await running.services.db.fetchall("SELECT path FROM areas") if running.app else []
     await running.stop()
+    typed = [row[0].replace("/", " ").replace("-", " ") for row in paths] + [
+        str(update.get("message", {}).get("text") or update.get("message", {}).get("caption") or "")
+        for update in api.updates
+    ]
+    leaks = english_words(api.calls, typed)
+    assert not leaks, "English on a form's screen: " + "; ".join(leaks[:10])
