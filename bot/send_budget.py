@@ -73,9 +73,10 @@ class Limits:
     per_group_minute: float = 20.0
     reserve: int = 1
     paid_per_second: float = 0.0  # above 0: bulk goes as a paid broadcast, up to this rate
-    # Sends under way at once. At 300 a second a send held 0.1 s (a busy machine) keeps 30
-    # under way; 32 made the queue wait for answers instead of the budget.
-    concurrency: int = 64
+    # Sends under way at once (from the slot taken to the answer). More would hide a slow
+    # machine a little longer, but leave more rows marked as under way and not yet sent when
+    # the process is killed: bulk ones are then left uncertain, never sent.
+    concurrency: int = 32
 
     @property
     def paid(self) -> bool:
