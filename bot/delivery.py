@@ -105,6 +105,11 @@ class DeliveryQueue:
         self.monotonic = monotonic
         self._fresh = False  # rows were queued since the last look: urgent ones may be among them
         self._in_flight: dict[int, asyncio.Task[None]] = {}
+        # Sends under way, from the slot taken to Telegram's answer: what ``concurrency`` caps.
+        # The outcome is written after the answer, outside the cap: a database write slowed
+        # by a busy process must not hold back the next sends.
+        self._requests = 0
+        self._answered = asyncio.Event()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -224,14 +229,14 @@ class DeliveryQueue:
                 if self._stopping or self._fresh:
                     return started
                 await asyncio.sleep(min(wait, NAP))
-            while len(self._in_flight) >= self.limits.concurrency:
-                await asyncio.wait(
-                    list(self._in_flight.values()), return_when=asyncio.FIRST_COMPLETED
-                )
+            while self._requests >= self.limits.concurrency:
+                self._answered.clear()
+                await self._answered.wait()
             now = self.monotonic()
             if self.budget.wait_time(row.chat_id, lane, now, paid=paid) > 0:
                 continue
             slot = self.budget.take(row.chat_id, lane, now, paid=paid)
+            self._requests += 1
             task = asyncio.create_task(self._send(row, slot, paid=paid))
             self._in_flight[row.id] = task
             task.add_done_callback(lambda _task, row_id=row.id: self._in_flight.pop(row_id, None))
@@ -254,6 +259,8 @@ class DeliveryQueue:
                 message = await self.bot(_method(row, paid=paid))
             finally:
                 slot.release()
+                self._requests -= 1
+                self._answered.set()
         except TelegramRetryAfter as error:
             if self.metrics is not None:
                 self.metrics.too_many_requests.labels("queue").inc()

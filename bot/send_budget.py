@@ -73,6 +73,9 @@ class Limits:
     per_group_minute: float = 20.0
     reserve: int = 1
     paid_per_second: float = 0.0  # above 0: bulk goes as a paid broadcast, up to this rate
+    # Sends under way at once (from the slot taken to the answer). More would hide a slow
+    # machine a little longer, but leave more rows marked as under way and not yet sent when
+    # the process is killed: bulk ones are then left uncertain, never sent.
     concurrency: int = 32
 
     @property
