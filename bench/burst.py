@@ -7,6 +7,9 @@ the morning reminders to every reporter. It talks to the fake Bot API of the tes
 ``retry_after`` above them) and plays people at human pace: 200 of the reporters fill in a report
 once their reminder has arrived (a step every 2-6 s, seeded), and 20 members of the public write
 to the hotline at random moments of the burst, 5 of them with a child in immediate danger.
+The people read what the bot asks and answer it, pressing buttons by their labels (the table of
+steps in ``report_steps`` and ``hotline_steps``): after a restart the bot may ask a question
+again or offer to go on with an unfinished form, and they go along, as a person would.
 
 Figures: the reply latency (from the moment an update is handed to the bot by ``getUpdates`` to
 the bot's first request to that chat after it), the latency of the urgent alerts to operators and
@@ -124,27 +127,92 @@ class BurstAPI(FakeBotAPI):
 
 # --- the people --------------------------------------------------------------------------------
 
+# What the scripted people see and do, in Russian as the bot speaks to them. Each step: a few
+# words of the question it answers (how a person knows where they are, also after the bot was
+# restarted and asks again), and the answer: a button pressed by its label, or text typed.
+FIRST = ""  # the label of the first option offered (a plan item, a format)
+RESUME = ("незаконченный", "Продолжить")  # the bot offers to go on with an unfinished form
+
+
+@dataclass(frozen=True)
+class Press:
+    label: str
+
+
+@dataclass(frozen=True)
+class Type:
+    text: str
+
+
+def report_steps(user_id: int) -> list[tuple[str, Press | Type]]:
+    return [
+        ("", Type("/new")),
+        ("пункт плана", Press(FIRST)),
+        ("Когда", Press("Сегодня")),
+        ("формате", Press(FIRST)),
+        ("название", Type(f"Классный час «Детство без труда» {user_id}")),
+        ("Сколько", Type("25 10 3 2")),
+        ("аудитори", Type("5–9 классы")),
+        ("опишите", Type("Поговорили о правах ребёнка и о том, куда обратиться за помощью.")),
+        ("фотографи", Press("Пропустить")),
+        ("ссылки", Press("Пропустить")),
+        ("проверьте", Press("Сохранить")),
+    ]
+
+
+def hotline_steps(
+    user_id: int, region: str, city: str, danger: bool
+) -> list[tuple[str, Press | Type]]:
+    story = (
+        f"Сосед избивает сына прямо сейчас, слышу крики ({user_id})"
+        if danger
+        else f"Мальчик лет 13 каждый день работает на автомойке до ночи ({user_id})"
+    )
+    return [
+        ("", Type("/sos")),
+        ("Кто вы", Press("Сосед")),
+        ("что подходит", Press("Ребёнка бьют" if danger else "Что-то другое")),
+        ("опасность", Press("Да, прямо сейчас" if danger else "Нет")),
+        ("регион", Press(region)),
+        ("город или район", Press(city)),
+        ("своими словами", Type(story)),
+        ("Допишите", Press("Это всё")),
+        ("номер телефона", Type("🙈 Остаться анонимным")),
+    ]
+
 
 @dataclass
 class Figures:
     replies: list[float] = field(default_factory=list)  # seconds
     alerts: list[float] = field(default_factory=list)
     unanswered: int = 0
+    started_over: int = 0
     stuck: list[str] = field(default_factory=list)
 
 
+class Stuck(Exception):
+    pass
+
+
 class Person:
-    """Someone in a private chat who acts, waits for the bot's answer, reads and thinks."""
+    """Someone in a private chat who acts, waits for the bot's answer, reads and thinks.
+
+    They answer the question they see, not a script's position: after a restart the bot may
+    ask a question again, or offer to go on with an unfinished form.
+    """
+
+    PATIENCE = 30.0  # seconds without an answer before a person tries again
+    RESTARTS = 3
 
     def __init__(self, api: BurstAPI, user_id: int, rng: random.Random, figures: Figures) -> None:
         self.api = api
         self.user = api.user(user_id, first_name=f"P{user_id}", language_code="ru")
         self.rng = rng
         self.figures = figures
-        self.seen = 0  # calls to this chat looked at so far
 
-    async def act(self, action) -> float:
-        """Do ``action`` (a coroutine function); wait for the bot's first request after it."""
+    async def act(self, action) -> float | None:
+        """Do ``action`` (a coroutine function); wait for the bot's first request after it.
+        Returns when the update was handed to the bot, or None if the bot never answered."""
         position = len(self.api.by_chat[self.user.id])
         before = len(self.api.updates)
         await action()
@@ -154,50 +222,102 @@ class Person:
             if _sender(u) == self.user.id
         )
         try:
-            first = await self.api.call_to(self.user.id, position, STEP_TIMEOUT)
+            first = await self.api.call_to(self.user.id, position, self.PATIENCE)
         except TimeoutError:
             self.figures.unanswered += 1
-            raise
+            return None
         handed = self.api.handed.get(update_id, first.started_at)
-        latency = max(0.0, first.started_at - handed)
-        self.figures.replies.append(latency)
+        self.figures.replies.append(max(0.0, first.started_at - handed))
         return handed
 
     async def think(self) -> None:
         await asyncio.sleep(self.rng.uniform(2.0, 6.0))  # human pace, not a wait for a state
 
-    def button(self, *, data_prefix: str = "", text: str = "") -> str:
-        for message in reversed(self.api.bot_messages(self.user.id, with_inline_keyboard=True)):
-            for row in message["reply_markup"]["inline_keyboard"]:
-                for button in row:
-                    data = button.get("callback_data") or ""
-                    if data.startswith(data_prefix) and text in button.get("text", ""):
-                        return data
-        raise LookupError(f"no button {data_prefix!r}{text!r} in chat {self.user.id}")
+    def question(self, steps) -> tuple[int, dict] | None:
+        """The step the bot asks now (-1: the offer to go on), and its message: the latest
+        message of the bot that asks anything the person knows."""
+        asks = [(-1, RESUME[0]), *((i, words) for i, (words, _) in enumerate(steps) if words)]
+        for message in reversed(self.api.bot_messages(self.user.id)):
+            text = message.get("text") or message.get("caption") or ""
+            for index, words in reversed(asks):
+                if words in text:
+                    return index, message
+        return None
 
-    def offered_resume(self, resume: str) -> bool:
-        latest = self.api.latest_inline_message(self.user.id)
-        if latest is None:
-            return False
-        datas = [
-            b.get("callback_data") for row in latest["reply_markup"]["inline_keyboard"] for b in row
+    def press(self, message: dict, label: str):
+        """The button labelled ``label`` (or the first option for ``FIRST``) on ``message``."""
+        buttons = [
+            button
+            for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])
+            for button in row
+            if button.get("callback_data")
         ]
-        return resume in datas
+        chosen = next((b for b in buttons if b["text"] == label), None) or next(
+            (b for b in buttons if label in b["text"]), None
+        )
+        if chosen is None:
+            return None
+        return lambda: self.user.press(chosen["callback_data"], message_id=message["message_id"])
 
-    async def steps(self, steps, resume: str | None = None) -> float:
-        """Each step in turn, a think between; after a restart the draft is resumed first.
-        Returns the moment the last update was handed to the bot."""
-        handed = 0.0
-        index = 0
-        while index < len(steps):
-            handed = await self.act(steps[index])
+    def type(self, text: str):
+        return lambda: self.user.send(text)
+
+    async def fill(self, steps, before_last=None) -> float:
+        """Answer the bot's questions until the last step is answered; the moment its update
+        was handed to the bot. Starts over (the first step) when the screen asks nothing new."""
+        seen: tuple[int, str] | None = None
+        index: int | None = 0
+        restarts = 0
+        while True:
+            if index is None:
+                found = self.question(steps)
+                if found is not None and (found[1]["message_id"], _look(found[1])) != seen:
+                    index, message = found
+                else:
+                    # Nothing new to answer: the bot may still be coming back; then start over.
+                    position = len(self.api.by_chat[self.user.id])
+                    try:
+                        await self.api.call_to(self.user.id, position, self.PATIENCE)
+                    except TimeoutError:
+                        restarts += 1
+                        self.figures.started_over += 1
+                        if restarts > self.RESTARTS:
+                            seen_text = _look(found[1]) if found else "-"
+                            raise Stuck(f"nothing new to answer: {seen_text}") from None
+                        index = 0
+                    else:
+                        await self.think()
+                        continue
+            if index == -1:
+                action = self.press(message, RESUME[1])
+            elif index == 0:
+                action = self.type(steps[0][1].text)
+            else:
+                answer = steps[index][1]
+                action = (
+                    self.type(answer.text)
+                    if isinstance(answer, Type)
+                    else self.press(message, answer.label)
+                )
+            if action is None:  # the button is not (or no longer) there
+                seen, index = (message["message_id"], _look(message)), None
+                continue
+            if index == len(steps) - 1 and before_last is not None:
+                before_last()
+            if index != 0:
+                seen = (message["message_id"], _look(message))
+            handed = await self.act(action)
+            if handed is not None and index == len(steps) - 1:
+                return handed
             await self.think()
-            if resume is not None and self.offered_resume(resume):
-                await self.act(lambda: self.user.press(resume))
-                await self.think()
-                continue  # the same step again
-            index += 1
-        return handed
+            index = None
+
+
+def _look(message: dict) -> str:
+    """What a person sees of a message: its text and its buttons."""
+    buttons = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    labels = "|".join(b.get("text", "") for row in buttons for b in row)
+    return f"{message.get('text') or message.get('caption') or ''}#{labels}"
 
 
 def _sender(update: dict) -> int | None:
@@ -208,36 +328,14 @@ def _sender(update: dict) -> int | None:
 
 
 async def reporter(person: Person, started: asyncio.Event) -> None:
-    from handlers.keyboards import FormCb
-
     user = person.user
     await started.wait()
     # The reminder first: the reporter opens the bot because of it.
     await person.api.call_to(user.id, 0, 3600)
     await person.think()
-
-    def press(prefix: str = "", text: str = ""):
-        return lambda: user.press(person.button(data_prefix=prefix, text=text))
-
-    def send(text: str):
-        return lambda: user.send(text)
-
-    steps = [
-        send("/new"),
-        press(FormCb(action="item", value="").pack()),
-        press(FormCb(action="date", value="").pack(), "Сегодня"),
-        press(FormCb(action="format", value="").pack()),
-        send(f"Классный час «Детство без труда» {user.id}"),
-        send("25 10 3 2"),
-        send("5–9 классы"),
-        send("Поговорили о правах ребёнка и о том, куда обратиться за помощью."),
-        press(FormCb(action="skip").pack()),
-        press(FormCb(action="skip").pack()),
-        press(text="Сохранить"),
-    ]
     try:
-        await person.steps(steps, resume=FormCb(action="resume").pack())
-    except (LookupError, TimeoutError) as error:
+        await person.fill(report_steps(user.id))
+    except Stuck as error:
         person.figures.stuck.append(f"reporter {user.id}: {error}")
 
 
@@ -245,47 +343,26 @@ async def member_of_the_public(
     person: Person,
     started: asyncio.Event,
     delay: float,
-    region: int,
-    city: int,
+    region: str,
+    city: str,
     danger: bool,
     alerted: list[int],
 ) -> None:
-    from handlers.case_keyboards import CaseFormCb
-
     user = person.user
     await started.wait()
     await asyncio.sleep(delay)  # when they write, drawn in advance
+    watched: dict[int, int] = {}
 
-    def press(action: str, value: str = ""):
-        return lambda: user.press(CaseFormCb(action=action, value=value).pack())
+    def before_last() -> None:
+        watched.update({chat: len(person.api.by_chat[chat]) for chat in alerted})
 
-    def send(text: str):
-        return lambda: user.send(text)
-
-    story = (
-        f"Сосед избивает сына прямо сейчас, слышу крики ({user.id})"
-        if danger
-        else f"Мальчик лет 13 каждый день работает на автомойке до ночи ({user.id})"
-    )
-    steps = [
-        send("/sos"),
-        press("caller", "neighbour"),
-        press("category", "violence" if danger else "other"),
-        press("danger", "yes" if danger else "no"),
-        press("region", str(region)),
-        press("city", str(city)),
-        send(story),
-        press("done"),
-    ]
     try:
-        await person.steps(steps)
-        watched = {chat: len(person.api.by_chat[chat]) for chat in alerted}
-        handed = await person.act(send("🙈 Остаться анонимным"))
+        handed = await person.fill(hotline_steps(user.id, region, city, danger), before_last)
         if danger:
             for chat, position in watched.items():
                 alert = await person.api.call_to(chat, position, STEP_TIMEOUT)
                 person.figures.alerts.append(max(0.0, alert.started_at - handed))
-    except (LookupError, TimeoutError) as error:
+    except (Stuck, TimeoutError) as error:
         person.figures.stuck.append(f"public {user.id}: {error}")
 
 
@@ -295,7 +372,7 @@ async def member_of_the_public(
 @dataclass
 class Town:
     reporters: list[int]
-    regions: list[tuple[int, int, list[int]]]  # region id, a city id, operators and police there
+    regions: list[tuple[str, str, list[int]]]  # a region's name, a city's, operators and police
 
 
 async def seed(database: Path, limit: float) -> Town:
@@ -335,11 +412,9 @@ async def seed(database: Path, limit: float) -> Town:
                 person("operator", region),
                 person("police", region),
             ]
-            first_city = None
             for c in range(1, CITIES + 1):
                 area_id += 1
                 city = area_id
-                first_city = first_city or city
                 areas.append(
                     (city, region, f"kz/r{r:02d}/c{c}", 2, f"{r}-{c} қаласы", f"Город {r}-{c}")
                 )
@@ -348,7 +423,7 @@ async def seed(database: Path, limit: float) -> Town:
                     path = f"kz/r{r:02d}/c{c}/s{s:03d}"
                     areas.append((area_id, city, path, 3, f"№ {s} мектеп", f"Школа № {s}"))
                     town.reporters.append(person("reporter", area_id))
-            town.regions.append((region, first_city, staff))
+            town.regions.append((f"Область {r}", f"Город {r}-1", staff))
         conn.executemany(
             "INSERT INTO areas (id, parent_id, path, level, name_kk, name_ru) VALUES (?, ?, ?, ?, ?, ?)",
             areas,
@@ -580,6 +655,11 @@ def report(args, api: BurstAPI, town: Town, rows, figures: Figures, killed_at) -
     replies = figures.replies
     for line in figures.stuck[:10]:
         print("stuck:", line)
+    if figures.started_over or figures.unanswered:
+        print(
+            f"steps never answered: {figures.unanswered}; "
+            f"forms started over by a person who saw nothing new to answer: {figures.started_over}"
+        )
     print(
         f"replies: {len(replies)}, mean {1000 * statistics.fmean(replies) if replies else 0:.0f} ms, "
         f"max {1000 * max(replies, default=0):.0f} ms; alerts: {len(figures.alerts)}, "

@@ -39,7 +39,7 @@ from bot.domain.triage_corpus import Figures
 from bot.health import health
 from bot.i18n import build_i18n, fmt_date
 from bot.plan_files import PlanFileError, check_plan_file
-from bot.plan_report import issue_text, table_lines
+from bot.plan_report import issue_text, short_title_lines, table_lines
 from bot.services.digest import render as render_digest
 from bot.services.exports import ExportError
 from bot.services.invites import InviteError
@@ -289,6 +289,8 @@ def _print_check(check: PlanCheck, locale: str) -> None:
                     year=campaign.year,
                 )
             )
+            for line in short_title_lines(check):
+                print(line)
 
 
 async def plan(settings: Settings, args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from aiogram.types import TelegramObject
 from aiogram.utils.i18n import I18n, I18nMiddleware
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_date_format
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -83,26 +84,67 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def fmt_date(day: date, locale: str, pattern: str = "d MMMM") -> str:
-    """«1 маусым», «1 июня»."""
+def fmt_date(day: date, locale: str, pattern: str = "d MMMM", *, today: date | None = None) -> str:
+    """«1 маусым», «1 июня»; given ``today``, a day of another year shows its year
+    («2025 ж. 2 желтоқсан», «2 декабря 2025 г.»), also in the short patterns («02.12.2025»)."""
+    if today is not None and day.year != today.year and "y" not in pattern:
+        return babel_format_date(day, _with_year(pattern, locale), locale=locale)
     return babel_format_date(day, pattern, locale=locale)
 
 
+def _with_year(pattern: str, locale: str) -> str:
+    """The pattern with the year, as the language writes it (Babel's long and medium dates)."""
+    if pattern == "d MMMM":
+        return get_date_format("long", locale=locale).pattern
+    if pattern == "d MMM":
+        return get_date_format("medium", locale=locale).pattern
+    if pattern in ("dd.MM", "d.MM", "d.M"):
+        return pattern + ".y"
+    return pattern + " y"
+
+
 def fmt_day(day: date, locale: str, today: date, *, always_year: bool = False) -> str:
-    """«3 июня» in the year of ``today`` (the year being read), «3 июня 2025» in any other."""
+    """«3 июня» in the year of ``today`` (the year being read), «3 июня 2025 г.» in any other."""
     if always_year or day.year != today.year:
         return fmt_full_date(day, locale)
     return fmt_date(day, locale)
 
 
 def fmt_full_date(day: date, locale: str) -> str:
-    return babel_format_date(day, "d MMMM y", locale=locale)
+    """A date with its year, as the language writes it: «2025 ж. 3 маусым», «3 июня 2025 г.»."""
+    return babel_format_date(day, "long", locale=locale)
 
 
-def fmt_moment(moment: datetime, locale: str, zone: str) -> str:
-    """A UTC moment shown in Kazakhstan time: «1 июня 2025, 14:05»."""
+def fmt_range(
+    start: date, end: date, locale: str, *, today: date | None = None, always_year: bool = False
+) -> str:
+    """«1 маусым – 12 маусым» in the year of ``today``; another year's range shows its year once
+    («2025 ж. 1 маусым – 12 маусым», «1 июня – 12 июня 2025 г.»), a range over two years both
+    («30 декабря 2025 г. – 5 января 2026 г.»). Without ``today`` no year is shown (unless
+    ``always_year``)."""
+    if start == end:
+        if always_year:
+            return fmt_full_date(start, locale)
+        return fmt_date(start, locale, today=today)
+    if start.year != end.year:
+        return f"{fmt_full_date(start, locale)} – {fmt_full_date(end, locale)}"
+    if not always_year and (today is None or start.year == today.year):
+        return f"{fmt_date(start, locale)} – {fmt_date(end, locale)}"
+    long = get_date_format("long", locale=locale).pattern
+    if "d MMMM" not in long:
+        return f"{fmt_full_date(start, locale)} – {fmt_full_date(end, locale)}"
+    before, after = (part.strip() for part in long.split("d MMMM", 1))
+    days = f"{fmt_date(start, locale)} – {fmt_date(end, locale)}"
+    year = babel_format_date(end, before or after, locale=locale)
+    return f"{year} {days}" if before else f"{days} {year}"
+
+
+def fmt_moment(moment: datetime, locale: str, zone: str, *, today: date | None = None) -> str:
+    """A UTC moment shown in Kazakhstan time: «1 июня 2025 г., 14:05»; given ``today``, a moment
+    of the same year leaves the year out: «1 июня, 14:05»."""
     local = moment.astimezone(_zone(zone))
-    return babel_format_datetime(local, "d MMMM y, HH:mm", locale=locale)
+    day = fmt_date(local.date(), locale, today=today or date.min)
+    return f"{day}, {babel_format_datetime(local, 'HH:mm', locale=locale)}"
 
 
 def fmt_number(value: int | float, locale: str) -> str:

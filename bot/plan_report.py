@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.plan import item_button_label
 from bot.domain.plan_validation import PlanCheck, PlanIssue, Problem
+from bot.domain.short_titles import SHORT_TITLE_MAX
 
 
 def field_name(name: str) -> str:
@@ -24,6 +26,7 @@ def field_name(name: str) -> str:
         "plan": _("plan"),
         "reported_by": _("reported by"),
         "indicators": _("indicators"),
+        "short_title": _("short title"),
     }
     return names.get(name, name)
 
@@ -51,8 +54,37 @@ def issue_text(issue: PlanIssue) -> str:
         Problem.ONE_LANGUAGE: _(
             "{where}: {field} is given in one language only; it is used for both"
         ),
+        Problem.SHORT_TOO_LONG: _(
+            "{where}: the short title «{value}» is longer than {max} characters"
+        ),
+        Problem.DUPLICATE_SHORT: _(
+            "{where}: the short title «{value}» is already another item's; each must be different"
+        ),
     }
-    return messages[issue.problem].format(where=where, field=field, value=value)
+    return messages[issue.problem].format(
+        where=where, field=field, value=value, max=SHORT_TITLE_MAX
+    )
+
+
+def short_title_lines(check: PlanCheck) -> list[str]:
+    """The short titles derived for items the plan gives none for, as buttons will read them."""
+    campaign = check.campaign
+    if campaign is None or not check.derived_short:
+        return []
+    lines = [
+        _(
+            "Short titles derived from the items' text (to choose them, give short_title in the plan):"
+        )
+    ]
+    for number in check.derived_short:
+        item = campaign.item(number)
+        if item is not None:
+            lines.append(
+                "  {kk} | {ru}".format(
+                    kk=item_button_label(item, "kk"), ru=item_button_label(item, "ru")
+                )
+            )
+    return lines
 
 
 def _column_label(position: int, kind: str) -> str:

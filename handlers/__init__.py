@@ -11,6 +11,7 @@ from handlers import (
     coordinator,
     errors,
     fallback,
+    forms,
     hotline,
     hotline_desk,
     invites,
@@ -47,5 +48,6 @@ def build_routers(*, flood_per_minute: int = 12) -> list[Router]:
         school_links.build_router(),
         people.build_router(),
         places.build_router(),
+        forms.engine.build_router(),
         fallback.build_router(),
     ]

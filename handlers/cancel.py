@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.filters import Button, Magic, PrivateChat
 from bot.services.users import UserRecord
-from handlers import keyboards, labels
+from handlers import forms, keyboards, labels
 from handlers.views import menu
 
 CANCEL_WORDS = frozenset({"отмена", "отменить", "бас тарту", "болдырмау", "cancel"})
@@ -34,8 +34,14 @@ async def _cancel(state: FSMContext) -> str:
     return _("Cancelled. Nothing was saved.")
 
 
-async def cancel(message: Message, state: FSMContext, user: UserRecord, is_admin: bool) -> None:
-    await message.answer(await _cancel(state), reply_markup=menu(user, is_admin=is_admin))
+async def cancel(
+    message: Message, state: FSMContext, user: UserRecord, is_admin: bool, bot: Bot
+) -> None:
+    if await forms.abandon(state, bot, message.chat.id):
+        text = _("Cancelled. Nothing was saved.")
+    else:
+        text = _("There is nothing to cancel.")
+    await message.answer(text, reply_markup=menu(user, is_admin=is_admin))
 
 
 async def cancel_pressed(

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import suppress
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
-from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram import F, Router, html
+from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    Message,
+)
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import CaseCb
@@ -27,29 +33,22 @@ from bot.domain.case_flow import (
     COMMENT_REQUIRED,
     CaseAction,
     Referral,
-    check_inspection_date,
     parse_inspection_date,
 )
 from bot.domain.reports import Invalid, ReportInputError
 from bot.domain.roles import Role
-from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
-from bot.i18n import fmt_full_date
-from bot.services.cases import CaseError, CaseService, CaseView
-from bot.services.plans import PlanService
+from bot.filters import Button, HasRole, PrivateChat
+from bot.i18n import fmt_date, fmt_full_date
+from bot.services.cases import CaseError, CaseRecord, CaseService, CaseView
 from bot.services.users import UserRecord, actor_of
 from handlers import case_keyboards as kb
 from handlers import labels, texts
-from handlers.case_keyboards import DeskCb
-from handlers.views import drop_buttons, menu
+from handlers.forms import Finished, Form, FormContext, FormRefused, InputError, Option, Step
+from handlers.forms import engine as forms
+from handlers.views import drop_buttons, menu, short
 
 DESK_ROLES = (Role.RAIDER, Role.INSPECTOR, Role.COORDINATOR)
 ACTIONS = {action.value for action in CaseAction}
-
-
-class DeskForm(StatesGroup):
-    date = State()
-    referral = State()
-    comment = State()
 
 
 def build_router() -> Router:
@@ -64,27 +63,7 @@ def build_router() -> Router:
     desk.callback_query.register(voice_notes, CaseCb.filter(F.action == "voice"))
     desk.callback_query.register(document, CaseCb.filter(F.action == "docx"))
     desk.callback_query.register(act_pressed, CaseCb.filter(F.action.in_(ACTIONS)))
-    desk.callback_query.register(
-        date_chosen, StateFilter(DeskForm.date), DeskCb.filter(F.action == "date")
-    )
-    desk.message.register(
-        date_typed, StateFilter(DeskForm.date), Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
-    )
-    desk.callback_query.register(
-        referral_chosen, StateFilter(DeskForm.referral), DeskCb.filter(F.action == "referral")
-    )
-    desk.callback_query.register(
-        comment_skipped, StateFilter(DeskForm.comment), DeskCb.filter(F.action == "skip")
-    )
-    desk.message.register(
-        comment_typed,
-        StateFilter(DeskForm.comment),
-        Magic(F.text),
-        NOT_COMMAND,
-        ~Button(*labels.MENU),
-    )
-    desk.callback_query.register(stale_button, StateFilter(DeskForm), DeskCb.filter())
-    desk.message.register(expected, StateFilter(DeskForm), NOT_COMMAND, ~Button(*labels.MENU))
+    desk.include_router(forms.form_router(ACTION_FORM))
 
     # Anyone else pressing a case button: refused, and the attempt is in the audit log.
     outsiders = Router(name=f"{__name__}.outsiders")
@@ -129,8 +108,8 @@ async def show_cases(
         )
 
 
-async def _refused(query: CallbackQuery, error: CaseError) -> None:
-    text = {
+def _refusal(error: CaseError) -> str:
+    return {
         "forbidden": _("You may not open this case."),
         "stale": _("This case has changed meanwhile. Open it again from /cases."),
         "comment": _("A comment is needed (up to {max} characters).").format(max=COMMENT_MAX),
@@ -138,7 +117,20 @@ async def _refused(query: CallbackQuery, error: CaseError) -> None:
         "referral": _("Choose where the case is referred."),
         "docx": _("The document is for the inspectorate."),
     }.get(error.code, _("This button is not valid."))
-    await query.answer(text, show_alert=True)
+
+
+async def _refused(query: CallbackQuery, error: CaseError) -> None:
+    await query.answer(_refusal(error), show_alert=True)
+
+
+async def _card_of(
+    cases: CaseService, user: UserRecord, is_admin: bool, case_id: int, settings: Settings
+) -> tuple[str, InlineKeyboardMarkup]:
+    shown = await cases.view(user, is_admin, case_id)
+    full = not shown.masked
+    text = card(shown.case, user.locale, settings.timezone, full=full)
+    text += "\n\n" + history(shown.events, user.locale, settings.timezone, full=full)
+    return text, card_keyboard(shown.case, actor_of(user, is_admin))
 
 
 async def _send_card(
@@ -149,11 +141,8 @@ async def _send_card(
     case_id: int,
     settings: Settings,
 ) -> None:
-    shown = await cases.view(user, is_admin, case_id)
-    full = not shown.masked
-    text = card(shown.case, user.locale, settings.timezone, full=full)
-    text += "\n\n" + history(shown.events, user.locale, settings.timezone, full=full)
-    await message.answer(text, reply_markup=card_keyboard(shown.case, actor_of(user, is_admin)))
+    text, markup = await _card_of(cases, user, is_admin, case_id, settings)
+    await message.answer(text, reply_markup=markup)
 
 
 async def view(
@@ -282,227 +271,147 @@ async def document(
 
 
 async def act_pressed(
-    query: CallbackQuery,
-    callback_data: CaseCb,
-    state: FSMContext,
-    user: UserRecord,
-    is_admin: bool,
-    cases: CaseService,
-    plans: PlanService,
-    settings: Settings,
+    query: CallbackQuery, callback_data: CaseCb, state: FSMContext, **data: Any
 ) -> None:
+    """A card's action: accepting is done at once; the others ask on the form engine."""
     action = CaseAction(callback_data.action)
+    user, is_admin, cases = data["user"], data["is_admin"], data["cases"]
     try:
         case = await cases.may_act(user, is_admin, callback_data.case_id, action.value)
+        if action is CaseAction.ACCEPT:
+            updated = await cases.act(user, is_admin, case.id, action)
     except CaseError as error:
         await _refused(query, error)
         return
+    await query.answer()
     assert isinstance(query.message, Message)
     if action is CaseAction.ACCEPT:
-        await _finish(
-            query.message, state, user, is_admin, cases, settings, case.id, action, query=query
-        )
-        return
-    await query.answer()
-    await state.set_state(None)
-    await state.set_data({"case_id": case.id, "action": action.value})
-    if action is CaseAction.SCHEDULE:
-        await state.set_state(DeskForm.date)
-        await query.message.answer(
-            _(
-                "Case № {number}: when is the inspection? Press a date or type it, e.g. {example}."
-            ).format(number=case.id, example=plans.today().strftime("%d.%m.%Y")),
-            reply_markup=kb.inspection_dates(plans.today(), user.locale),
-        )
-    elif action is CaseAction.REFER:
-        await state.set_state(DeskForm.referral)
-        await query.message.answer(
-            _("Case № {number}: where is it referred?").format(number=case.id),
-            reply_markup=kb.referrals(),
-        )
-    else:
-        await _ask_comment(query.message, state, case.id, action)
-
-
-async def _ask_comment(
-    message: Message, state: FSMContext, case_id: int, action: CaseAction
-) -> None:
-    await state.set_state(DeskForm.comment)
-    if action in COMMENT_REQUIRED:
-        text = _("Case № {number} — {action}. Please write a comment (up to {max} characters).")
-        markup = kb.cancel_only()
-    else:
-        text = _("Case № {number} — {action}. Add a comment, or press «No comment».")
-        markup = kb.skip_comment()
-    await message.answer(
-        text.format(number=case_id, action=action_name(action.value), max=COMMENT_MAX),
-        reply_markup=markup,
-    )
-
-
-async def date_chosen(
-    query: CallbackQuery,
-    callback_data: DeskCb,
-    state: FSMContext,
-    plans: PlanService,
-    user: UserRecord,
-) -> None:
-    try:
-        day = check_inspection_date(date.fromisoformat(callback_data.value), plans.today())
-    except ValueError:
-        await query.answer(_("This button is not valid."), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    assert isinstance(query.message, Message)
-    await _date_set(query.message, state, day.isoformat(), user)
-
-
-async def date_typed(
-    message: Message, state: FSMContext, plans: PlanService, user: UserRecord
-) -> None:
-    try:
-        day = parse_inspection_date(message.text, plans.today())
-    except ReportInputError as error:
-        await message.answer(texts.invalid(error.reason) + " " + _expectation(DeskForm.date.state))
-        return
-    await _date_set(message, state, day.isoformat(), user)
-
-
-async def _date_set(message: Message, state: FSMContext, day: str, user: UserRecord) -> None:
-    await state.update_data(inspection_on=day)
-    await message.answer("✔️ " + fmt_full_date(date.fromisoformat(day), user.locale))
-    data = await state.get_data()
-    await _ask_comment(message, state, int(data["case_id"]), CaseAction(data["action"]))
-
-
-async def referral_chosen(query: CallbackQuery, callback_data: DeskCb, state: FSMContext) -> None:
-    if callback_data.value not in Referral.__members__.values():
-        await query.answer(_("This button is not valid."), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    await state.update_data(referral=callback_data.value)
-    assert isinstance(query.message, Message)
-    await query.message.answer("✔️ " + referral_name(callback_data.value))
-    data = await state.get_data()
-    await _ask_comment(query.message, state, int(data["case_id"]), CaseAction(data["action"]))
-
-
-async def comment_typed(
-    message: Message,
-    state: FSMContext,
-    user: UserRecord,
-    is_admin: bool,
-    cases: CaseService,
-    settings: Settings,
-) -> None:
-    comment = (message.text or "").strip()
-    if len(comment) > COMMENT_MAX:
-        await message.answer(
-            texts.invalid(Invalid.TOO_LONG) + " " + _expectation(DeskForm.comment.state)
-        )
-        return
-    data = await state.get_data()
-    await _finish(
-        message,
-        state,
-        user,
-        is_admin,
-        cases,
-        settings,
-        int(data["case_id"]),
-        CaseAction(data["action"]),
-        comment=comment,
-    )
-
-
-async def comment_skipped(
-    query: CallbackQuery,
-    state: FSMContext,
-    user: UserRecord,
-    is_admin: bool,
-    cases: CaseService,
-    settings: Settings,
-) -> None:
-    data = await state.get_data()
-    action = CaseAction(data["action"])
-    if action in COMMENT_REQUIRED:
-        await query.answer(_("A comment is needed here."), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    assert isinstance(query.message, Message)
-    await _finish(
-        query.message, state, user, is_admin, cases, settings, int(data["case_id"]), action
-    )
-
-
-async def _finish(
-    message: Message,
-    state: FSMContext,
-    user: UserRecord,
-    is_admin: bool,
-    cases: CaseService,
-    settings: Settings,
-    case_id: int,
-    action: CaseAction,
-    *,
-    comment: str = "",
-    query: CallbackQuery | None = None,
-) -> None:
-    data = await state.get_data()
-    inspection_on = data.get("inspection_on")
-    referral = data.get("referral")
-    try:
-        updated = await cases.act(
-            user,
-            is_admin,
-            case_id,
-            action,
-            comment=comment,
-            inspection_on=date.fromisoformat(inspection_on) if inspection_on else None,
-            referral=Referral(referral) if referral else None,
-        )
-    except CaseError as error:
-        if query is not None:
-            await _refused(query, error)
-            return
-        if error.code == "comment":
-            await message.answer(
-                _("A comment is needed here.") + " " + _expectation(DeskForm.comment.state)
-            )
-            return
-        await state.clear()
-        await message.answer(_("This case has changed meanwhile. Open it again from /cases."))
-        return
-    if query is not None:
-        await query.answer()
         await drop_buttons(query)
-    await state.clear()
+        await query.message.answer(_told(updated, action))
+        await _send_card(query.message, cases, user, is_admin, case.id, data["settings"])
+        return
+    params = {"case_id": case.id, "action": action.value}
+    await forms.start(ACTION_FORM, query.message, state, data, params=params)
+
+
+def _told(updated: CaseRecord, action: CaseAction) -> str:
     told = (
         _("Done: case № {number} — {action}. The operator who referred it has been told.")
         if updated.from_hotline
         else _("Done: case № {number} — {action}. The raider has been told.")
     )
-    await message.answer(told.format(number=updated.id, action=action_name(action.value)))
-    await _send_card(message, cases, user, is_admin, case_id, settings)
+    return told.format(number=updated.id, action=action_name(action.value))
 
 
-async def stale_button(query: CallbackQuery) -> None:
-    await query.answer(_("This button is no longer active."), show_alert=True)
+def _case_id(ctx: FormContext) -> int:
+    return int(ctx.params["case_id"])
 
 
-def _expectation(state_name: str | None) -> str:
-    return {
-        DeskForm.date.state: _("Please press a date or type it, e.g. 05.06.2025."),
-        DeskForm.referral.state: _("Please choose with the buttons above."),
-        DeskForm.comment.state: _("Please write the comment as text."),
-    }.get(state_name or "", "")
+def _action(ctx: FormContext) -> CaseAction:
+    return CaseAction(ctx.params["action"])
 
 
-async def expected(message: Message, state: FSMContext) -> None:
-    await message.answer(_expectation(await state.get_state()) + "\n" + _("To stop: /cancel"))
+async def _dates(ctx: FormContext) -> list[Option]:
+    today = ctx["plans"].today()
+    days = (today + timedelta(days=ahead) for ahead in (0, 1, 2, 3, 7))
+    return [Option(day.isoformat(), fmt_date(day, ctx.locale, "d MMM")) for day in days]
+
+
+async def _date_typed(ctx: FormContext, text: str) -> Any:
+    try:
+        return parse_inspection_date(text, ctx["plans"].today()).isoformat()
+    except ReportInputError as error:
+        raise InputError(texts.invalid(error.reason)) from error
+
+
+async def _referrals(ctx: FormContext) -> list[Option]:
+    return [Option(referral.value, referral_name(referral.value)) for referral in Referral]
+
+
+async def _comment(ctx: FormContext, text: str) -> Any:
+    comment = text.strip()
+    if len(comment) > COMMENT_MAX:
+        raise InputError(texts.invalid(Invalid.TOO_LONG))
+    return comment
+
+
+def _comment_shown(ctx: FormContext, value: Any) -> str:
+    return html.quote(short(str(value), 100))
+
+
+async def _act(ctx: FormContext) -> Finished:
+    user, is_admin, cases = ctx["user"], ctx["is_admin"], ctx["cases"]
+    action, answers = _action(ctx), ctx.answers
+    try:
+        updated = await cases.act(
+            user,
+            is_admin,
+            _case_id(ctx),
+            action,
+            comment=answers.get("comment") or answers.get("remark") or "",
+            inspection_on=date.fromisoformat(answers["date"]) if answers.get("date") else None,
+            referral=Referral(answers["referral"]) if answers.get("referral") else None,
+        )
+    except CaseError as error:
+        raise FormRefused(_refusal(error)) from error
+    text, markup = await _card_of(cases, user, is_admin, updated.id, ctx["settings"])
+    return Finished(_told(updated, action), then=text, then_markup=markup)
+
+
+ACTION_FORM = Form(
+    name="cact",
+    steps=(
+        Step(
+            name="date",
+            label=lambda: _("Inspection date"),
+            prompt=lambda ctx: _(
+                "Case № {number}: when is the inspection? Press a date or type it, e.g. {example}."
+            ).format(number=_case_id(ctx), example=ctx["plans"].today().strftime("%d.%m.%Y")),
+            options=_dates,
+            parse=_date_typed,
+            when=lambda ctx: _action(ctx) is CaseAction.SCHEDULE,
+            show=lambda ctx, value: fmt_full_date(date.fromisoformat(value), ctx.locale),
+            hint=lambda ctx: _("Please press a date or type it, e.g. 05.06.2025."),
+            width=5,
+        ),
+        Step(
+            name="referral",
+            label=lambda: _("Referred to"),
+            prompt=lambda ctx: _("Case № {number}: where is it referred?").format(
+                number=_case_id(ctx)
+            ),
+            options=_referrals,
+            when=lambda ctx: _action(ctx) is CaseAction.REFER,
+            show=lambda ctx, value: referral_name(value),
+        ),
+        Step(
+            name="comment",
+            label=lambda: _("Comment"),
+            prompt=lambda ctx: _(
+                "Case № {number} — {action}. Please write a comment (up to {max} characters)."
+            ).format(number=_case_id(ctx), action=action_name(_action(ctx).value), max=COMMENT_MAX),
+            parse=_comment,
+            when=lambda ctx: _action(ctx) in COMMENT_REQUIRED,
+            show=_comment_shown,
+            hint=lambda ctx: _("Please write the comment as text."),
+        ),
+        Step(
+            name="remark",  # the same comment, where it may be left out
+            label=lambda: _("Comment"),
+            prompt=lambda ctx: _(
+                "Case № {number} — {action}. Add a comment if you wish, or skip it."
+            ).format(number=_case_id(ctx), action=action_name(_action(ctx).value)),
+            parse=_comment,
+            optional=True,
+            skip_value="",
+            when=lambda ctx: _action(ctx) not in COMMENT_REQUIRED,
+            show=_comment_shown,
+            hint=lambda ctx: _("Please write the comment as text."),
+        ),
+    ),
+    save=_act,
+    what=lambda: _("action on a case"),
+)
 
 
 async def refuse_outsider(

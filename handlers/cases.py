@@ -1,714 +1,443 @@
-"""The raid case conversation: a raider flags a suspected child-labour case."""
+"""The raid case form: a raider flags a suspected child-labour case for the labour inspectorate.
+
+The form is a declaration on the form engine (``handlers.forms``): the engine asks the steps,
+edits one message in place, and does Back, Skip, Done, Cancel, changing an answer from the
+summary, stale and forged presses, and resuming a draft. What an answer may be is decided in
+``bot.domain.case_form``; who may flag a case where, and sending it, in ``bot.services.cases``.
+"""
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import Any
 
-from aiogram import F, Router, html
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, Filter, StateFilter
+from aiogram import Router, html
+from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove, TelegramObject
+from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.albums import AlbumCollector
-from bot.case_texts import children_line, draft_preview, place_name
+from bot.case_texts import age_name, children_line, draft_preview, hazard_name, place_name
 from bot.config import Settings
-from bot.context import BotIdentity
 from bot.domain.case_form import (
     ADDRESS_MAX,
+    ADDRESS_MIN,
     NOTES_MAX,
     OTHER_RAID,
     PHOTOS_MAX,
     VOICE_NOTES_MAX,
     WORK_MAX,
     CaseDraft,
+    add_children,
+    add_note,
+    map_link,
+    may_add_voice_note,
     parse_address,
     parse_ages,
-    parse_notes,
     parse_work,
     valid_location,
 )
 from bot.domain.cases import AgeBand, Hazard, PlaceType
-from bot.domain.reports import Invalid, ReportInputError
+from bot.domain.reports import ReportInputError
 from bot.domain.roles import Role
-from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
+from bot.filters import Button, HasRole, PrivateChat
 from bot.services.cases import CaseError, CaseService
-from bot.services.users import UserRecord
-from handlers import case_keyboards as kb
 from handlers import labels, texts
-from handlers.case_keyboards import CaseFormCb
-from handlers.steps import steps_router
-from handlers.views import drop_buttons, menu
+from handlers.forms import Finished, Form, FormContext, FormRefused, InputError, Option, Step
+from handlers.forms import engine as forms
+from handlers.keyboard_cache import per_language
+from handlers.views import menu, short
+
+# --- what the steps see -----------------------------------------------------------------------
 
 
-class CaseForm(StatesGroup):
-    place = State()
-    raid = State()
-    location = State()
-    place_type = State()
-    children = State()
-    work = State()
-    hazards = State()
-    danger = State()
-    photos = State()
-    notes = State()
-    confirm = State()
-    change = State()
+def _cases(ctx: FormContext) -> CaseService:
+    return ctx["cases"]
 
 
-STEPS = (
-    CaseForm.raid,
-    CaseForm.location,
-    CaseForm.place_type,
-    CaseForm.children,
-    CaseForm.work,
-    CaseForm.hazards,
-    CaseForm.danger,
-    CaseForm.photos,
-    CaseForm.notes,
-)
-FIELD_STEPS = {
-    "raid": CaseForm.raid,
-    "location": CaseForm.location,
-    "place": CaseForm.place_type,
-    "children": CaseForm.children,
-    "work": CaseForm.work,
-    "hazards": CaseForm.hazards,
-    "danger": CaseForm.danger,
-    "photos": CaseForm.photos,
-    "notes": CaseForm.notes,
-}
-ALL_STATES = (*STEPS, CaseForm.confirm, CaseForm.change, CaseForm.place)
+def _settings(ctx: FormContext) -> Settings:
+    return ctx["settings"]
 
 
-class StaleCaseDraft(Filter):
-    """A draft left from before the bot restarted: offer to continue or discard it."""
-
-    async def __call__(
-        self, event: TelegramObject, state: FSMContext, identity: BotIdentity
-    ) -> bool:
-        if isinstance(event, CallbackQuery) and event.data in (
-            CaseFormCb(action="resume").pack(),
-            CaseFormCb(action="discard").pack(),
-        ):
-            return False
-        return (await state.get_data()).get("boot") != identity.boot_id
+def danger_numbers(settings: Settings) -> str:
+    """What to do when a child is in danger now, with the numbers this deployment set."""
+    return "🚨 " + _(
+        "If a child's life or health is at risk, call the police now: <b>{police}</b> "
+        "(or <b>{emergency}</b>). The case will also alert the police contact of your area."
+    ).format(police=settings.police_number, emergency=settings.emergency_number)
 
 
-def build_router() -> Router:
-    router = Router(name=__name__)
-    for observer in (router.message, router.callback_query):
-        observer.filter(PrivateChat(), HasRole(Role.RAIDER, admin_counts=False))
-    in_form = StateFilter(CaseForm)
-    starts = (Command("case"), Button(labels.flag_case))
+def _invalid(error: ReportInputError) -> InputError:
+    return InputError(texts.invalid(error.reason))
 
-    router.message.register(offer_resume, in_form, StaleCaseDraft())
-    router.callback_query.register(offer_resume_pressed, in_form, StaleCaseDraft())
-    for start_filter in starts:
-        router.message.register(offer_resume, in_form, start_filter)
-        router.message.register(begin, start_filter)
-    router.callback_query.register(resume, in_form, CaseFormCb.filter(F.action == "resume"))
-    router.callback_query.register(discard, CaseFormCb.filter(F.action == "discard"))
 
-    form = steps_router(f"{__name__}.form", CaseForm)
-    form.callback_query.register(
-        place_chosen, StateFilter(CaseForm.place), CaseFormCb.filter(F.action == "area")
-    )
-    form.callback_query.register(
-        raid_chosen, StateFilter(CaseForm.raid), CaseFormCb.filter(F.action == "raid")
-    )
-    form.message.register(location_shared, StateFilter(CaseForm.location), Magic(F.location))
-    form.message.register(
-        address_typed,
-        StateFilter(CaseForm.location),
-        Magic(F.text),
-        NOT_COMMAND,
-        ~Button(*labels.MENU, labels.send_location),
-    )
-    form.callback_query.register(
-        place_type_chosen, StateFilter(CaseForm.place_type), CaseFormCb.filter(F.action == "place")
-    )
-    form.callback_query.register(
-        child_added,
-        StateFilter(CaseForm.children),
-        CaseFormCb.filter(F.action.in_({"child", "unchild"})),
-    )
-    form.message.register(
-        ages_typed,
-        StateFilter(CaseForm.children),
-        Magic(F.text),
-        NOT_COMMAND,
-        ~Button(*labels.MENU),
-    )
-    form.message.register(
-        work_typed, StateFilter(CaseForm.work), Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
-    )
-    form.callback_query.register(
-        hazard_toggled, StateFilter(CaseForm.hazards), CaseFormCb.filter(F.action == "hazard")
-    )
-    form.callback_query.register(
-        danger_chosen, StateFilter(CaseForm.danger), CaseFormCb.filter(F.action == "danger")
-    )
-    form.message.register(photo_added, StateFilter(CaseForm.photos), Magic(F.photo))
-    form.message.register(
-        notes_typed, StateFilter(CaseForm.notes), Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU)
-    )
-    form.message.register(voice_note, StateFilter(CaseForm.notes), Magic(F.voice))
-    form.callback_query.register(
-        step_done,
-        StateFilter(CaseForm.children, CaseForm.hazards, CaseForm.photos, CaseForm.notes),
-        CaseFormCb.filter(F.action.in_({"done", "skip"})),
-    )
-    form.callback_query.register(
-        save, StateFilter(CaseForm.confirm), CaseFormCb.filter(F.action == "save")
-    )
-    form.callback_query.register(
-        change, StateFilter(CaseForm.confirm), CaseFormCb.filter(F.action == "change")
-    )
-    form.callback_query.register(
-        field_chosen, StateFilter(CaseForm.change), CaseFormCb.filter(F.action == "field")
+# --- the area and the raid --------------------------------------------------------------------
+
+
+def _several_places(ctx: FormContext) -> bool:
+    return len(_cases(ctx).places(ctx["user"])) > 1
+
+
+async def _places(ctx: FormContext) -> list[Option]:
+    return [
+        Option(str(grant.area_id), grant.area_name(ctx.locale))
+        for grant in _cases(ctx).places(ctx["user"])
+    ]
+
+
+def _area_name(ctx: FormContext, value: Any) -> str:
+    grant = _cases(ctx).place(ctx["user"], int(value)) if str(value).isdigit() else None
+    return grant.area_name(ctx.locale) if grant else ""
+
+
+async def _raids(ctx: FormContext) -> list[Option]:
+    options = [Option(raid.code, raid.name.get(ctx.locale)) for raid in await _cases(ctx).raids()]
+    options.append(Option(OTHER_RAID, _("Other raid or no named raid")))
+    return options
+
+
+def _raid_name(ctx: FormContext, value: Any) -> str:
+    names = ctx.params.get("raids") or {}
+    return str((names.get(value) or {}).get(ctx.locale, ""))
+
+
+def _raid_shown(ctx: FormContext, value: Any) -> str:
+    return html.quote(_raid_name(ctx, value) or _("Other raid"))
+
+
+# --- the place --------------------------------------------------------------------------------
+
+
+@per_language
+def _location_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=labels.send_location(), request_location=True)],
+            [KeyboardButton(text=labels.cancel())],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
     )
 
-    form.callback_query.register(stale_button, in_form, CaseFormCb.filter())
-    form.message.register(expected, in_form, NOT_COMMAND, ~Button(*labels.MENU))
-    router.include_router(form)
-    return router
+
+async def _address(ctx: FormContext, text: str) -> Any:
+    try:
+        return {"address": parse_address(text)}
+    except ReportInputError as error:
+        raise _invalid(error) from error
 
 
-# --- the draft --------------------------------------------------------------------------------
-
-
-async def _draft(state: FSMContext) -> CaseDraft:
-    return CaseDraft.from_dict((await state.get_data())["draft"])
-
-
-async def _store(state: FSMContext, draft: CaseDraft, **extra: Any) -> None:
-    await state.update_data(draft=draft.to_dict(), **extra)
-
-
-def _step_header(step: State) -> str:
-    if step not in STEPS:
-        return ""
-    text = _("Step {number} of {total}").format(number=STEPS.index(step) + 1, total=len(STEPS))
-    return f"<i>{text}</i>\n"
-
-
-def _children_text(draft: CaseDraft) -> str:
-    if not draft.children:
-        return _("No children added yet.")
-    return _("Children: {children}").format(children=children_line(draft.children))
-
-
-async def ask(
-    message: Message,
-    state: FSMContext,
-    step: State,
-    *,
-    user: UserRecord,
-    cases: CaseService,
-    settings: Settings,
-) -> None:
-    """Send the question for ``step`` and move the form there."""
-    draft = await _draft(state)
-    await state.set_state(step)
-    header = _step_header(step)
-    if step is CaseForm.place:
-        options = [(str(g.area_id), g.area_name(user.locale)) for g in cases.places(user)]
-        await message.answer(
-            _("For which area is this case?"), reply_markup=kb.choices(options, "area")
+async def _shared(ctx: FormContext, message: Message) -> Any:
+    if message.location is None:
+        return None
+    latitude, longitude = message.location.latitude, message.location.longitude
+    if not valid_location(latitude, longitude):
+        raise InputError(
+            _("This location cannot be right. Please share it again or type the address.")
         )
-    elif step is CaseForm.raid:
-        options = [(raid.code, raid.name.get(user.locale)) for raid in await cases.raids()]
-        options.append((OTHER_RAID, _("Other raid or no named raid")))
-        await message.answer(
-            header + _("During which raid was it found?"), reply_markup=kb.choices(options, "raid")
-        )
-    elif step is CaseForm.location:
-        await message.answer(
-            header
-            + _(
-                "Where is it? Press «{button}» to share where you are, or type the address "
-                "(up to {max} characters)."
-            ).format(button=labels.send_location(), max=ADDRESS_MAX),
-            reply_markup=kb.location(),
-        )
-    elif step is CaseForm.place_type:
-        await message.answer(header + _("What kind of place is it?"), reply_markup=kb.places())
-    elif step is CaseForm.children:
-        await message.answer(
-            header
-            + _(
-                "How many children, and how old? Press a button for each child, or type their "
-                "ages, e.g. <code>12 15 16</code>. No names, please."
-            )
-            + "\n\n"
-            + _children_text(draft),
-            reply_markup=kb.children(len(draft.children)),
-        )
-    elif step is CaseForm.work:
-        await message.answer(
-            header
-            + _(
-                "What work were they doing? For example «washing cars» (up to {max} characters)."
-            ).format(max=WORK_MAX),
-            reply_markup=kb.cancel_only(),
-        )
-    elif step is CaseForm.hazards:
-        await message.answer(
-            header + _("Which hazard signs did you see? Mark all that apply, then press Done."),
-            reply_markup=kb.hazards(draft.hazards),
-        )
-    elif step is CaseForm.danger:
-        await message.answer(
-            header + _("Is a child in immediate danger right now?"), reply_markup=kb.danger()
-        )
-    elif step is CaseForm.photos:
-        await message.answer(
-            header
-            + _(
-                "Send up to {max} photos (an album works), then press Done. Please avoid "
-                "children's faces. Send them as photos, not as files: a file keeps the place "
-                "and time it was taken."
-            ).format(max=PHOTOS_MAX),
-            reply_markup=kb.skip_or_done(done=bool(draft.photos)),
-        )
-    elif step is CaseForm.notes:
-        await message.answer(
-            header
-            + _(
-                "Anything else the inspector should know? Write it (up to {max} characters) or "
-                "send a voice note. Do not say children's names, IINs or phone numbers."
-            ).format(max=NOTES_MAX),
-            reply_markup=kb.skip_or_done(),
-        )
-    elif step is CaseForm.confirm:
-        raid = await cases.raid_name(draft.raid or "")
-        area = cases.place(user, draft.area_id)
-        text = (
-            _("<b>Please check the case</b>")
-            + "\n\n"
-            + draft_preview(
-                draft,
-                raid=raid.get(user.locale) if raid else "",
-                area=area.area_name(user.locale) if area else "",
-            )
-        )
-        await message.answer(text, reply_markup=kb.confirm())
-    elif step is CaseForm.change:
-        await message.answer(_("Which answer do you want to change?"), reply_markup=kb.fields())
+    return {"latitude": latitude, "longitude": longitude}
 
 
-async def _next(message: Message, state: FSMContext, current: State, **deps: Any) -> None:
-    data = await state.get_data()
-    if data.get("changing") or current is STEPS[-1]:
-        await state.update_data(changing=False)
-        target = CaseForm.confirm
-    else:
-        target = STEPS[STEPS.index(current) + 1]
-    await ask(message, state, target, **deps)
+def _location_shown(ctx: FormContext, value: Any) -> str:
+    value = value or {}
+    if value.get("latitude") is not None and value.get("longitude") is not None:
+        link = map_link(value["latitude"], value["longitude"])
+        return "📍 " + _('<a href="{link}">on the map</a>').format(link=link)
+    return html.quote(short(str(value.get("address") or ""), 100))
 
 
-# --- starting, resuming, discarding -----------------------------------------------------------
+async def _place_types(ctx: FormContext) -> list[Option]:
+    return [Option(kind.value, place_name(kind.value)) for kind in PlaceType]
 
 
-async def begin(
-    message: Message,
-    state: FSMContext,
-    user: UserRecord,
-    cases: CaseService,
-    settings: Settings,
-    identity: BotIdentity,
-) -> None:
-    places = cases.places(user)
-    draft = CaseDraft(area_id=places[0].area_id)
-    await state.set_data({"draft": draft.to_dict(), "boot": identity.boot_id})
-    await message.answer(
+# --- the children -----------------------------------------------------------------------------
+
+
+async def _age_bands(ctx: FormContext) -> list[Option]:
+    return [Option(band.value, "➕ " + age_name(band.value)) for band in AgeBand]
+
+
+async def _child_added(ctx: FormContext, value: str) -> Any:
+    try:
+        return add_children(ctx.value or [], [AgeBand(value)])
+    except ReportInputError as error:
+        raise _invalid(error) from error
+
+
+async def _ages_typed(ctx: FormContext, text: str) -> Any:
+    try:
+        return add_children(ctx.value or [], parse_ages(text))
+    except ReportInputError as error:
+        raise _invalid(error) from error
+
+
+def _children_prompt(ctx: FormContext) -> str:
+    children = ctx.answers.get("children") or []
+    status = (
+        _("Children: {children}").format(children=children_line(children))
+        if children
+        else _("No children added yet.")
+    )
+    return (
         _(
-            "Let us flag a case for the labour inspectorate. It takes about a minute; /cancel "
-            "stops at any time.\nIf a child is in danger right now, call the police: 102."
+            "How many children, and how old? Press a button for each child, or type their "
+            "ages, e.g. <code>12 15 16</code>. No names, please."
         )
-    )
-    if len(places) > 1:
-        first = CaseForm.place
-    elif not await cases.raids():
-        draft.raid = OTHER_RAID
-        await _store(state, draft)
-        first = CaseForm.location
-    else:
-        first = CaseForm.raid
-    await ask(message, state, first, user=user, cases=cases, settings=settings)
-
-
-async def offer_resume(message: Message, state: FSMContext) -> None:
-    await message.answer(
-        _("You have an unfinished case. Continue it or discard it?"), reply_markup=kb.resume()
+        + "\n\n"
+        + status
     )
 
 
-async def offer_resume_pressed(query: CallbackQuery, state: FSMContext) -> None:
-    await query.answer()
-    if isinstance(query.message, Message):
-        await offer_resume(query.message, state)
+# --- the work, the hazards, the danger --------------------------------------------------------
 
 
-async def resume(
-    query: CallbackQuery,
-    state: FSMContext,
-    user: UserRecord,
-    cases: CaseService,
-    settings: Settings,
-    identity: BotIdentity,
-) -> None:
-    await query.answer()
-    await drop_buttons(query)
-    await state.update_data(boot=identity.boot_id)
-    current = await state.get_state()
-    step = next((s for s in ALL_STATES if s.state == current), None)
-    if step is None or not isinstance(query.message, Message):
-        await state.clear()
-        return
-    await ask(query.message, state, step, user=user, cases=cases, settings=settings)
+async def _work(ctx: FormContext, text: str) -> Any:
+    try:
+        return parse_work(text)
+    except ReportInputError as error:
+        raise _invalid(error) from error
 
 
-async def discard(
-    query: CallbackQuery, state: FSMContext, user: UserRecord, is_admin: bool
-) -> None:
-    await query.answer()
-    await drop_buttons(query)
-    await state.clear()
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            _("The unfinished case was discarded."), reply_markup=menu(user, is_admin=is_admin)
+async def _hazards(ctx: FormContext) -> list[Option]:
+    return [Option(hazard.value, hazard_name(hazard.value)) for hazard in Hazard]
+
+
+def _hazards_shown(ctx: FormContext, value: Any) -> str:
+    return ", ".join(hazard_name(code) for code in value or ()) or _("none seen")
+
+
+async def _answers(ctx: FormContext) -> list[Option]:
+    return [Option("yes", _("🚨 Yes, right now")), Option("no", _("No"))]
+
+
+async def _danger_note(ctx: FormContext, value: Any) -> str | None:
+    return danger_numbers(_settings(ctx)) if value == "yes" else None
+
+
+# --- photos and notes -------------------------------------------------------------------------
+
+
+async def _photo(ctx: FormContext, message: Message) -> Any:
+    if not message.photo:
+        if message.document is not None:
+            raise InputError(
+                _(
+                    "A photo sent as a file keeps where and when it was taken, and that must not "
+                    "travel with a case. Please send it as a photo (tick «Compress»)."
+                )
+            )
+        return None
+    photos = list(ctx.value or [])
+    if len(photos) >= PHOTOS_MAX:
+        raise InputError(
+            _("That is the most: {max} photos. Press Done to go on.").format(max=PHOTOS_MAX)
         )
+    photos.append(message.photo[-1].file_id)
+    return photos
+
+
+def _photos_prompt(ctx: FormContext) -> str:
+    text = _(
+        "Send up to {max} photos (an album works), then press Done. Please avoid children's "
+        "faces. Send them as photos, not as files: a file keeps the place and time it was taken."
+    ).format(max=PHOTOS_MAX)
+    count = len(ctx.answers.get("photos") or [])
+    if count:
+        text += "\n" + _("Photos: {count} of {max}.").format(count=count, max=PHOTOS_MAX)
+    return text
+
+
+def _notes_of(value: Any) -> dict[str, Any]:
+    value = value if isinstance(value, dict) else {}
+    return {"text": str(value.get("text") or ""), "voice": list(value.get("voice") or [])}
+
+
+async def _note_typed(ctx: FormContext, text: str) -> Any:
+    notes = _notes_of(ctx.value)
+    try:
+        notes["text"] = add_note(notes["text"], text)
+    except ReportInputError as error:
+        raise _invalid(error) from error
+    return notes
+
+
+async def _voice(ctx: FormContext, message: Message) -> Any:
+    if message.voice is None:
+        return None
+    notes = _notes_of(ctx.value)
+    if not may_add_voice_note(notes["voice"]):
+        raise InputError(_("That is the most: {max} voice notes.").format(max=VOICE_NOTES_MAX))
+    notes["voice"].append(message.voice.file_id)
+    return notes
+
+
+def _notes_prompt(ctx: FormContext) -> str:
+    text = _(
+        "Anything else the inspector should know? Write it (up to {max} characters) or "
+        "send a voice note. Do not say children's names, IINs or phone numbers."
+    ).format(max=NOTES_MAX)
+    shown = _notes_shown(ctx, ctx.answers.get("notes"))
+    if shown:
+        text += "\n\n" + shown
+    return text
+
+
+def _notes_shown(ctx: FormContext, value: Any) -> str:
+    notes = _notes_of(value)
+    lines = []
+    if notes["text"]:
+        lines.append(_("<b>Notes:</b> {notes}").format(notes=html.quote(short(notes["text"], 300))))
+    if notes["voice"]:
+        lines.append(_("<b>Voice notes:</b> {count}").format(count=len(notes["voice"])))
+    return "\n".join(lines)
 
 
 # --- the steps --------------------------------------------------------------------------------
 
 
-async def _invalid_button(query: CallbackQuery) -> None:
-    await query.answer(_("This button is not valid."), show_alert=True)
+STEPS = (
+    Step(
+        name="area_id",
+        label=lambda: _("Area"),
+        prompt=lambda ctx: _("For which area is this case?"),
+        options=_places,
+        when=_several_places,
+        changeable=False,
+        show=lambda ctx, value: html.quote(_area_name(ctx, value)),
+    ),
+    Step(
+        name="raid",
+        label=lambda: _("Raid"),
+        prompt=lambda ctx: _("During which raid was it found?"),
+        options=_raids,
+        when=lambda ctx: bool(ctx.params.get("raids")),
+        show=_raid_shown,
+    ),
+    Step(
+        name="location",
+        label=lambda: _("Location"),
+        prompt=lambda ctx: _(
+            "Where is it? Press «{button}» to share where you are, or type the address "
+            "(up to {max} characters)."
+        ).format(button=labels.send_location(), max=ADDRESS_MAX),
+        parse=_address,
+        collect=_shared,
+        reply_keyboard=lambda ctx: _location_keyboard(),
+        show=_location_shown,
+        hint=lambda ctx: _(
+            "Please share the location with the button below, or type the address "
+            "({min}–{max} characters)."
+        ).format(min=ADDRESS_MIN, max=ADDRESS_MAX),
+    ),
+    Step(
+        name="place",
+        label=lambda: _("Place type"),
+        prompt=lambda ctx: _("What kind of place is it?"),
+        options=_place_types,
+        show=lambda ctx, value: place_name(value),
+        width=2,
+    ),
+    Step(
+        name="children",
+        label=lambda: _("Children"),
+        prompt=_children_prompt,
+        options=_age_bands,
+        add=_child_added,
+        parse=_ages_typed,
+        gathers=True,
+        show=lambda ctx, value: children_line(value or []),
+        hint=lambda ctx: _(
+            "Please press a button for each child, or type their ages as numbers, e.g. 12 15 16."
+        ),
+        width=3,
+    ),
+    Step(
+        name="work",
+        label=lambda: _("Work seen"),
+        prompt=lambda ctx: _(
+            "What work were they doing? For example «washing cars» (up to {max} characters)."
+        ).format(max=WORK_MAX),
+        parse=_work,
+        show=lambda ctx, value: html.quote(short(str(value), 100)),
+        hint=lambda ctx: _("Please describe the work as text (up to {max} characters).").format(
+            max=WORK_MAX
+        ),
+    ),
+    Step(
+        name="hazards",
+        label=lambda: _("Hazard signs"),
+        prompt=lambda ctx: _(
+            "Which hazard signs did you see? Mark all that apply, then press Done."
+        ),
+        options=_hazards,
+        multi=True,
+        optional=True,
+        skip_value=[],
+        show=_hazards_shown,
+    ),
+    Step(
+        name="danger",
+        label=lambda: _("Immediate danger"),
+        prompt=lambda ctx: _("Is a child in immediate danger right now?"),
+        options=_answers,
+        note=_danger_note,
+        show=lambda ctx, value: _("🚨 Yes, right now") if value == "yes" else _("No"),
+        width=2,
+    ),
+    Step(
+        name="photos",
+        label=lambda: _("Photos"),
+        prompt=_photos_prompt,
+        collect=_photo,
+        gathers=True,
+        optional=True,
+        skip_value=[],
+        show=lambda ctx, value: texts.photos(len(value or [])),
+        hint=lambda ctx: _("Please send photos (not files), or press Done or Skip."),
+    ),
+    Step(
+        name="notes",
+        label=lambda: _("Notes"),
+        prompt=_notes_prompt,
+        parse=_note_typed,
+        collect=_voice,
+        gathers=True,
+        optional=True,
+        show=_notes_shown,
+        hint=lambda ctx: _(
+            "Please write the notes or send a voice note, then press Done; or press Skip."
+        ),
+    ),
+)
 
 
-async def place_chosen(
-    query: CallbackQuery,
-    callback_data: CaseFormCb,
-    state: FSMContext,
-    user: UserRecord,
-    cases: CaseService,
-    settings: Settings,
-) -> None:
-    place = cases.place(user, int(callback_data.value)) if callback_data.value.isdigit() else None
-    if place is None:
-        await _invalid_button(query)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    draft = await _draft(state)
-    draft.area_id = place.area_id
-    await _store(state, draft)
-    assert isinstance(query.message, Message)
-    await ask(query.message, state, CaseForm.raid, user=user, cases=cases, settings=settings)
+# --- the summary and sending ------------------------------------------------------------------
 
 
-async def raid_chosen(
-    query: CallbackQuery,
-    callback_data: CaseFormCb,
-    state: FSMContext,
-    user: UserRecord,
-    cases: CaseService,
-    settings: Settings,
-) -> None:
-    name = await cases.raid_name(callback_data.value)
-    if name is None:
-        await _invalid_button(query)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    draft = await _draft(state)
-    draft.raid = callback_data.value
-    await _store(state, draft)
-    assert isinstance(query.message, Message)
-    await query.message.answer("✔️ " + html.quote(name.get(user.locale) or _("Other raid")))
-    await _next(query.message, state, CaseForm.raid, user=user, cases=cases, settings=settings)
+def _draft(ctx: FormContext) -> CaseDraft:
+    return CaseDraft.from_answers(ctx.answers)
 
 
-async def location_shared(
-    message: Message, state: FSMContext, user: UserRecord, cases: CaseService, settings: Settings
-) -> None:
-    assert message.location
-    latitude, longitude = message.location.latitude, message.location.longitude
-    if not valid_location(latitude, longitude):
-        await message.answer(
-            _("This location cannot be right. Please share it again or type the address.")
+async def _summary(ctx: FormContext) -> str:
+    draft = _draft(ctx)
+    return (
+        _("<b>Please check the case</b>")
+        + "\n\n"
+        + draft_preview(
+            draft,
+            raid=_raid_name(ctx, draft.raid),
+            area=_area_name(ctx, draft.area_id),
         )
-        return
-    draft = await _draft(state)
-    draft.latitude, draft.longitude, draft.address = latitude, longitude, ""
-    await _store(state, draft)
-    await message.answer(_("✔️ Location received."), reply_markup=ReplyKeyboardRemove())
-    await _next(message, state, CaseForm.location, user=user, cases=cases, settings=settings)
-
-
-async def address_typed(
-    message: Message, state: FSMContext, user: UserRecord, cases: CaseService, settings: Settings
-) -> None:
-    try:
-        address = parse_address(message.text)
-    except ReportInputError as error:
-        await message.answer(
-            texts.invalid(error.reason) + " " + _expectation(CaseForm.location.state)
-        )
-        return
-    draft = await _draft(state)
-    draft.address, draft.latitude, draft.longitude = address, None, None
-    await _store(state, draft)
-    await message.answer("✔️ " + html.quote(address), reply_markup=ReplyKeyboardRemove())
-    await _next(message, state, CaseForm.location, user=user, cases=cases, settings=settings)
-
-
-async def place_type_chosen(
-    query: CallbackQuery,
-    callback_data: CaseFormCb,
-    state: FSMContext,
-    user: UserRecord,
-    cases: CaseService,
-    settings: Settings,
-) -> None:
-    if callback_data.value not in PlaceType.__members__.values():
-        await _invalid_button(query)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    draft = await _draft(state)
-    draft.place = callback_data.value
-    await _store(state, draft)
-    assert isinstance(query.message, Message)
-    await query.message.answer("✔️ " + place_name(callback_data.value))
-    await _next(
-        query.message, state, CaseForm.place_type, user=user, cases=cases, settings=settings
     )
 
 
-async def _show_children(query: CallbackQuery, draft: CaseDraft) -> None:
-    if not isinstance(query.message, Message):
-        return
-    with suppress(TelegramBadRequest):
-        await query.message.edit_text(
-            _(
-                "How many children, and how old? Press a button for each child, or type their ages, e.g. <code>12 15 16</code>. No names, please."
-            )
-            + "\n\n"
-            + _children_text(draft),
-            reply_markup=kb.children(len(draft.children)),
-        )
-
-
-async def child_added(query: CallbackQuery, callback_data: CaseFormCb, state: FSMContext) -> None:
-    draft = await _draft(state)
-    if callback_data.action == "unchild":
-        if draft.children:
-            draft.children.pop()
-    elif callback_data.value in AgeBand.__members__.values():
-        if not draft.add_child(AgeBand(callback_data.value)):
-            await query.answer(texts.invalid(Invalid.TOO_MANY_CHILDREN), show_alert=True)
-            return
-    else:
-        await _invalid_button(query)
-        return
-    await query.answer()
-    await _store(state, draft)
-    await _show_children(query, draft)
-
-
-async def ages_typed(
-    message: Message, state: FSMContext, user: UserRecord, cases: CaseService, settings: Settings
-) -> None:
+async def _send(ctx: FormContext) -> Finished:
     try:
-        bands = parse_ages(message.text)
-    except ReportInputError as error:
-        await message.answer(
-            texts.invalid(error.reason) + " " + _expectation(CaseForm.children.state)
-        )
-        return
-    draft = await _draft(state)
-    draft.children = [band.value for band in bands]
-    await _store(state, draft)
-    await message.answer("✔️ " + _children_text(draft))
-    await _next(message, state, CaseForm.children, user=user, cases=cases, settings=settings)
-
-
-async def work_typed(
-    message: Message, state: FSMContext, user: UserRecord, cases: CaseService, settings: Settings
-) -> None:
-    try:
-        work = parse_work(message.text)
-    except ReportInputError as error:
-        await message.answer(
-            texts.invalid(error.reason) + " " + _expectation(CaseForm.work.state),
-            reply_markup=kb.cancel_only(),
-        )
-        return
-    draft = await _draft(state)
-    draft.work = work
-    await _store(state, draft)
-    await _next(message, state, CaseForm.work, user=user, cases=cases, settings=settings)
-
-
-async def hazard_toggled(
-    query: CallbackQuery, callback_data: CaseFormCb, state: FSMContext
-) -> None:
-    if callback_data.value not in Hazard.__members__.values():
-        await _invalid_button(query)
-        return
-    await query.answer()
-    draft = await _draft(state)
-    draft.toggle_hazard(Hazard(callback_data.value))
-    await _store(state, draft)
-    if isinstance(query.message, Message):
-        with suppress(TelegramBadRequest):
-            await query.message.edit_reply_markup(reply_markup=kb.hazards(draft.hazards))
-
-
-async def danger_chosen(
-    query: CallbackQuery,
-    callback_data: CaseFormCb,
-    state: FSMContext,
-    user: UserRecord,
-    cases: CaseService,
-    settings: Settings,
-) -> None:
-    if callback_data.value not in ("yes", "no"):
-        await _invalid_button(query)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    draft = await _draft(state)
-    draft.danger = callback_data.value == "yes"
-    await _store(state, draft)
-    assert isinstance(query.message, Message)
-    if draft.danger:
-        await query.message.answer(
-            _(
-                "🚨 If a child's life or health is at risk, call the police now: <b>102</b> "
-                "(or <b>112</b>). The case will also alert the police contact of your area."
-            )
-        )
-    else:
-        await query.message.answer("✔️ " + _("No"))
-    await _next(query.message, state, CaseForm.danger, user=user, cases=cases, settings=settings)
-
-
-async def photo_added(message: Message, state: FSMContext, albums: AlbumCollector) -> None:
-    assert message.photo
-    draft = await _draft(state)
-    over = len(draft.photos) >= PHOTOS_MAX
-    if not over:
-        draft.photos.append(message.photo[-1].file_id)
-        await _store(state, draft)
-
-    async def acknowledge() -> None:
-        count = len((await _draft(state)).photos)
-        text = _("Photos: {count} of {max}. Send more or press Done.").format(
-            count=count, max=PHOTOS_MAX
-        )
-        if over or count >= PHOTOS_MAX:
-            text = _("That is the most: {max} photos. Press Done to go on.").format(max=PHOTOS_MAX)
-        await message.answer(text, reply_markup=kb.skip_or_done(done=True))
-
-    if message.media_group_id:
-        albums.touch((message.chat.id, message.media_group_id), acknowledge)
-    else:
-        await acknowledge()
-
-
-async def notes_typed(
-    message: Message, state: FSMContext, user: UserRecord, cases: CaseService, settings: Settings
-) -> None:
-    try:
-        notes = parse_notes(message.text)
-    except ReportInputError as error:
-        await message.answer(
-            texts.invalid(error.reason) + " " + _expectation(CaseForm.notes.state),
-            reply_markup=kb.skip_or_done(),
-        )
-        return
-    draft = await _draft(state)
-    draft.notes = notes
-    await _store(state, draft)
-    await _next(message, state, CaseForm.notes, user=user, cases=cases, settings=settings)
-
-
-async def voice_note(
-    message: Message, state: FSMContext, user: UserRecord, cases: CaseService, settings: Settings
-) -> None:
-    """A voice note for the inspector instead of (or besides) written notes."""
-    assert message.voice
-    draft = await _draft(state)
-    if len(draft.voice_notes) >= VOICE_NOTES_MAX:
-        await message.answer(
-            _("That is the most: {max} voice notes.").format(max=VOICE_NOTES_MAX),
-            reply_markup=kb.skip_or_done(done=True),
-        )
-        return
-    draft.voice_notes.append(message.voice.file_id)
-    await _store(state, draft)
-    await message.answer(
-        _(
-            "🎤 Voice note received ({count}). The inspector gets it with the case. Add more, "
-            "write notes, or press Done."
-        ).format(count=len(draft.voice_notes)),
-        reply_markup=kb.skip_or_done(done=True),
-    )
-
-
-async def step_done(
-    query: CallbackQuery,
-    callback_data: CaseFormCb,
-    state: FSMContext,
-    user: UserRecord,
-    cases: CaseService,
-    settings: Settings,
-) -> None:
-    current = await state.get_state()
-    step = next(s for s in STEPS if s.state == current)
-    draft = await _draft(state)
-    if step is CaseForm.children and not draft.children:
-        await query.answer(_("Add at least one child first."), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    if step is CaseForm.hazards:
-        draft.hazards_done = True
-    if step is CaseForm.notes and callback_data.action == "skip":
-        draft.notes = draft.notes or ""
-    if step is CaseForm.photos and callback_data.action == "skip":
-        draft.photos = []
-    await _store(state, draft)
-    assert isinstance(query.message, Message)
-    if step is CaseForm.children:
-        await query.message.answer("✔️ " + _children_text(draft))
-    await _next(query.message, state, step, user=user, cases=cases, settings=settings)
-
-
-async def save(
-    query: CallbackQuery, state: FSMContext, user: UserRecord, is_admin: bool, cases: CaseService
-) -> None:
-    draft = await _draft(state)
-    try:
-        result = await cases.flag(user, draft)
-    except CaseError:
-        await query.answer(
+        result = await _cases(ctx).flag(ctx["user"], _draft(ctx))
+    except CaseError as error:
+        raise FormRefused(
             _("This case cannot be sent: an answer is missing. Press «Change an answer»."),
-            show_alert=True,
-        )
-        return
-    await query.answer()
-    await drop_buttons(query)
-    await state.clear()
-    assert isinstance(query.message, Message)
+            keep=True,
+        ) from error
     case, routing = result.case, result.routing
     if routing.inspectors:
         text = _(
@@ -722,80 +451,56 @@ async def save(
         ).format(number=case.id)
     if routing.police:
         text += "\n" + _("The police contact of your area has been alerted.")
-    await query.message.answer(text, reply_markup=menu(user, is_admin=is_admin))
+    return Finished(text)
 
 
-async def change(query: CallbackQuery, state: FSMContext) -> None:
-    await query.answer()
-    await drop_buttons(query)
-    await state.set_state(CaseForm.change)
-    assert isinstance(query.message, Message)
-    await query.message.answer(_("Which answer do you want to change?"), reply_markup=kb.fields())
+CASE_FORM = Form(
+    name="case",
+    steps=STEPS,
+    save=_send,
+    what=lambda: _("case"),
+    summary=_summary,
+    save_label=lambda ctx: _("📨 Send to the inspectorate"),
+    menu=lambda ctx: menu(ctx["user"], is_admin=bool(ctx.data.get("is_admin"))),
+)
 
 
-async def field_chosen(
-    query: CallbackQuery,
-    callback_data: CaseFormCb,
-    state: FSMContext,
-    user: UserRecord,
-    cases: CaseService,
-    settings: Settings,
-) -> None:
-    step = FIELD_STEPS.get(callback_data.value)
-    if step is None:
-        await _invalid_button(query)
+# --- starting ---------------------------------------------------------------------------------
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    for observer in (router.message, router.callback_query):
+        observer.filter(PrivateChat(), HasRole(Role.RAIDER, admin_counts=False))
+    router.message.register(begin, Command("case"))
+    router.message.register(begin, Button(labels.flag_case))
+    router.include_router(forms.form_router(CASE_FORM))
+    return router
+
+
+async def begin(message: Message, state: FSMContext, **data: Any) -> None:
+    cases: CaseService = data["cases"]
+    settings: Settings = data["settings"]
+    places = cases.places(data["user"])
+    if not places:
+        await message.answer(_("You do not flag cases for any area."))
         return
-    await query.answer()
-    await drop_buttons(query)
-    await state.update_data(changing=True)
-    if step is CaseForm.hazards:
-        draft = await _draft(state)
-        draft.hazards_done = False
-        await _store(state, draft)
-    assert isinstance(query.message, Message)
-    await ask(query.message, state, step, user=user, cases=cases, settings=settings)
-
-
-async def stale_button(query: CallbackQuery) -> None:
-    await query.answer(_("This button is no longer active."), show_alert=True)
-
-
-def _expectation(state_name: str | None) -> str:
-    hints = {
-        CaseForm.place.state: _("Please choose the area with the buttons above."),
-        CaseForm.raid.state: _("Please choose the raid with the buttons above."),
-        CaseForm.location.state: _(
-            "Please share the location with the button below, or type the address ({min}–{max} characters)."
-        ).format(min=5, max=ADDRESS_MAX),
-        CaseForm.place_type.state: _("Please choose the kind of place with the buttons above."),
-        CaseForm.children.state: _(
-            "Please press a button for each child, or type their ages as numbers, e.g. 12 15 16."
-        ),
-        CaseForm.work.state: _("Please describe the work as text (up to {max} characters).").format(
-            max=WORK_MAX
-        ),
-        CaseForm.hazards.state: _(
-            "Please mark the hazard signs with the buttons above, then press Done."
-        ),
-        CaseForm.danger.state: _("Please answer with the buttons above: Yes or No."),
-        CaseForm.photos.state: _("Please send photos (not files), or press Done or Skip."),
-        CaseForm.notes.state: _("Please send the notes as text, or press Skip."),
-        CaseForm.confirm.state: _("Please press Send, Change or Cancel above."),
-        CaseForm.change.state: _("Please choose the answer to change with the buttons above."),
-    }
-    return hints.get(state_name or "", "")
-
-
-async def expected(message: Message, state: FSMContext) -> None:
-    current = await state.get_state()
-    text = _expectation(current)
-    if current == CaseForm.photos.state and message.document is not None:
-        text = (
-            _(
-                "A photo sent as a file keeps where and when it was taken, and that must not "
-                "travel with a case. Please send it as a photo (tick «Compress»)."
-            )
-            + " "
-            + text
-        )
-    await message.answer(text + "\n" + _("To stop: /cancel"))
+    raids = await cases.raids()
+    answers: dict[str, Any] = {}
+    if len(places) == 1:
+        answers["area_id"] = places[0].area_id
+    if not raids:
+        answers["raid"] = OTHER_RAID
+    intro = _(
+        "Let us flag a case for the labour inspectorate. It takes about a minute; /cancel "
+        "stops at any time.\nIf a child is in danger right now, call the police: {police}."
+    ).format(police=settings.police_number)
+    await forms.start(
+        CASE_FORM,
+        message,
+        state,
+        data,
+        answers=answers,
+        params={"raids": {raid.code: raid.name.to_dict() for raid in raids}},
+        note=intro,
+    )

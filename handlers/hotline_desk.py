@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from typing import Any
 
-from aiogram import F, Router
+from aiogram import F, Router, html
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -17,21 +17,17 @@ from bot.callbacks import ContactCb
 from bot.config import Settings
 from bot.domain.access import Action
 from bot.domain.hotline import (
-    CallerType,
-    HotlineDraft,
     HotlineReferral,
+    Media,
     MediaKind,
-    parse_contact,
     parse_reply,
-    parse_story,
 )
 from bot.domain.reports import ReportInputError
 from bot.domain.roles import Role
-from bot.domain.triage import Category, Urgency
-from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
+from bot.domain.triage import Urgency
+from bot.filters import Button, HasRole, PrivateChat
 from bot.hotline_messages import contact_keyboard
 from bot.hotline_texts import (
-    caller_name,
     category_name,
     contact_card,
     media_line,
@@ -44,19 +40,103 @@ from bot.media import media_of
 from bot.services.hotline import ContactView, HotlineError, HotlineService
 from bot.services.users import UserRecord, actor_of
 from handlers import labels, texts
-from handlers.case_keyboards import DeskCb
+from handlers.forms import Finished, Form, FormContext, FormRefused, InputError, Step
+from handlers.forms import engine as forms
+from handlers.hotline_form import CALL_FORM
 from handlers.keyboards import FormCb
-from handlers.views import drop_buttons
+from handlers.views import drop_buttons, short
+
+# --- the operator's answer and the outcome: small forms on the engine ---------------------------
 
 
-class ContactDesk(StatesGroup):
-    reply = State()
-    outcome = State()
-    call_caller = State()
-    call_category = State()
-    call_danger = State()
-    call_story = State()
-    call_contact = State()
+def _contact_id(ctx: FormContext) -> int:
+    return int(ctx.params["contact_id"])
+
+
+async def _words(ctx: FormContext, text: str) -> Any:
+    try:
+        return {"text": parse_reply(text)}
+    except ReportInputError as error:
+        raise InputError(texts.invalid(error.reason)) from error
+
+
+async def _spoken(ctx: FormContext, message: Message) -> Any:
+    """A voice message: the sender gets a copy by its file id, signed by the hotline."""
+    media = media_of(message) if message.voice else None
+    return None if media is None else {"text": "", "media": media.to_dict()}
+
+
+def _answer_shown(ctx: FormContext, value: Any) -> str:
+    if value.get("media"):
+        return media_line(Media.from_dict(value["media"]), ctx.locale)
+    return html.quote(short(str(value.get("text") or ""), 100))
+
+
+async def _send_reply(ctx: FormContext) -> Finished:
+    answer = ctx.answers["answer"]
+    media = Media.from_dict(answer["media"]) if answer.get("media") else None
+    contact_id = _contact_id(ctx)
+    try:
+        await ctx["hotline"].reply(
+            ctx["user"], ctx["is_admin"], contact_id, answer.get("text") or "", media=media
+        )
+    except HotlineError as error:
+        raise FormRefused(_refusal(error)) from error
+    return Finished(_("Sent to the sender of № {number}.").format(number=contact_id))
+
+
+REPLY_FORM = Form(
+    name="creply",
+    steps=(
+        Step(
+            name="answer",
+            label=lambda: _("Answer"),
+            prompt=lambda ctx: _(
+                "Write your answer to the sender of № {number}. They will see it as from «hotline operator», without your name."
+            ).format(number=_contact_id(ctx)),
+            parse=_words,
+            collect=_spoken,
+            show=_answer_shown,
+            hint=lambda ctx: _("Please write your answer as text, or send a voice message."),
+        ),
+    ),
+    save=_send_reply,
+    what=lambda: _("answer to a contact"),
+)
+
+
+async def _outcome(ctx: FormContext, text: str) -> Any:
+    try:
+        return parse_reply(text)
+    except ReportInputError as error:
+        raise InputError(texts.invalid(error.reason)) from error
+
+
+async def _close(ctx: FormContext) -> Finished:
+    contact_id = _contact_id(ctx)
+    try:
+        await ctx["hotline"].close(ctx["user"], ctx["is_admin"], contact_id, ctx.answers["outcome"])
+    except HotlineError as error:
+        raise FormRefused(_refusal(error)) from error
+    return Finished(_("№ {number} is closed.").format(number=contact_id))
+
+
+OUTCOME_FORM = Form(
+    name="cclose",
+    steps=(
+        Step(
+            name="outcome",
+            label=lambda: _("Outcome"),
+            prompt=lambda ctx: _(
+                "How did it end? Write the outcome of № {number} in a few words."
+            ).format(number=_contact_id(ctx)),
+            parse=_outcome,
+            show=lambda ctx, value: html.quote(short(str(value), 100)),
+        ),
+    ),
+    save=_close,
+    what=lambda: _("outcome of a contact"),
+)
 
 
 def build_router() -> Router:
@@ -77,24 +157,11 @@ def build_router() -> Router:
     desk.callback_query.register(listen, ContactCb.filter(F.action == "listen"))
     desk.callback_query.register(heard, ContactCb.filter(F.action == "heard"))
     desk.callback_query.register(urgency_set, ContactCb.filter(F.action == "urgency"))
-    text_only = (Magic(F.text), NOT_COMMAND, ~Button(*labels.MENU))
-    desk.message.register(reply_typed, StateFilter(ContactDesk.reply), *text_only)
-    desk.message.register(reply_spoken, StateFilter(ContactDesk.reply), Magic(F.voice))
-    desk.message.register(outcome_typed, StateFilter(ContactDesk.outcome), *text_only)
-    # Logging a phone call.
+    desk.include_router(forms.form_router(REPLY_FORM))
+    desk.include_router(forms.form_router(OUTCOME_FORM))
+    # Logging a phone call: the hotline's questions, on the form engine.
     desk.message.register(call_begin, Command("call"), HasRole(Role.OPERATOR))
-    desk.callback_query.register(
-        call_choice,
-        StateFilter(ContactDesk.call_caller, ContactDesk.call_category, ContactDesk.call_danger),
-        DeskCb.filter(F.action == "call"),
-    )
-    desk.message.register(call_story, StateFilter(ContactDesk.call_story), *text_only)
-    desk.message.register(call_contact, StateFilter(ContactDesk.call_contact), *text_only)
-    desk.callback_query.register(
-        call_no_contact, StateFilter(ContactDesk.call_contact), DeskCb.filter(F.action == "skip")
-    )
-    desk.callback_query.register(stale, StateFilter(ContactDesk), DeskCb.filter())
-    desk.message.register(expected, StateFilter(ContactDesk), NOT_COMMAND, ~Button(*labels.MENU))
+    desk.include_router(forms.form_router(CALL_FORM))
 
     outsiders = Router(name=f"{__name__}.outsiders")
     outsiders.callback_query.register(refuse_outsider, ContactCb.filter())
@@ -248,61 +315,22 @@ async def _check(
 
 
 async def ask_reply(
-    query: CallbackQuery,
-    callback_data: ContactCb,
-    state: FSMContext,
-    user: UserRecord,
-    is_admin: bool,
-    hotline: HotlineService,
+    query: CallbackQuery, callback_data: ContactCb, state: FSMContext, **data: Any
 ) -> None:
+    contact_id = callback_data.contact_id
     if not await _check(
-        query, user, is_admin, hotline, callback_data.contact_id, "open_reply", Action.CONTACT_REPLY
+        query,
+        data["user"],
+        data["is_admin"],
+        data["hotline"],
+        contact_id,
+        "open_reply",
+        Action.CONTACT_REPLY,
     ):
         return
     await query.answer()
-    await state.set_state(ContactDesk.reply)
-    await state.set_data({"contact_id": callback_data.contact_id})
-    assert query.message is not None
-    await query.message.answer(
-        _(
-            "Write your answer to the sender of № {number}. They will see it as from «hotline operator», without your name."
-        ).format(number=callback_data.contact_id),
-        reply_markup=_cancel(),
-    )
-
-
-async def reply_typed(
-    message: Message, state: FSMContext, user: UserRecord, is_admin: bool, hotline: HotlineService
-) -> None:
-    try:
-        text = parse_reply(message.text)
-    except ReportInputError as error:
-        await message.answer(texts.invalid(error.reason))
-        return
-    contact_id = int((await state.get_data())["contact_id"])
-    try:
-        await hotline.reply(user, is_admin, contact_id, text)
-    except HotlineError as error:
-        await state.clear()
-        await message.answer(_refusal(error))
-        return
-    await state.clear()
-    await message.answer(_("Sent to the sender of № {number}.").format(number=contact_id))
-
-
-async def reply_spoken(
-    message: Message, state: FSMContext, user: UserRecord, is_admin: bool, hotline: HotlineService
-) -> None:
-    """The operator answers with a voice message: the sender gets a copy, signed by the hotline."""
-    contact_id = int((await state.get_data())["contact_id"])
-    try:
-        await hotline.reply(user, is_admin, contact_id, "", media=media_of(message))
-    except HotlineError as error:
-        await state.clear()
-        await message.answer(_refusal(error))
-        return
-    await state.clear()
-    await message.answer(_("Sent to the sender of № {number}.").format(number=contact_id))
+    assert isinstance(query.message, Message)
+    await forms.start(REPLY_FORM, query.message, state, data, params={"contact_id": contact_id})
 
 
 SEND_COPY = {
@@ -449,45 +477,22 @@ async def referred(
 
 
 async def ask_outcome(
-    query: CallbackQuery,
-    callback_data: ContactCb,
-    state: FSMContext,
-    user: UserRecord,
-    is_admin: bool,
-    hotline: HotlineService,
+    query: CallbackQuery, callback_data: ContactCb, state: FSMContext, **data: Any
 ) -> None:
+    contact_id = callback_data.contact_id
     if not await _check(
-        query, user, is_admin, hotline, callback_data.contact_id, "open_close", Action.CONTACT_CLOSE
+        query,
+        data["user"],
+        data["is_admin"],
+        data["hotline"],
+        contact_id,
+        "open_close",
+        Action.CONTACT_CLOSE,
     ):
         return
     await query.answer()
-    await state.set_state(ContactDesk.outcome)
-    await state.set_data({"contact_id": callback_data.contact_id})
-    assert query.message is not None
-    await query.message.answer(
-        _("How did it end? Write the outcome of № {number} in a few words.").format(
-            number=callback_data.contact_id
-        ),
-        reply_markup=_cancel(),
-    )
-
-
-async def outcome_typed(
-    message: Message, state: FSMContext, user: UserRecord, is_admin: bool, hotline: HotlineService
-) -> None:
-    try:
-        outcome = parse_reply(message.text)
-    except ReportInputError as error:
-        await message.answer(texts.invalid(error.reason))
-        return
-    contact_id = int((await state.get_data())["contact_id"])
-    await state.clear()
-    try:
-        await hotline.close(user, is_admin, contact_id, outcome)
-    except HotlineError as error:
-        await message.answer(_refusal(error))
-        return
-    await message.answer(_("№ {number} is closed.").format(number=contact_id))
+    assert isinstance(query.message, Message)
+    await forms.start(OUTCOME_FORM, query.message, state, data, params={"contact_id": contact_id})
 
 
 async def block(
@@ -521,144 +526,12 @@ def _cancel() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def _call_choices(options: list[tuple[str, str]], width: int = 2) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for value, text in options:
-        builder.button(text=text, callback_data=DeskCb(action="call", value=value))
-    builder.adjust(width)
-    builder.row(*_cancel().inline_keyboard[0])
-    return builder.as_markup()
-
-
-async def call_begin(
-    message: Message, state: FSMContext, user: UserRecord, is_admin: bool, hotline: HotlineService
-) -> None:
-    area_id = await hotline.call_area(user, is_admin)
+async def call_begin(message: Message, state: FSMContext, **data: Any) -> None:
+    area_id = await data["hotline"].call_area(data["user"], data["is_admin"])
     if area_id is None:
         await message.answer(_("You may not open this contact."))
         return
-    draft = HotlineDraft(area_id=area_id)
-    await state.set_state(ContactDesk.call_caller)
-    await state.set_data({"draft": draft.to_dict()})
-    await message.answer(
-        _("Logging a phone call. Who called?"),
-        reply_markup=_call_choices([(c.value, caller_name(c.value)) for c in CallerType]),
-    )
-
-
-async def call_choice(query: CallbackQuery, callback_data: DeskCb, state: FSMContext) -> None:
-    current = await state.get_state()
-    draft = HotlineDraft.from_dict((await state.get_data())["draft"])
-    value = callback_data.value
-    assert query.message is not None
-    if current == ContactDesk.call_caller.state and value in CallerType.__members__.values():
-        draft.caller = value
-        next_state, text, markup = (
-            ContactDesk.call_category,
-            _("What is it about?"),
-            _call_choices([(c.value, category_name(c.value)) for c in Category], 1),
-        )
-    elif current == ContactDesk.call_category.state and value in Category.__members__.values():
-        draft.category = value
-        next_state, text, markup = (
-            ContactDesk.call_danger,
-            _("Is a child in danger right now?"),
-            _call_choices([("yes", _("🚨 Yes, right now")), ("no", _("No"))]),
-        )
-    elif current == ContactDesk.call_danger.state and value in ("yes", "no"):
-        draft.danger = value == "yes"
-        next_state, text, markup = (
-            ContactDesk.call_story,
-            _("What did the caller say? Write it down briefly."),
-            _cancel(),
-        )
-    else:
-        await query.answer(_("This button is not valid."), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    await state.update_data(draft=draft.to_dict())
-    await state.set_state(next_state)
-    await query.message.answer(text, reply_markup=markup)
-
-
-async def call_story(message: Message, state: FSMContext) -> None:
-    try:
-        story = parse_story(message.text)
-    except ReportInputError as error:
-        await message.answer(texts.invalid(error.reason))
-        return
-    draft = HotlineDraft.from_dict((await state.get_data())["draft"])
-    draft.story = story
-    await state.update_data(draft=draft.to_dict())
-    await state.set_state(ContactDesk.call_contact)
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("⏭ No contact"), callback_data=DeskCb(action="skip"))
-    await message.answer(
-        _("The caller's phone or name, if they left one:"), reply_markup=builder.as_markup()
-    )
-
-
-async def call_contact(
-    message: Message, state: FSMContext, user: UserRecord, hotline: HotlineService
-) -> None:
-    try:
-        contact = parse_contact(message.text)
-    except ReportInputError as error:
-        await message.answer(texts.invalid(error.reason))
-        return
-    await _log_call(message, state, user, hotline, contact)
-
-
-async def call_no_contact(
-    query: CallbackQuery, state: FSMContext, user: UserRecord, hotline: HotlineService
-) -> None:
-    await query.answer()
-    await drop_buttons(query)
-    assert isinstance(query.message, Message)
-    await _log_call(query.message, state, user, hotline, "")
-
-
-async def _log_call(
-    message: Message, state: FSMContext, user: UserRecord, hotline: HotlineService, contact: str
-) -> None:
-    draft = HotlineDraft.from_dict((await state.get_data())["draft"])
-    draft.contact = contact
-    await state.clear()
-    try:
-        submitted = await hotline.submit(draft, sender_id=None, operator=user)
-    except HotlineError:
-        await message.answer(
-            _("The call could not be logged: an answer is missing. Start again with /call.")
-        )
-        return
-    await message.answer(
-        _(
-            "Call logged as № {number} ({urgency}, {category}); it is yours. Close it from /queue when it is settled."
-        ).format(
-            number=submitted.contact.id,
-            urgency=urgency_name(submitted.contact.urgency),
-            category=category_name(submitted.contact.category),
-        )
-    )
-
-
-async def stale(query: CallbackQuery) -> None:
-    await query.answer(_("This button is no longer active."), show_alert=True)
-
-
-async def expected(message: Message, state: FSMContext) -> None:
-    current = await state.get_state()
-    if current in (
-        ContactDesk.reply.state,
-        ContactDesk.outcome.state,
-        ContactDesk.call_story.state,
-        ContactDesk.call_contact.state,
-    ):
-        text = _("Please write it as text.")
-    else:
-        text = _("Please choose with the buttons above.")
-    await message.answer(text + "\n" + _("To stop: /cancel"))
+    await forms.start(CALL_FORM, message, state, data, params={"area_id": area_id})
 
 
 async def refuse_outsider(

@@ -17,7 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.reports import FORMATS
 from bot.i18n import fmt_date
-from bot.names import format_name, role_name
+from bot.names import format_name
 from handlers import labels
 from handlers.keyboard_cache import per_language
 
@@ -37,11 +37,6 @@ class MyCb(CallbackData, prefix="my"):
     action: str
     report_id: int
     field: str = ""
-
-
-class InviteCb(CallbackData, prefix="inv"):
-    action: str
-    value: str = ""
 
 
 @per_language
@@ -254,36 +249,4 @@ def confirm_delete(report_id: int) -> InlineKeyboardMarkup:
     )
     builder.button(text=_("↩️ Keep it"), callback_data=MyCb(action="view", report_id=report_id))
     builder.adjust(2)
-    return builder.as_markup()
-
-
-def invite_roles(roles: Sequence[str]) -> InlineKeyboardMarkup:
-    return _invite_roles(tuple(roles))
-
-
-@per_language
-def _invite_roles(roles: tuple[str, ...]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for role in roles:
-        builder.button(text=role_name(role), callback_data=InviteCb(action="role", value=role))
-    builder.adjust(2)
-    return builder.as_markup()
-
-
-def invite_areas(areas: Sequence[tuple[int, str]], *, can_add: bool) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for area_id, name in areas:
-        builder.button(text=name, callback_data=InviteCb(action="area", value=str(area_id)))
-    if can_add:
-        builder.button(text=_("➕ New organisation"), callback_data=InviteCb(action="new_area"))
-    builder.adjust(1)
-    return builder.as_markup()
-
-
-@per_language
-def invite_uses() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for uses in (1, 5, 30, 100):
-        builder.button(text=str(uses), callback_data=InviteCb(action="uses", value=str(uses)))
-    builder.adjust(4)
     return builder.as_markup()

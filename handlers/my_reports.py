@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Any
 
 from aiogram import F, Router, html
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.reports import FORMATS, ReportInputError, change_deadline, parse_answer
+from bot.domain.reports import change_deadline
 from bot.domain.roles import Role
-from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
+from bot.filters import Button, HasRole, PrivateChat
 from bot.i18n import fmt_day, fmt_moment
 from bot.services.plans import PlanService
 from bot.services.reports import ReportError, ReportRecord, ReportService
 from bot.services.users import UserRecord
-from handlers import keyboards, labels, texts
-from handlers.keyboards import EDITABLE_AFTER_SAVE, MyCb
+from handlers import keyboards, labels
+from handlers import reports as report_form
+from handlers.keyboards import MyCb
 from handlers.views import drop_buttons, menu, record_body, short
-
-
-class ReportEdit(StatesGroup):
-    value = State()
 
 
 def build_router() -> Router:
@@ -35,14 +31,8 @@ def build_router() -> Router:
     router.message.register(my_reports, Button(labels.my_reports))
     router.callback_query.register(view, MyCb.filter(F.action == "view"))
     router.callback_query.register(edit, MyCb.filter(F.action == "edit"))
-    router.callback_query.register(field_chosen, MyCb.filter(F.action == "field"))
-    router.callback_query.register(
-        format_set, StateFilter(ReportEdit.value), MyCb.filter(F.action == "format")
-    )
     router.callback_query.register(delete, MyCb.filter(F.action == "delete"))
     router.callback_query.register(delete_confirmed, MyCb.filter(F.action == "delete_yes"))
-    router.message.register(new_value, StateFilter(ReportEdit.value), Magic(F.text), NOT_COMMAND)
-    router.message.register(expected, StateFilter(ReportEdit.value), NOT_COMMAND)
     router.callback_query.register(unknown_action, MyCb.filter())
     return router
 
@@ -118,8 +108,6 @@ async def view(
     if record is None:
         return
     await query.answer()
-    if await state.get_state() == ReportEdit.value.state:
-        await state.clear()
     assert isinstance(query.message, Message)
     await query.message.answer(
         await _card(record, user, reports, plans),
@@ -127,133 +115,14 @@ async def view(
     )
 
 
-async def edit(
-    query: CallbackQuery, callback_data: MyCb, user: UserRecord, reports: ReportService
-) -> None:
-    record = await _own(query, user, reports, callback_data.report_id, change=True)
+async def edit(query: CallbackQuery, callback_data: MyCb, state: FSMContext, **data: Any) -> None:
+    """Open the report in the report form, at its summary: every answer can be changed."""
+    record = await _own(query, data["user"], data["reports"], callback_data.report_id, change=True)
     if record is None:
         return
     await query.answer()
     assert isinstance(query.message, Message)
-    await query.message.answer(
-        _("Report № {number}: what do you want to change?").format(number=record.id),
-        reply_markup=keyboards.edit_fields(record.id),
-    )
-
-
-async def field_chosen(
-    query: CallbackQuery,
-    callback_data: MyCb,
-    state: FSMContext,
-    user: UserRecord,
-    reports: ReportService,
-) -> None:
-    if callback_data.field not in EDITABLE_AFTER_SAVE:
-        await query.answer(_("This button is not valid."), show_alert=True)
-        return
-    record = await _own(query, user, reports, callback_data.report_id, change=True)
-    if record is None:
-        return
-    await query.answer()
-    await drop_buttons(query)
-    await state.set_state(ReportEdit.value)
-    await state.set_data({"report_id": record.id, "field": callback_data.field})
-    assert isinstance(query.message, Message)
-    if callback_data.field == "format":
-        await query.message.answer(
-            _("Choose the new format."), reply_markup=keyboards.edit_formats(record.id)
-        )
-        return
-    prompts = {
-        "held_on": _("Type the new date, e.g. 03.06.2025."),
-        "title": _("Send the new title ({limits}).").format(limits=texts.title_limits()),
-        "participants": _(
-            "Send the number of participants: one number, or four (children, parents, "
-            "specialists, others)."
-        ),
-        "audience": _("Send the new audience (up to {max} characters).").format(
-            max=texts.audience_limit()
-        ),
-        "description": _("Send the new description (up to {max} characters).").format(
-            max=texts.description_limit()
-        ),
-    }
-    await query.message.answer(prompts[callback_data.field] + "\n" + _("To stop: /cancel"))
-
-
-async def _apply(
-    message: Message,
-    state: FSMContext,
-    user: UserRecord,
-    reports: ReportService,
-    plans: PlanService,
-    changes: dict[str, object],
-) -> None:
-    data = await state.get_data()
-    try:
-        record = await reports.update(user, int(data["report_id"]), changes)
-    except ReportError as error:
-        await state.clear()
-        await message.answer(
-            _("The 24 hours to change this report have passed.")
-            if error.code == "too_late"
-            else _("This report is not available to you.")
-        )
-        return
-    await state.clear()
-    await message.answer(
-        _("Changed.") + "\n\n" + await _card(record, user, reports, plans),
-        reply_markup=keyboards.report_actions(record.id, changeable=reports.may_change(record)),
-    )
-
-
-async def new_value(
-    message: Message,
-    state: FSMContext,
-    user: UserRecord,
-    reports: ReportService,
-    plans: PlanService,
-) -> None:
-    data = await state.get_data()
-    field_name = str(data.get("field"))
-    try:
-        record = await reports.own(user, int(data["report_id"]))
-        earliest, latest = await reports.date_bounds(record)
-        value = parse_answer(
-            field_name, message.text, plans.today(), earliest=earliest, latest=latest
-        )
-    except (ReportInputError, KeyError) as error:
-        reason = texts.invalid(error.reason) if isinstance(error, ReportInputError) else ""
-        again = _("Please try again, or /cancel.")
-        await message.answer(" ".join(part for part in (reason, again) if part))
-        return
-    except (ReportError, ValueError):
-        await state.clear()
-        await message.answer(_("This report is not available to you."))
-        return
-    if isinstance(value, date) and await reports.outside_window(value, record):
-        await message.answer(
-            "⚠️ " + _("This date is outside the campaign. The report is changed all the same.")
-        )
-    await _apply(message, state, user, reports, plans, {field_name: value})
-
-
-async def format_set(
-    query: CallbackQuery,
-    callback_data: MyCb,
-    state: FSMContext,
-    user: UserRecord,
-    reports: ReportService,
-    plans: PlanService,
-) -> None:
-    data = await state.get_data()
-    if callback_data.field not in FORMATS or data.get("report_id") != callback_data.report_id:
-        await query.answer(_("This button is not valid."), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    assert isinstance(query.message, Message)
-    await _apply(query.message, state, user, reports, plans, {"format": callback_data.field})
+    await report_form.edit(query.message, state, record.id, **data)
 
 
 async def delete(
@@ -290,10 +159,6 @@ async def delete_confirmed(
         _("Report № {number} is deleted.").format(number=record.id),
         reply_markup=menu(user, is_admin=is_admin),
     )
-
-
-async def expected(message: Message) -> None:
-    await message.answer(_("Please send the new value as text, or /cancel."))
 
 
 async def unknown_action(query: CallbackQuery) -> None:

@@ -1,35 +1,30 @@
-"""A coordinator renames a place of their area: /rename, the place, its names in both languages."""
+"""A coordinator renames a place of their area: /rename, the place, its names in both languages.
+
+A form on the engine: the place (browsed a level at a time, paged by the engine; only the places
+the access policy lets this person rename can be chosen), then its Kazakh and Russian names, each
+kept with a press. The service checks the rename again and writes it, or the refusal, to the
+audit log.
+"""
 
 from __future__ import annotations
 
-from aiogram import F, Router, html
-from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
-from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from typing import Any
 
-from bot.domain.access import Actor, Role
+from aiogram import Router, html
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.access import Role
 from bot.domain.places import NAME_MAX, NAME_MIN, PlaceNameError, clean_name
-from bot.filters import NOT_COMMAND, HasRole, Magic, PrivateChat
+from bot.filters import HasRole, PrivateChat
 from bot.services.areas import Area, AreaService
 from bot.services.places import PlaceError, PlaceService
-from bot.services.users import UserRecord
-from handlers.views import drop_buttons
+from handlers.forms import Finished, Form, FormContext, FormRefused, InputError, Option, Step
+from handlers.forms import engine as forms
 
-SHOWN = 40
-
-
-class RenameForm(StatesGroup):
-    kk = State()
-    ru = State()
-
-
-class RenameCb(CallbackData, prefix="ren"):
-    action: str  # open, pick, keep
-    area_id: int = 0
+KEEP = "="  # the name in this language stays
 
 
 def build_router() -> Router:
@@ -37,196 +32,124 @@ def build_router() -> Router:
     for observer in (router.message, router.callback_query):
         observer.filter(PrivateChat(), HasRole(Role.COORDINATOR))
     router.message.register(begin, Command("rename"))
-    router.callback_query.register(opened, RenameCb.filter(F.action == "open"))
-    router.callback_query.register(picked, RenameCb.filter(F.action == "pick"))
-    router.callback_query.register(
-        kept, StateFilter(RenameForm.kk, RenameForm.ru), RenameCb.filter(F.action == "keep")
-    )
-    router.message.register(
-        named, StateFilter(RenameForm.kk, RenameForm.ru), Magic(F.text), NOT_COMMAND
-    )
-    router.message.register(text_expected, StateFilter(RenameForm.kk, RenameForm.ru), NOT_COMMAND)
+    router.include_router(forms.form_router(RENAME_FORM))
     return router
 
 
-async def begin(
-    message: Message,
-    state: FSMContext,
-    user: UserRecord,
-    actor: Actor,
-    areas: AreaService,
-    places: PlaceService,
-) -> None:
-    await state.clear()
-    found = await areas.own(actor)
-    if len(found) == 1:
-        await _show(message, found[0], user, actor, areas, places)
-        return
-    builder = InlineKeyboardBuilder()
-    for area in found[:SHOWN]:
-        builder.button(
-            text=f"📂 {area.name(user.locale)}",
-            callback_data=RenameCb(action="open", area_id=area.id),
-        )
-    builder.adjust(1)
-    await message.answer(_("Which place do you want to rename?"), reply_markup=builder.as_markup())
+async def begin(message: Message, state: FSMContext, **data: Any) -> None:
+    await forms.start(RENAME_FORM, message, state, data)
 
 
-async def _show(
-    message: Message,
-    area: Area,
-    user: UserRecord,
-    actor: Actor,
-    areas: AreaService,
-    places: PlaceService,
-) -> None:
-    builder = InlineKeyboardBuilder()
-    if places.renamable(area, actor):
-        builder.button(
-            text=_("✏️ Rename: {area}").format(area=area.name(user.locale)),
-            callback_data=RenameCb(action="pick", area_id=area.id),
-        )
-    for child in (await areas.children(area.id))[:SHOWN]:
-        builder.button(
-            text=f"📂 {child.name(user.locale)}",
-            callback_data=RenameCb(action="open", area_id=child.id),
-        )
-    builder.adjust(1)
-    await message.answer(
-        _("Which place do you want to rename? Now in: <b>{area}</b>").format(
-            area=html.quote(area.name(user.locale))
-        ),
-        reply_markup=builder.as_markup(),
-    )
+def _remember(ctx: FormContext, area: Area) -> None:
+    """The names of the places shown, for the questions after (a prompt cannot look them up)."""
+    ctx.params.setdefault("names", {})[str(area.id)] = {
+        "kk": area.name_kk,
+        "ru": area.name_ru,
+        "shown": area.name(ctx.locale),
+    }
 
 
-async def opened(
-    query: CallbackQuery,
-    callback_data: RenameCb,
-    user: UserRecord,
-    actor: Actor,
-    areas: AreaService,
-    places: PlaceService,
-) -> None:
-    area = await areas.managed(actor, callback_data.area_id)
-    if area is None:
-        await query.answer(_("This button is not valid."), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    assert isinstance(query.message, Message)
-    await _show(query.message, area, user, actor, areas, places)
+def _names(ctx: FormContext) -> dict[str, str]:
+    return (ctx.params.get("names") or {}).get(str(ctx.answers.get("area")), {})
 
 
-async def picked(
-    query: CallbackQuery,
-    callback_data: RenameCb,
-    state: FSMContext,
-    user: UserRecord,
-    actor: Actor,
-    areas: AreaService,
-    places: PlaceService,
-) -> None:
-    area = await areas.get(callback_data.area_id)
-    allowed = area is not None and await places.may_rename(area, actor)
-    if area is None or not allowed:
-        await query.answer(_("This place is not in your area."), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    await state.set_state(RenameForm.kk)
-    await state.set_data({"area_id": area.id})
-    assert isinstance(query.message, Message)
-    await _ask(query.message, area.name_kk, _("Kazakh"))
+async def _places(ctx: FormContext) -> list[Option]:
+    areas: AreaService = ctx["areas"]
+    places: PlaceService = ctx["places"]
+    actor = ctx["actor"]
+    opened = await areas.managed(actor, int(ctx.opened)) if (ctx.opened or "").isdigit() else None
+    if opened is None:
+        own = await areas.own(actor)
+        if len(own) != 1:
+            return [Option(str(a.id), "📂 " + a.name(ctx.locale), opens=True) for a in own]
+        opened = own[0]
+    options: list[Option] = []
+    if places.renamable(opened, actor):
+        _remember(ctx, opened)
+        label = _("✏️ Rename: {area}").format(area=opened.name(ctx.locale))
+        options.append(Option(str(opened.id), label))
+    for child in await areas.children(opened.id):
+        options.append(Option(str(child.id), "📂 " + child.name(ctx.locale), opens=True))
+    return options
 
 
-async def _ask(message: Message, now: str, language: str) -> None:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Keep it"), callback_data=RenameCb(action="keep"))
-    await message.answer(
-        _("Its name in {language} is now «{name}». Send the new one, or press «Keep it».").format(
-            language=language, name=html.quote(now)
-        ),
-        reply_markup=builder.as_markup(),
-    )
+async def _keep(ctx: FormContext) -> list[Option]:
+    return [Option(KEEP, _("Keep it"))]
 
 
-async def named(
-    message: Message,
-    state: FSMContext,
-    user: UserRecord,
-    actor: Actor,
-    areas: AreaService,
-    places: PlaceService,
-) -> None:
+async def _name(ctx: FormContext, text: str) -> Any:
     try:
-        name = clean_name(message.text)
-    except PlaceNameError:
-        await message.answer(
+        return clean_name(text)
+    except PlaceNameError as error:
+        raise InputError(
             _("The name must be {min}–{max} characters. Please send it again, or /cancel.").format(
                 min=NAME_MIN, max=NAME_MAX
             )
+        ) from error
+
+
+def _ask(language: str) -> Any:
+    def prompt(ctx: FormContext) -> str:
+        return _(
+            "Its name in {language} is now «{name}». Send the new one, or press «Keep it»."
+        ).format(
+            language=_("Kazakh") if language == "kk" else _("Russian"),
+            name=html.quote(_names(ctx).get(language, "")),
         )
-        return
-    await _next(message, state, user, actor, areas, places, name)
+
+    return prompt
 
 
-async def kept(
-    query: CallbackQuery,
-    state: FSMContext,
-    user: UserRecord,
-    actor: Actor,
-    areas: AreaService,
-    places: PlaceService,
-) -> None:
-    await query.answer()
-    await drop_buttons(query)
-    assert isinstance(query.message, Message)
-    await _next(query.message, state, user, actor, areas, places, None)
+def _name_shown(ctx: FormContext, value: Any) -> str:
+    return _("Keep it") if value == KEEP else html.quote(str(value))
 
 
-async def _next(
-    message: Message,
-    state: FSMContext,
-    user: UserRecord,
-    actor: Actor,
-    areas: AreaService,
-    places: PlaceService,
-    name: str | None,
-) -> None:
-    """The Kazakh name given (or kept): ask the Russian one; both given: rename."""
-    data = await state.get_data()
-    area = await areas.get(int(data.get("area_id", 0)))
+STEPS = (
+    Step(
+        name="area",
+        label=lambda: _("Place"),
+        prompt=lambda ctx: _("Which place do you want to rename?"),
+        options=_places,
+        show=lambda ctx, value: html.quote(_names(ctx).get("shown", "")),
+    ),
+    Step(
+        name="kk",
+        label=lambda: _("Kazakh"),
+        prompt=_ask("kk"),
+        options=_keep,
+        parse=_name,
+        show=_name_shown,
+    ),
+    Step(
+        name="ru",
+        label=lambda: _("Russian"),
+        prompt=_ask("ru"),
+        options=_keep,
+        parse=_name,
+        show=_name_shown,
+    ),
+)
+
+
+async def _rename(ctx: FormContext) -> Finished:
+    area = await ctx["areas"].get(int(ctx.answers["area"]))
     if area is None:
-        await state.clear()
-        await message.answer(_("This place is not in your area."))
-        return
-    if await state.get_state() == RenameForm.kk.state:
-        await state.update_data(kk=name)
-        await state.set_state(RenameForm.ru)
-        await _ask(message, area.name_ru, _("Russian"))
-        return
-    await state.clear()
+        raise FormRefused(_("This place is not in your area."))
+    kk, ru = ctx.answers["kk"], ctx.answers["ru"]
     try:
-        renamed = await places.rename(
+        renamed = await ctx["places"].rename(
             area,
-            kk=data.get("kk"),
-            ru=name,
-            actor=actor,
+            kk=None if kk == KEEP else kk,
+            ru=None if ru == KEEP else ru,
+            actor=ctx["actor"],
         )
-    except PlaceError:
-        await message.answer(_("This place is not in your area."))
-        return
-    await message.answer(
+    except PlaceError as error:
+        raise FormRefused(_("This place is not in your area.")) from error
+    return Finished(
         _("Renamed. In Kazakh: «{kk}». In Russian: «{ru}».").format(
             kk=html.quote(renamed.name_kk), ru=html.quote(renamed.name_ru)
         )
     )
 
 
-async def text_expected(message: Message) -> None:
-    await message.answer(
-        _("Please send the name as text ({min}–{max} characters), or /cancel.").format(
-            min=NAME_MIN, max=NAME_MAX
-        )
-    )
+RENAME_FORM = Form(name="ren", steps=STEPS, save=_rename, what=lambda: _("renaming a place"))

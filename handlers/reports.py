@@ -1,736 +1,490 @@
-"""The activity report form: a reporter logs an activity their organisation held."""
+"""The activity report form: a reporter logs an activity their organisation held.
+
+The same form edits a saved report from ``/my``: it opens at its summary with the saved
+answers, and saving changes the report instead of adding one.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
 
-from aiogram import F, Router, html
-from aiogram.filters import Command, Filter, StateFilter
+from aiogram import Router, html
+from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.albums import AlbumCollector
-from bot.context import BotIdentity
+from bot.domain.plan import item_button_label
 from bot.domain.reports import (
     DESCRIPTION_MAX,
     FORMATS,
     PHOTOS_MAX,
+    Participants,
     ReportDraft,
     ReportInputError,
     add_links,
-    check_held_on,
     lacks_hashtag,
     parse_answer,
 )
 from bot.domain.roles import Role
-from bot.filters import NOT_COMMAND, Button, HasRole, Magic, PrivateChat
-from bot.i18n import fmt_day, fmt_full_date
+from bot.filters import Button, HasRole, PrivateChat
+from bot.i18n import fmt_date, fmt_day, fmt_range
+from bot.input_texts import date_hint, links_hint, participants_hint
 from bot.names import format_name
-from bot.services.plans import PlanService
 from bot.services.reports import ReportError, ReportService
-from bot.services.users import UserRecord
 from handlers import keyboards, labels, texts
-from handlers.keyboards import FormCb
-from handlers.steps import steps_router
-from handlers.views import draft_body, drop_buttons, item_label, menu
+from handlers.forms import Finished, Form, FormContext, FormRefused, InputError, Option, Step
+from handlers.forms import engine as forms
+from handlers.views import draft_body, participants_line, short
+
+# --- the steps --------------------------------------------------------------------------------
 
 
-class ReportForm(StatesGroup):
-    place = State()
-    item = State()
-    held_on = State()
-    format = State()
-    title = State()
-    participants = State()
-    audience = State()
-    description = State()
-    photos = State()
-    links = State()
-    confirm = State()
-    change = State()
+def _reports(ctx: FormContext) -> ReportService:
+    return ctx["reports"]
+
+
+def _today(ctx: FormContext) -> date:
+    return ctx["plans"].today()
+
+
+def _editing(ctx: FormContext) -> bool:
+    return ctx.params.get("report_id") is not None
+
+
+async def _places(ctx: FormContext) -> list[Option]:
+    user = ctx["user"]
+    return [Option(str(g.area_id), g.area_name(user.locale)) for g in _reports(ctx).places(user)]
+
+
+async def _items(ctx: FormContext) -> list[Option]:
+    reports = _reports(ctx)
+    place = reports.place(ctx["user"], int(ctx.answers["area_id"]))
+    views = await reports.open_items(place) if place else []
+    return [
+        Option(
+            str(view.id),
+            ("📌 " if view.due_today else "✅ " if view.reported else "")
+            + item_button_label(view.item, ctx.locale),
+        )
+        for view in views
+    ]
+
+
+async def _dates(ctx: FormContext) -> list[Option]:
+    today = _today(ctx)
+    yesterday = today - timedelta(days=1)
+    return [
+        Option(today.isoformat(), _("Today, {date}").format(date=fmt_date(today, ctx.locale))),
+        Option(
+            yesterday.isoformat(),
+            _("Yesterday, {date}").format(date=fmt_date(yesterday, ctx.locale)),
+        ),
+    ]
+
+
+async def _formats(ctx: FormContext) -> list[Option]:
+    return [Option(code, format_name(code)) for code in FORMATS]
+
+
+def _typed(field: str):
+    async def parse(ctx: FormContext, text: str) -> Any:
+        earliest = latest = None
+        if field == "held_on":
+            record = await _record(ctx)
+            earliest, latest = await _reports(ctx).date_bounds(record)
+        try:
+            value = parse_answer(field, text, _today(ctx), earliest=earliest, latest=latest)
+        except ReportInputError as error:
+            raise InputError(texts.invalid(error.reason)) from error
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, Participants):
+            return value.to_dict()
+        return value
+
+    return parse
+
+
+async def _record(ctx: FormContext):
+    report_id = ctx.params.get("report_id")
+    if report_id is None:
+        return None
+    try:
+        return await _reports(ctx).own(ctx["user"], int(report_id))
+    except ReportError:
+        return None
+
+
+async def _date_note(ctx: FormContext, value: Any) -> str | None:
+    day = date.fromisoformat(value)
+    reports = _reports(ctx)
+    record = await _record(ctx)
+    if not await reports.outside_window(day, record):
+        return None
+    campaign = (await reports.campaign_of(record)).campaign
+    today = _today(ctx)
+    return "⚠️ " + _(
+        "This date is outside the campaign ({dates}). The report can still be saved."
+    ).format(dates=fmt_range(campaign.start, campaign.end, ctx.locale, today=today))
+
+
+async def _photo(ctx: FormContext, message: Message) -> Any:
+    if not message.photo:
+        if message.document is not None:
+            raise InputError(_("Please send pictures as photos, not as files."))
+        return None
+    photos = list(ctx.value or [])
+    if len(photos) >= PHOTOS_MAX:
+        raise InputError(
+            _("That is the most: {max} photos. Press Done to go on.").format(max=PHOTOS_MAX)
+        )
+    photos.append(message.photo[-1].file_id)
+    return photos
+
+
+async def _links(ctx: FormContext, text: str) -> Any:
+    try:
+        return add_links(list(ctx.value or []), text)
+    except ReportInputError as error:
+        raise InputError(texts.invalid(error.reason)) from error
+
+
+async def _links_note(ctx: FormContext, value: Any) -> str | None:
+    hashtags = await _reports(ctx).hashtags()
+    if not value or not lacks_hashtag(" ".join(value), hashtags):
+        return None
+    return "💡 " + _(
+        "A reminder: campaign publications carry the hashtag {hashtags}. "
+        "If the post lacks it, please add it."
+    ).format(hashtags=html.quote(" / ".join(hashtags)))
+
+
+def _item_shown(ctx: FormContext, value: Any) -> str:
+    item = ctx.params.get("item_label")
+    return html.quote(item) if item else "№ " + html.quote(str(value))
+
+
+async def _item_picked(ctx: FormContext, value: Any) -> None:
+    """Keep the chosen item's label for the summary's «Now:» line (a step's show is not async)."""
+    item = await _reports(ctx).item_by_id(int(value))
+    ctx.params["item_label"] = item_button_label(item, ctx.locale) if item else None
+
+
+def _date_hint(ctx: FormContext) -> str:
+    bounds = ctx.params.get("date_bounds")
+    earliest, latest = (date.fromisoformat(day) for day in bounds) if bounds else (None, None)
+    return date_hint(_today(ctx), ctx.locale, earliest=earliest, latest=latest)
+
+
+def _date_shown(ctx: FormContext, value: Any) -> str:
+    return fmt_day(date.fromisoformat(value), ctx.locale, _today(ctx))
+
+
+def _people_shown(ctx: FormContext, value: Any) -> str:
+    return participants_line(Participants(**value))
+
+
+def _text_shown(ctx: FormContext, value: Any) -> str:
+    return html.quote(short(str(value), 100))
+
+
+def _several_places(ctx: FormContext) -> bool:
+    return not _editing(ctx) and len(_reports(ctx).places(ctx["user"])) > 1
 
 
 STEPS = (
-    ReportForm.item,
-    ReportForm.held_on,
-    ReportForm.format,
-    ReportForm.title,
-    ReportForm.participants,
-    ReportForm.audience,
-    ReportForm.description,
-    ReportForm.photos,
-    ReportForm.links,
-)
-FIELD_STEPS = {
-    "item": ReportForm.item,
-    "held_on": ReportForm.held_on,
-    "format": ReportForm.format,
-    "title": ReportForm.title,
-    "participants": ReportForm.participants,
-    "audience": ReportForm.audience,
-    "description": ReportForm.description,
-    "photos": ReportForm.photos,
-    "links": ReportForm.links,
-}
-TEXT_STEPS = {
-    ReportForm.title.state: "title",
-    ReportForm.participants.state: "participants",
-    ReportForm.audience.state: "audience",
-    ReportForm.description.state: "description",
-    ReportForm.held_on.state: "held_on",
-}
-
-
-class StaleDraft(Filter):
-    """A draft left over from before the bot restarted: offer to continue or discard it."""
-
-    async def __call__(
-        self, event: TelegramObject, state: FSMContext, identity: BotIdentity
-    ) -> bool:
-        if isinstance(event, CallbackQuery) and event.data in (
-            FormCb(action="resume").pack(),
-            FormCb(action="discard").pack(),
-        ):
-            return False
-        data = await state.get_data()
-        return data.get("boot") != identity.boot_id
-
-
-def build_router() -> Router:
-    router = Router(name=__name__)
-    for observer in (router.message, router.callback_query):
-        observer.filter(PrivateChat(), HasRole(Role.REPORTER, admin_counts=False))
-    in_form = StateFilter(ReportForm)
-    starts = (Command("new", "start"), Button(labels.new_report))
-
-    # Coming back to a draft: after a restart, or by starting again in the middle of one.
-    router.message.register(offer_resume, in_form, StaleDraft())
-    router.callback_query.register(offer_resume_pressed, in_form, StaleDraft())
-    for start_filter in starts:
-        router.message.register(offer_resume, in_form, start_filter)
-    router.callback_query.register(resume, in_form, FormCb.filter(F.action == "resume"))
-    router.callback_query.register(discard, FormCb.filter(F.action == "discard"))
-
-    router.message.register(begin, Command("new"))
-    router.message.register(begin, Button(labels.new_report))
-
-    form = steps_router(f"{__name__}.form", ReportForm)
-    form.callback_query.register(
-        place_chosen, StateFilter(ReportForm.place), FormCb.filter(F.action == "place")
-    )
-    form.callback_query.register(
-        item_chosen, StateFilter(ReportForm.item), FormCb.filter(F.action == "item")
-    )
-    form.callback_query.register(
-        date_chosen, StateFilter(ReportForm.held_on), FormCb.filter(F.action == "date")
-    )
-    form.callback_query.register(
-        format_chosen, StateFilter(ReportForm.format), FormCb.filter(F.action == "format")
-    )
-    form.callback_query.register(
-        skipped,
-        StateFilter(
-            ReportForm.audience, ReportForm.description, ReportForm.photos, ReportForm.links
-        ),
-        FormCb.filter(F.action.in_({"skip", "done"})),
-    )
-    form.message.register(
-        text_answer,
-        StateFilter(
-            ReportForm.held_on,
-            ReportForm.title,
-            ReportForm.participants,
-            ReportForm.audience,
-            ReportForm.description,
-        ),
-        Magic(F.text),
-        NOT_COMMAND,
-    )
-    form.message.register(photo_added, StateFilter(ReportForm.photos), Magic(F.photo))
-    form.message.register(links_added, StateFilter(ReportForm.links), Magic(F.text), NOT_COMMAND)
-    form.callback_query.register(
-        save, StateFilter(ReportForm.confirm), FormCb.filter(F.action == "save")
-    )
-    form.callback_query.register(
-        change, StateFilter(ReportForm.confirm), FormCb.filter(F.action == "change")
-    )
-    form.callback_query.register(
-        field_chosen, StateFilter(ReportForm.change), FormCb.filter(F.action == "field")
-    )
-
-    # Anything else inside the form: say what this step expects; the draft stays.
-    # (Commands and menu buttons go on to their own routers.)
-    form.callback_query.register(stale_button, in_form, FormCb.filter())
-    form.message.register(expected, in_form, NOT_COMMAND, ~Button(*labels.MENU))
-    router.include_router(form)
-    return router
-
-
-# --- the draft in the FSM data ----------------------------------------------------------------
-
-
-async def _draft(state: FSMContext) -> ReportDraft:
-    data = await state.get_data()
-    return ReportDraft.from_dict(data["draft"])
-
-
-async def _store(state: FSMContext, draft: ReportDraft, **extra: Any) -> None:
-    await state.update_data(draft=draft.to_dict(), **extra)
-
-
-def _step_number(step: State) -> str:
-    return _("Step {number} of {total}").format(number=STEPS.index(step) + 1, total=len(STEPS))
-
-
-# --- asking each step -------------------------------------------------------------------------
-
-
-async def ask(
-    message: Message,
-    state: FSMContext,
-    step: State,
-    *,
-    user: UserRecord,
-    reports: ReportService,
-    plans: PlanService,
-) -> None:
-    """Send the question for ``step`` and move the form there."""
-    draft = await _draft(state)
-    await state.set_state(step)
-    header = f"<i>{_step_number(step)}</i>\n" if step in STEPS else ""
-    if step is ReportForm.item:
-        place = reports.place(user, draft.area_id)
-        views = await reports.open_items(place) if place else []
-        options = [
-            (
-                str(view.id),
-                ("📌 " if view.due_today else "✅ " if view.reported else "")
-                + item_label(view.item, user.locale, limit=55),
+    Step(
+        name="area_id",
+        label=lambda: _("Organisation"),
+        prompt=lambda ctx: _("For which organisation is this report?"),
+        options=_places,
+        when=_several_places,
+        changeable=False,
+        show=lambda ctx, value: html.quote(
+            next(
+                (
+                    g.area_name(ctx.locale)
+                    for g in _reports(ctx).places(ctx["user"])
+                    if str(g.area_id) == str(value)
+                ),
+                str(value),
             )
-            for view in views
-        ]
-        text = header + _(
+        ),
+    ),
+    Step(
+        name="item_id",
+        label=lambda: _("Plan item"),
+        prompt=lambda ctx: _(
             "Which plan item did you carry out?\n📌 — due today, ✅ — your organisation has "
             "already reported it."
-        )
-        await message.answer(text, reply_markup=keyboards.choices(options, "item"))
-    elif step is ReportForm.held_on:
-        today = plans.today()
-        await message.answer(
-            header
-            + _("When was it held? Press a button or type the date, e.g. {example}.").format(
-                example=today.strftime("%d.%m.%Y")
-            ),
-            reply_markup=keyboards.held_on(today, today - timedelta(days=1), user.locale),
-        )
-    elif step is ReportForm.format:
-        await message.answer(header + _("What was the format?"), reply_markup=keyboards.formats())
-    elif step is ReportForm.title:
-        await message.answer(
-            header
-            + _("What was the title or topic? ({limits})").format(limits=texts.title_limits()),
-            reply_markup=keyboards.cancel_only(),
-        )
-    elif step is ReportForm.participants:
-        await message.answer(
-            header
-            + _(
-                "How many took part? Send four numbers: children, parents, specialists, others "
-                "— for example <code>25 10 3 0</code>. Or one number, the total."
-            ),
-            reply_markup=keyboards.cancel_only(),
-        )
-    elif step is ReportForm.audience:
-        await message.answer(
-            header
-            + _("Who was the audience? For example «grades 9–11» (up to {max} characters).").format(
-                max=texts.audience_limit()
-            ),
-            reply_markup=keyboards.skip_or_cancel(),
-        )
-    elif step is ReportForm.description:
-        await message.answer(
-            header
-            + _("Describe it briefly: goal, speakers, materials (up to {max} characters).").format(
-                max=DESCRIPTION_MAX
-            ),
-            reply_markup=keyboards.skip_or_cancel(),
-        )
-    elif step is ReportForm.photos:
-        await message.answer(
-            header
-            + _(
-                "Send up to {max} photos — an album works. Then press Done. "
-                "Please avoid children's faces."
-            ).format(max=PHOTOS_MAX),
-            reply_markup=keyboards.skip_or_cancel(done=bool(draft.photos)),
-        )
-    elif step is ReportForm.links:
-        await message.answer(
-            header
-            + _(
-                "Send links to publications about it (several in one message are fine), "
-                "then press Done."
-            ),
-            reply_markup=keyboards.skip_or_cancel(done=bool(draft.links)),
-        )
-    elif step is ReportForm.confirm:
-        await _ask_confirm(message, state, draft, user=user, reports=reports)
-    elif step is ReportForm.change:
-        await message.answer(
-            _("Which answer do you want to change?"), reply_markup=keyboards.draft_fields()
-        )
-    elif step is ReportForm.place:
-        options = [(str(g.area_id), g.area_name(user.locale)) for g in reports.places(user)]
-        await message.answer(
-            _("For which organisation is this report?"),
-            reply_markup=keyboards.choices(options, "place"),
-        )
+        ),
+        options=_items,
+        show=_item_shown,
+        note=_item_picked,
+        hint=lambda ctx: _("Please choose the plan item with the buttons."),
+    ),
+    Step(
+        name="held_on",
+        label=lambda: _("Date"),
+        prompt=lambda ctx: (
+            _("When was it held? Press a button or type the date.") + " " + _date_hint(ctx)
+        ),
+        hint=_date_hint,
+        options=_dates,
+        parse=_typed("held_on"),
+        note=_date_note,
+        show=_date_shown,
+        width=2,
+    ),
+    Step(
+        name="format",
+        label=lambda: _("Format"),
+        prompt=lambda ctx: _("What was the format?"),
+        options=_formats,
+        show=lambda ctx, value: format_name(value),
+        hint=lambda ctx: _("Please choose the format with the buttons."),
+        width=2,
+    ),
+    Step(
+        name="title",
+        label=lambda: _("Title"),
+        prompt=lambda ctx: _("What was the title or topic? ({limits})").format(
+            limits=texts.title_limits()
+        ),
+        parse=_typed("title"),
+        show=_text_shown,
+    ),
+    Step(
+        name="participants",
+        label=lambda: _("Participants"),
+        prompt=lambda ctx: _(
+            "How many took part? Send four numbers: children, parents, specialists, others "
+            "— for example <code>25 10 3 0</code>. Or one number, the total."
+        ),
+        parse=_typed("participants"),
+        show=_people_shown,
+        hint=lambda ctx: participants_hint(),
+    ),
+    Step(
+        name="audience",
+        label=lambda: _("Audience"),
+        prompt=lambda ctx: _(
+            "Who was the audience? For example «grades 9–11» (up to {max} characters)."
+        ).format(max=texts.audience_limit()),
+        parse=_typed("audience"),
+        optional=True,
+        skip_value="",
+        show=_text_shown,
+    ),
+    Step(
+        name="description",
+        label=lambda: _("Description"),
+        prompt=lambda ctx: _(
+            "Describe it briefly: goal, speakers, materials (up to {max} characters)."
+        ).format(max=DESCRIPTION_MAX),
+        parse=_typed("description"),
+        optional=True,
+        skip_value="",
+        show=_text_shown,
+    ),
+    Step(
+        name="photos",
+        label=lambda: _("Photos"),
+        prompt=lambda ctx: _photos_prompt(ctx),
+        collect=_photo,
+        gathers=True,
+        optional=True,
+        skip_value=[],
+        show=lambda ctx, value: texts.photos(len(value or [])),
+        hint=lambda ctx: _("Please send photos (not files), or press Done or Skip."),
+    ),
+    Step(
+        name="links",
+        label=lambda: _("Links"),
+        prompt=lambda ctx: _links_prompt(ctx),
+        parse=_links,
+        gathers=True,
+        optional=True,
+        skip_value=[],
+        note=_links_note,
+        show=lambda ctx, value: str(len(value or [])),
+        hint=lambda ctx: (
+            _("Please send links as text, or press Done or Skip.") + " " + links_hint()
+        ),
+    ),
+)
 
 
-async def _ask_confirm(
-    message: Message,
-    state: FSMContext,
-    draft: ReportDraft,
-    *,
-    user: UserRecord,
-    reports: ReportService,
-) -> None:
+def _photos_prompt(ctx: FormContext) -> str:
+    text = _(
+        "Send up to {max} photos — an album works. Then press Done. Please avoid children's faces."
+    ).format(max=PHOTOS_MAX)
+    count = len(ctx.answers.get("photos") or [])
+    if count:
+        text += "\n" + _("Photos: {count} of {max}.").format(count=count, max=PHOTOS_MAX)
+    return text
+
+
+def _links_prompt(ctx: FormContext) -> str:
+    text = _(
+        "Send links to publications about it (several in one message are fine), then press Done."
+    )
+    links = ctx.answers.get("links") or []
+    if links:
+        text += "\n" + _("Links: {count}.").format(count=len(links))
+        text += "".join(f"\n• {html.quote(short(link, 80))}" for link in links)
+    return text
+
+
+# --- the summary and saving -------------------------------------------------------------------
+
+
+def _draft(ctx: FormContext) -> ReportDraft:
+    return ReportDraft.from_dict(ctx.answers)
+
+
+async def _summary(ctx: FormContext) -> str:
+    draft = _draft(ctx)
+    reports = _reports(ctx)
     item = await reports.item_by_id(draft.item_id) if draft.item_id else None
-    duplicates = await reports.duplicates(draft)
-    text = _("<b>Please check the report</b>") + "\n\n" + draft_body(draft, item, user.locale)
+    if _editing(ctx):
+        text = _("<b>Report № {number}</b>").format(number=ctx.params["report_id"])
+        text += "\n" + _("Change what you need, then save.")
+    else:
+        text = _("<b>Please check the report</b>")
+    text += "\n\n" + draft_body(draft, item, ctx.locale)
+    duplicates = [] if _editing(ctx) else await reports.duplicates(draft)
     if duplicates:
         numbers = ", ".join(f"№ {number}" for number in duplicates)
         text += "\n\n⚠️ " + _(
             "Your organisation already has a report with the same item, date and title: {numbers}. "
             "Is this a different activity?"
         ).format(numbers=numbers)
-    await message.answer(text, reply_markup=keyboards.confirm(duplicate=bool(duplicates)))
+    ctx.params["duplicate"] = bool(duplicates)
+    return text
 
 
-async def _next(
-    message: Message,
-    state: FSMContext,
-    current: State,
-    *,
-    user: UserRecord,
-    reports: ReportService,
-    plans: PlanService,
-) -> None:
-    """Go on to the next step, or back to the summary when an answer was being changed."""
-    data = await state.get_data()
-    if data.get("changing") or current is ReportForm.links:
-        await state.update_data(changing=False)
-        target = ReportForm.confirm
-    else:
-        target = STEPS[STEPS.index(current) + 1]
-    await ask(message, state, target, user=user, reports=reports, plans=plans)
+def _save_label(ctx: FormContext) -> str:
+    return _("✅ Save anyway") if ctx.params.get("duplicate") else _("✅ Save")
 
 
-# --- starting, resuming, discarding -----------------------------------------------------------
+async def _save(ctx: FormContext) -> Finished:
+    draft = _draft(ctx)
+    reports = _reports(ctx)
+    user = ctx["user"]
+    if _editing(ctx):
+        return await _save_changes(ctx, draft)
+    try:
+        saved = await reports.save(user, draft)
+    except ReportError as error:
+        raise FormRefused(_("This report cannot be saved: please start again.")) from error
+    return Finished(
+        _(
+            "Report № {number} is saved. Thank you!\nYou can edit or delete it within 24 hours."
+        ).format(number=saved.id)
+        + "\n\n"
+        + draft_body(draft, await reports.item_by_id(draft.item_id or 0), ctx.locale),
+        keyboards.report_actions(saved.id, changeable=True),
+    )
 
 
-async def begin(
-    message: Message,
-    state: FSMContext,
-    user: UserRecord,
-    reports: ReportService,
-    plans: PlanService,
-    identity: BotIdentity,
-) -> None:
-    places = reports.places(user)
+async def _save_changes(ctx: FormContext, draft: ReportDraft) -> Finished:
+    reports = _reports(ctx)
+    report_id = int(ctx.params["report_id"])
+    fields = draft.fields()
+    changes = {
+        name: value
+        for name, value in fields.items()
+        if name not in ("area_id", "children", "parents", "specialists", "others", "total")
+    }
+    assert draft.participants is not None
+    changes["participants"] = draft.participants
+    try:
+        record = await reports.update(ctx["user"], report_id, changes)
+    except ReportError as error:
+        text = (
+            _("The 24 hours to change this report have passed.")
+            if error.code == "too_late"
+            else _("This report is not available to you.")
+        )
+        raise FormRefused(text) from error
+    item = await reports.item_by_id(record.item_id)
+    return Finished(
+        _("Changed.")
+        + "\n\n"
+        + _("<b>Report № {number}</b>").format(number=record.id)
+        + "\n\n"
+        + draft_body(draft, item, ctx.locale),
+        keyboards.report_actions(record.id, changeable=reports.may_change(record)),
+    )
+
+
+REPORT_FORM = Form(
+    name="rep",
+    steps=STEPS,
+    save=_save,
+    what=lambda: _("report"),
+    summary=_summary,
+    save_label=_save_label,
+)
+
+
+# --- starting ---------------------------------------------------------------------------------
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    for observer in (router.message, router.callback_query):
+        observer.filter(PrivateChat(), HasRole(Role.REPORTER, admin_counts=False))
+    router.message.register(begin, Command("new"))
+    router.message.register(begin, Button(labels.new_report))
+    router.include_router(forms.form_router(REPORT_FORM))
+    return router
+
+
+async def begin(message: Message, state: FSMContext, **data: Any) -> None:
+    reports: ReportService = data["reports"]
+    places = reports.places(data["user"])
     if not places:
         await message.answer(_("You do not report for any organisation."))
         return
-    if await plans.active() is None:
+    if await data["plans"].active() is None:
         await message.answer(_("No campaign plan is loaded yet. Please ask your coordinator."))
         return
-    await state.set_data(
-        {"draft": ReportDraft(area_id=places[0].area_id).to_dict(), "boot": identity.boot_id}
-    )
-    await message.answer(
-        _("Let us log an activity. You can stop at any time with /cancel."),
-    )
-    first = ReportForm.place if len(places) > 1 else ReportForm.item
-    await ask(message, state, first, user=user, reports=reports, plans=plans)
+    answers = ReportDraft(area_id=places[0].area_id).to_dict()
+    earliest, latest = await reports.date_bounds()
+    params = {"date_bounds": [earliest.isoformat(), latest.isoformat()]}
+    await forms.start(REPORT_FORM, message, state, data, answers=answers, params=params)
 
 
-async def offer_resume(message: Message, state: FSMContext) -> None:
-    await _offer_resume(message, state)
-
-
-async def offer_resume_pressed(query: CallbackQuery, state: FSMContext) -> None:
-    await query.answer()
-    if isinstance(query.message, Message):
-        await _offer_resume(query.message, state)
-
-
-async def _offer_resume(message: Message, state: FSMContext) -> None:
-    draft = await _draft(state)
-    filled = sum(
-        1
-        for value in (draft.item_id, draft.held_on, draft.format, draft.title, draft.participants)
-        if value is not None
-    )
-    await message.answer(
-        _(
-            "You have an unfinished report ({filled} of {total} answers given). "
-            "Continue it or discard it?"
-        ).format(filled=filled, total=5),
-        reply_markup=keyboards.resume(),
-    )
-
-
-async def resume(
-    query: CallbackQuery,
-    state: FSMContext,
-    user: UserRecord,
-    reports: ReportService,
-    plans: PlanService,
-    identity: BotIdentity,
-) -> None:
-    await query.answer()
-    await drop_buttons(query)
-    await state.update_data(boot=identity.boot_id)
-    current = await state.get_state()
-    step = next(
-        (
-            s
-            for s in (*STEPS, ReportForm.confirm, ReportForm.change, ReportForm.place)
-            if s.state == current
+async def edit(message: Message, state: FSMContext, report_id: int, **data: Any) -> None:
+    """Open a saved report in the form, at its summary."""
+    record = await data["reports"].changeable(data["user"], report_id)
+    draft = ReportDraft(
+        area_id=record.area_id,
+        item_id=record.item_id,
+        held_on=record.held_on,
+        format=record.format,
+        title=record.title,
+        participants=Participants(
+            record.children, record.parents, record.specialists, record.others, record.total
         ),
-        None,
+        audience=record.audience,
+        description=record.description,
+        photos=list(record.photos),
+        links=list(record.links),
     )
-    if step is None or not isinstance(query.message, Message):
-        await state.clear()
-        return
-    await ask(query.message, state, step, user=user, reports=reports, plans=plans)
-
-
-async def discard(
-    query: CallbackQuery, state: FSMContext, user: UserRecord, is_admin: bool
-) -> None:
-    await query.answer()
-    await drop_buttons(query)
-    await state.clear()
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            _("The unfinished report was discarded."), reply_markup=menu(user, is_admin=is_admin)
-        )
-
-
-# --- the steps --------------------------------------------------------------------------------
-
-
-async def place_chosen(
-    query: CallbackQuery,
-    callback_data: FormCb,
-    state: FSMContext,
-    user: UserRecord,
-    reports: ReportService,
-    plans: PlanService,
-) -> None:
-    place = reports.place(user, int(callback_data.value)) if callback_data.value.isdigit() else None
-    if place is None:
-        await query.answer(_("This button is not valid."), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    draft = await _draft(state)
-    draft.area_id = place.area_id
-    await _store(state, draft)
-    assert isinstance(query.message, Message)
-    await ask(query.message, state, ReportForm.item, user=user, reports=reports, plans=plans)
-
-
-async def item_chosen(
-    query: CallbackQuery,
-    callback_data: FormCb,
-    state: FSMContext,
-    user: UserRecord,
-    reports: ReportService,
-    plans: PlanService,
-) -> None:
-    draft = await _draft(state)
-    place = reports.place(user, draft.area_id)
-    item_id = int(callback_data.value) if callback_data.value.isdigit() else -1
-    item = await reports.item(place, item_id) if place else None
-    if item is None:
-        await query.answer(_("This button is not valid."), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    draft.item_id = item_id
-    await _store(state, draft)
-    assert isinstance(query.message, Message)
-    await query.message.answer("✔️ " + html.quote(item_label(item, user.locale, limit=200)))
-    await _next(query.message, state, ReportForm.item, user=user, reports=reports, plans=plans)
-
-
-async def date_chosen(
-    query: CallbackQuery,
-    callback_data: FormCb,
-    state: FSMContext,
-    user: UserRecord,
-    reports: ReportService,
-    plans: PlanService,
-) -> None:
-    try:
-        earliest = (await reports.date_bounds())[0]
-        day = check_held_on(
-            date.fromisoformat(callback_data.value), plans.today(), earliest=earliest
-        )
-    except ReportInputError as error:
-        await query.answer(texts.invalid(error.reason), show_alert=True)
-        return
-    except ValueError:
-        await query.answer(_("This button is not valid."), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    assert isinstance(query.message, Message)
-    await _set_held_on(query.message, state, day, user=user, reports=reports, plans=plans)
-
-
-async def _set_held_on(
-    message: Message,
-    state: FSMContext,
-    day: date,
-    *,
-    user: UserRecord,
-    reports: ReportService,
-    plans: PlanService,
-) -> None:
-    draft = await _draft(state)
-    draft.held_on = day
-    await _store(state, draft)
-    text = "✔️ " + fmt_full_date(day, user.locale)
-    if await reports.outside_window(day):
-        campaign = (await reports.campaign()).campaign
-        today = plans.today()
-        text += "\n⚠️ " + _(
-            "This date is outside the campaign ({start} – {end}). The report can still be saved."
-        ).format(
-            start=fmt_day(campaign.start, user.locale, today),
-            end=fmt_day(campaign.end, user.locale, today),
-        )
-    await message.answer(text)
-    await _next(message, state, ReportForm.held_on, user=user, reports=reports, plans=plans)
-
-
-async def format_chosen(
-    query: CallbackQuery,
-    callback_data: FormCb,
-    state: FSMContext,
-    user: UserRecord,
-    reports: ReportService,
-    plans: PlanService,
-) -> None:
-    if callback_data.value not in FORMATS:
-        await query.answer(_("This button is not valid."), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    draft = await _draft(state)
-    draft.format = callback_data.value
-    await _store(state, draft)
-    assert isinstance(query.message, Message)
-    await query.message.answer("✔️ " + format_name(callback_data.value))
-    await _next(query.message, state, ReportForm.format, user=user, reports=reports, plans=plans)
-
-
-async def text_answer(
-    message: Message,
-    state: FSMContext,
-    user: UserRecord,
-    reports: ReportService,
-    plans: PlanService,
-) -> None:
-    current = await state.get_state()
-    field_name = TEXT_STEPS[current or ""]
-    try:
-        earliest = (await reports.date_bounds())[0] if field_name == "held_on" else None
-        value = parse_answer(field_name, message.text, plans.today(), earliest=earliest)
-    except ReportInputError as error:
-        await message.answer(
-            texts.invalid(error.reason) + " " + _expectation(current),
-            reply_markup=keyboards.cancel_only(),
-        )
-        return
-    if field_name == "held_on":
-        assert isinstance(value, date)
-        await _set_held_on(message, state, value, user=user, reports=reports, plans=plans)
-        return
-    draft = await _draft(state)
-    setattr(draft, field_name, value)
-    await _store(state, draft)
-    step = FIELD_STEPS[field_name]
-    await _next(message, state, step, user=user, reports=reports, plans=plans)
-
-
-async def skipped(
-    query: CallbackQuery,
-    callback_data: FormCb,
-    state: FSMContext,
-    user: UserRecord,
-    reports: ReportService,
-    plans: PlanService,
-) -> None:
-    await query.answer()
-    await drop_buttons(query)
-    current = await state.get_state()
-    step = next(s for s in STEPS if s.state == current)
-    if callback_data.action == "skip":
-        draft = await _draft(state)
-        if step is ReportForm.audience:
-            draft.audience = ""
-        elif step is ReportForm.description:
-            draft.description = ""
-        await _store(state, draft)
-    assert isinstance(query.message, Message)
-    await _next(query.message, state, step, user=user, reports=reports, plans=plans)
-
-
-async def photo_added(message: Message, state: FSMContext, albums: AlbumCollector) -> None:
-    assert message.photo
-    draft = await _draft(state)
-    photos = draft.photos or []
-    over = len(photos) >= PHOTOS_MAX
-    if not over:
-        photos.append(message.photo[-1].file_id)
-        draft.photos = photos
-        await _store(state, draft)
-
-    async def acknowledge() -> None:
-        count = len((await _draft(state)).photos or [])
-        text = _("Photos: {count} of {max}. Send more or press Done.").format(
-            count=count, max=PHOTOS_MAX
-        )
-        if over or count >= PHOTOS_MAX:
-            text = _("That is the most: {max} photos. Press Done to go on.").format(max=PHOTOS_MAX)
-        await message.answer(text, reply_markup=keyboards.skip_or_cancel(done=True))
-
-    if message.media_group_id:
-        albums.touch((message.chat.id, message.media_group_id), acknowledge)
-    else:
-        await acknowledge()
-
-
-async def links_added(
-    message: Message,
-    state: FSMContext,
-    reports: ReportService,
-) -> None:
-    draft = await _draft(state)
-    try:
-        draft.links = add_links(draft.links or [], message.text)
-    except ReportInputError as error:
-        await message.answer(
-            texts.invalid(error.reason),
-            reply_markup=keyboards.skip_or_cancel(done=bool(draft.links)),
-        )
-        return
-    await _store(state, draft)
-    text = _("Links: {count}. Send more or press Done.").format(count=len(draft.links))
-    hashtags = await reports.hashtags()
-    if lacks_hashtag(message.text, hashtags):
-        text += "\n\n💡 " + _(
-            "A reminder: campaign publications carry the hashtag {hashtags}. "
-            "If the post lacks it, please add it."
-        ).format(hashtags=html.quote(" / ".join(hashtags)))
-    await message.answer(text, reply_markup=keyboards.skip_or_cancel(done=True))
-
-
-async def save(
-    query: CallbackQuery,
-    state: FSMContext,
-    user: UserRecord,
-    is_admin: bool,
-    reports: ReportService,
-) -> None:
-    draft = await _draft(state)
-    try:
-        saved = await reports.save(user, draft)
-    except ReportError:
-        await query.answer(_("This report cannot be saved: please start again."), show_alert=True)
-        await state.clear()
-        return
-    await query.answer()
-    await drop_buttons(query)
-    await state.clear()
-    assert isinstance(query.message, Message)
-    await query.message.answer(
-        _(
-            "Report № {number} is saved. Thank you!\nYou can edit or delete it within 24 hours."
-        ).format(number=saved.id),
-        reply_markup=keyboards.report_actions(saved.id, changeable=True),
+    await forms.start(
+        REPORT_FORM,
+        message,
+        state,
+        data,
+        answers=draft.to_dict(),
+        params={
+            "report_id": record.id,
+            "date_bounds": [day.isoformat() for day in await data["reports"].date_bounds(record)],
+        },
+        at=forms.SUMMARY,
     )
-    await query.message.answer(_("What next?"), reply_markup=menu(user, is_admin=is_admin))
-
-
-async def change(query: CallbackQuery, state: FSMContext) -> None:
-    await query.answer()
-    await drop_buttons(query)
-    await state.set_state(ReportForm.change)
-    assert isinstance(query.message, Message)
-    await query.message.answer(
-        _("Which answer do you want to change?"), reply_markup=keyboards.draft_fields()
-    )
-
-
-async def field_chosen(
-    query: CallbackQuery,
-    callback_data: FormCb,
-    state: FSMContext,
-    user: UserRecord,
-    reports: ReportService,
-    plans: PlanService,
-) -> None:
-    step = FIELD_STEPS.get(callback_data.value)
-    if step is None:
-        await query.answer(_("This button is not valid."), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    await state.update_data(changing=True)
-    assert isinstance(query.message, Message)
-    await ask(query.message, state, step, user=user, reports=reports, plans=plans)
-
-
-async def stale_button(query: CallbackQuery) -> None:
-    await query.answer(_("This button is no longer active."), show_alert=True)
-
-
-def _expectation(state_name: str | None) -> str:
-    """What a step expects, said after a wrong answer."""
-    hints = {
-        ReportForm.place.state: _("Please choose the organisation with the buttons above."),
-        ReportForm.item.state: _("Please choose the plan item with the buttons above."),
-        ReportForm.held_on.state: _("Please press a button or type the date, e.g. 03.06.2025."),
-        ReportForm.format.state: _("Please choose the format with the buttons above."),
-        ReportForm.title.state: _("Please send the title as text ({limits}).").format(
-            limits=texts.title_limits()
-        ),
-        ReportForm.participants.state: _(
-            "Please send the number of participants: one number, or four (children, parents, "
-            "specialists, others)."
-        ),
-        ReportForm.audience.state: _("Please send the audience as text, or press Skip."),
-        ReportForm.description.state: _("Please send a short description as text, or press Skip."),
-        ReportForm.photos.state: _("Please send photos (not files), or press Done or Skip."),
-        ReportForm.links.state: _("Please send links as text, or press Done or Skip."),
-        ReportForm.confirm.state: _("Please press Save, Change or Cancel above."),
-        ReportForm.change.state: _("Please choose the answer to change with the buttons above."),
-    }
-    return hints.get(state_name or "", "")
-
-
-async def expected(message: Message, state: FSMContext) -> None:
-    current = await state.get_state()
-    text = _expectation(current)
-    if current == ReportForm.photos.state and message.document is not None:
-        text = _("Please send pictures as photos, not as files.") + " " + text
-    await message.answer(text + "\n" + _("To stop: /cancel"))

@@ -35,18 +35,18 @@ def invalid(reason: Invalid) -> str:
         Invalid.EMPTY: _("The answer is empty."),
         Invalid.TOO_SHORT: _("That is too short."),
         Invalid.TOO_LONG: _("That is too long."),
-        Invalid.NOT_A_DATE: _("I could not read a date. Type it as 03.06.2025."),
+        Invalid.NOT_A_DATE: _("I could not read a date."),
         Invalid.FUTURE: _("That date is in the future. Report activities that have been held."),
         Invalid.BEFORE_CAMPAIGN: _("That date is before the campaign's preparation began."),
         Invalid.NEXT_CAMPAIGN: _("That date belongs to the next campaign."),
-        Invalid.NOT_NUMBERS: _("Please send numbers only."),
+        Invalid.NOT_NUMBERS: _("I found no number in this answer."),
         Invalid.NEGATIVE: _("Numbers cannot be negative."),
         Invalid.TOO_MANY_PEOPLE: _(
             "That is more than {max} people. Please check the numbers."
         ).format(max=PARTICIPANTS_MAX),
         Invalid.WRONG_COUNT: _("Send one number (the total) or four numbers."),
         Invalid.ZERO: _("At least one person must have taken part."),
-        Invalid.NO_LINKS: _("I found no link in this message. A link starts with https://"),
+        Invalid.NO_LINKS: _("I found no link in this message."),
         Invalid.TOO_MANY_LINKS: _("At most {max} links.").format(max=LINKS_MAX),
         Invalid.TOO_MANY_CHILDREN: _("At most {max} children in one case.").format(
             max=CHILDREN_MAX

@@ -17,6 +17,8 @@ class StoredCampaign:
     id: int
     campaign: Campaign
     item_ids: dict[int, int]  # plan item number -> row id
+    # Items stored before plans had short titles (their short titles are derived on reading).
+    unstored_short: frozenset[int] = frozenset()
 
     def item_number(self, item_id: int) -> int | None:
         return next((n for n, i in self.item_ids.items() if i == item_id), None)
@@ -113,6 +115,11 @@ class PlanRepository:
             id=campaign_id,
             campaign=Campaign.from_dict(raw),
             item_ids={r[1]: r[0] for r in rows},
+            unstored_short=frozenset(
+                int(item["number"])
+                for item in raw["items"]
+                if not all((item.get("short_title") or {}).get(key) for key in ("kk", "ru"))
+            ),
         )
 
 

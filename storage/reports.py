@@ -40,6 +40,7 @@ _COLUMNS = (
 )
 EDITABLE = frozenset(
     {
+        "item_id",
         "held_on",
         "format",
         "title",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.reports import Invalid, ReportInputError, read_date
+from bot.domain.reports import Invalid, ReportInputError, read_dates
 
 
 class CaseStatus(StrEnum):
@@ -73,7 +73,16 @@ class TransitionError(ValueError):
 
 
 def parse_inspection_date(text: str | None, today: date) -> date:
-    return check_inspection_date(read_date(text, today), today)
+    """An inspection date as people type it: «10.06», «10 маусым», «завтра»; typed without a
+    year in December, «10 января» is next January."""
+    refused: ReportInputError | None = None
+    for day in read_dates(text, today, other_year=1):
+        try:
+            return check_inspection_date(day, today)
+        except ReportInputError as error:
+            refused = refused or error
+    assert refused is not None
+    raise refused
 
 
 def check_inspection_date(day: date, today: date) -> date:

@@ -6,11 +6,12 @@ JSON, so a restart in the middle of the conversation loses nothing.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.cases import AgeBand, CaseFacts, Hazard, PlaceType, Verdict, classify
+from bot.domain.numbers import read_count, read_numbers
 from bot.domain.reports import Invalid, ReportInputError, clean_text
 
 ADDRESS_MIN, ADDRESS_MAX = 5, 300
@@ -20,9 +21,6 @@ VOICE_NOTES_MAX = 5
 CHILDREN_MAX = 30
 PHOTOS_MAX = 10
 OTHER_RAID = "other"
-
-_AGES = re.compile(r"\d+")
-_NOT_AGES = re.compile(r"[^\d\s,;.+\-–—/]")
 
 
 def age_band(age: int) -> AgeBand:
@@ -34,20 +32,19 @@ def age_band(age: int) -> AgeBand:
 
 
 def parse_ages(text: str | None) -> list[AgeBand]:
-    """Children's ages typed as numbers («12, 15, 16») become one age band each."""
-    value = (text or "").strip()
-    if not value:
-        raise ReportInputError(Invalid.EMPTY)
-    if _NOT_AGES.search(value) or "-" in value.lstrip()[:1]:
-        raise ReportInputError(Invalid.NOT_NUMBERS)
-    ages = [int(number) for number in _AGES.findall(value)]
-    if not ages:
-        raise ReportInputError(Invalid.NOT_NUMBERS)
+    """Children's ages typed as numbers («12, 15, 16», «12 и 15 лет», «12 жаста, 15 жаста»)
+    become one age band each."""
+    ages = read_numbers(text)
     if len(ages) > CHILDREN_MAX:
         raise ReportInputError(Invalid.TOO_MANY_CHILDREN)
     if any(age < 5 or age > 17 for age in ages):
         raise ReportInputError(Invalid.NOT_A_MINOR)
     return [age_band(age) for age in ages]
+
+
+def parse_children_count(text: str | None) -> int:
+    """How many children were seen, as typed: «3», «3 бала», «3 ребёнка» → 3 (1 to 30)."""
+    return read_count(text, minimum=1, maximum=CHILDREN_MAX, too_many=Invalid.TOO_MANY_CHILDREN)
 
 
 def parse_address(text: str | None) -> str:
@@ -60,6 +57,27 @@ def parse_work(text: str | None) -> str:
 
 def parse_notes(text: str | None) -> str:
     return clean_text(text, minimum=1, maximum=NOTES_MAX)
+
+
+def add_children(children: Iterable[str], bands: Iterable[AgeBand]) -> list[str]:
+    """The children so far with more added, one age band each; past the most, refused."""
+    added = [*children, *(band.value for band in bands)]
+    if len(added) > CHILDREN_MAX:
+        raise ReportInputError(Invalid.TOO_MANY_CHILDREN)
+    return added
+
+
+def add_note(notes: str, text: str | None) -> str:
+    """Written notes, one message after another, together within ``NOTES_MAX``."""
+    added = parse_notes(text)
+    joined = f"{notes}\n{added}" if notes else added
+    if len(joined) > NOTES_MAX:
+        raise ReportInputError(Invalid.TOO_LONG)
+    return joined
+
+
+def may_add_voice_note(voice_notes: Iterable[str]) -> bool:
+    return len(list(voice_notes)) < VOICE_NOTES_MAX
 
 
 @dataclass(slots=True)
@@ -135,6 +153,34 @@ class CaseDraft:
             "notes": self.notes,
             "voice_notes": list(self.voice_notes),
         }
+
+    @classmethod
+    def from_answers(cls, answers: Mapping[str, Any]) -> CaseDraft:
+        """The draft from the form's answers: ``location`` is ``{latitude, longitude}`` or
+        ``{address}``, ``danger`` is «yes» or «no», ``notes`` is ``{text, voice}``; the
+        hazards are answered once their step was passed (None before)."""
+        location = answers.get("location") or {}
+        notes = answers.get("notes") or {}
+        danger = answers.get("danger")
+        draft = cls.from_dict(
+            {
+                "area_id": answers["area_id"],
+                "raid": answers.get("raid"),
+                "latitude": location.get("latitude"),
+                "longitude": location.get("longitude"),
+                "address": location.get("address") or "",
+                "place": answers.get("place"),
+                "children": answers.get("children") or [],
+                "work": answers.get("work"),
+                "hazards": answers.get("hazards") or [],
+                "hazards_done": answers.get("hazards") is not None,
+                "danger": None if danger is None else danger == "yes",
+                "photos": answers.get("photos") or [],
+                "notes": notes.get("text") or "",
+                "voice_notes": notes.get("voice") or [],
+            }
+        )
+        return draft
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> CaseDraft:

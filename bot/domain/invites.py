@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.answers import Invalid
+from bot.domain.numbers import read_count
+
 TOKEN_PREFIX = "i-"
 DEFAULT_DAYS = 7
 MAX_DAYS = 90
@@ -55,6 +58,12 @@ def check_invite(invite: Invite | None, now: datetime, *, already_used: bool) ->
     if invite.uses >= invite.max_uses:
         return InviteStatus.USED_UP
     return InviteStatus.OK
+
+
+def parse_uses(text: str | None) -> int:
+    """How many people may join by an invitation, as typed: «30», «30 человек», «30 адам»
+    (1 to :data:`MAX_USES`; refusals as :class:`~bot.domain.answers.ReportInputError`)."""
+    return read_count(text, minimum=1, maximum=MAX_USES, too_many=Invalid.TOO_MANY_PEOPLE)
 
 
 def expiry(now: datetime, days: int) -> datetime:

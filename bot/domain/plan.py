@@ -11,6 +11,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from bot.domain.short_titles import derive
+
 LOCALES = ("kk", "ru")
 
 
@@ -134,12 +136,19 @@ class PlanItem:
     due_text: Text = field(default_factory=lambda: Text("", ""))
     reported_by: tuple[str, ...] = REPORTED_BY
     indicators: tuple[str, ...] = ()
+    # A few words to tell the item apart on a button; given in the plan or derived from the
+    # title (a :class:`Campaign` fills what is missing, see :mod:`bot.domain.short_titles`).
+    short_title: Text = field(default_factory=lambda: Text("", ""))
+
+    def short(self, locale: str) -> str:
+        return self.short_title.get(locale) or self.title.get(locale)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "number": self.number,
             "stage": self.stage,
             "title": self.title.to_dict(),
+            "short_title": self.short_title.to_dict(),
             "due": self.due.to_value(),
             "due_text": self.due_text.to_dict(),
             "executors": self.executors.to_dict(),
@@ -158,7 +167,40 @@ class PlanItem:
             executors=Text.from_value(raw.get("executors")),
             reported_by=tuple(raw.get("reported_by") or REPORTED_BY),
             indicators=tuple(raw.get("indicators") or ()),
+            short_title=Text.from_value(raw.get("short_title")),
         )
+
+
+def item_button_label(item: PlanItem, locale: str) -> str:
+    """What a button of the item reads: «№ 5. Плакаты на рынках и автомойках»."""
+    return f"№ {item.number}. {item.short(locale)}"
+
+
+def with_short_titles(items: tuple[PlanItem, ...]) -> tuple[PlanItem, ...]:
+    """The items, each with a short title in both languages: those the plan does not give are
+    derived from the titles, unique within the plan (:func:`bot.domain.short_titles.derive`)."""
+    missing = {
+        locale: [i for i, item in enumerate(items) if not item.short_title.get(locale)]
+        for locale in LOCALES
+    }
+    if not any(missing.values()):
+        return items
+    shorts: dict[str, dict[int, str]] = {}
+    for locale, positions in missing.items():
+        taken = [item.short_title.get(locale) for item in items if item.short_title.get(locale)]
+        titles = [items[i].title.get(locale) for i in positions]
+        shorts[locale] = dict(zip(positions, derive(titles, taken), strict=True))
+    return tuple(
+        replace(
+            item,
+            short_title=Text(
+                item.short_title.kk or shorts["kk"][i], item.short_title.ru or shorts["ru"][i]
+            ),
+        )
+        if i in shorts["kk"] or i in shorts["ru"]
+        else item
+        for i, item in enumerate(items)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +243,10 @@ class Campaign:
     stages: tuple[Stage, ...] = DEFAULT_STAGES
     raids: tuple[Raid, ...] = ()
     extra: dict[str, Text] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Every item has its short title: one a plan read before them gets one derived.
+        object.__setattr__(self, "items", with_short_titles(tuple(self.items)))
 
     def item(self, number: int) -> PlanItem | None:
         return next((item for item in self.items if item.number == number), None)
@@ -256,7 +302,12 @@ class Campaign:
             report_due=move(self.report_due),
             hashtags=tuple(tag.replace(str(self.year), str(year)) for tag in self.hashtags),
             items=tuple(
-                replace(item, due=move_rule(item.due), title=move_text(item.title))
+                replace(
+                    item,
+                    due=move_rule(item.due),
+                    title=move_text(item.title),
+                    short_title=move_text(item.short_title),
+                )
                 for item in self.items
             ),
         )

@@ -18,6 +18,7 @@ from bot.domain.plan import (
     Text,
 )
 from bot.domain.plan_table import TableColumn, TableInfo
+from bot.domain.short_titles import SHORT_TITLE_MAX
 
 MAX_TITLE = 1000
 
@@ -35,6 +36,8 @@ class Problem(StrEnum):
     TOO_LONG = "too_long"
     UNKNOWN_VALUE = "unknown_value"
     ONE_LANGUAGE = "one_language"
+    SHORT_TOO_LONG = "short_too_long"
+    DUPLICATE_SHORT = "duplicate_short"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,8 @@ class PlanCheck:
     # For a table: the columns taken for each field, and which table it was.
     columns: tuple[TableColumn, ...] = ()
     table: TableInfo | None = None
+    # Numbers of the items whose short title (in one language or both) was derived.
+    derived_short: tuple[int, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -99,6 +104,10 @@ def check_item(raw: dict[str, Any], row: int, year: int, check: PlanCheck) -> Pl
     if stage is not None and stage not in STAGES:
         check.errors.append(PlanIssue(Problem.BAD_STAGE, "stage", row, stage))
     title = _text(raw.get("title"), "title", row, check, required=True)
+    short_title = Text.from_value(raw.get("short_title"))
+    for text in dict.fromkeys((short_title.kk, short_title.ru)):
+        if len(text) > SHORT_TITLE_MAX:
+            check.errors.append(PlanIssue(Problem.SHORT_TOO_LONG, "short_title", row, text))
     executors = _text(raw.get("executors"), "executors", row, check, required=False)
     due_text = Text.from_value(raw.get("due_text"))
     due = _due(raw.get("due"), due_text, row, year, check)
@@ -121,6 +130,7 @@ def check_item(raw: dict[str, Any], row: int, year: int, check: PlanCheck) -> Pl
         executors=executors,
         reported_by=reported_by,
         indicators=indicators,
+        short_title=short_title,
     )
 
 
@@ -177,7 +187,28 @@ def check_items(
         items.append(item)
     if not rows:
         check.errors.append(PlanIssue(Problem.NO_ITEMS, "items"))
+    _check_short_titles(items, seen, check)
     return sorted(items, key=lambda item: item.number)
+
+
+def _check_short_titles(items: list[PlanItem], rows: dict[int, int], check: PlanCheck) -> None:
+    """Short titles given twice in a language are reported; the items without one (in either
+    language) are noted, their short titles being derived."""
+    for locale in ("kk", "ru"):
+        seen: dict[str, int] = {}
+        for item in items:
+            text = item.short_title.get(locale)
+            key = " ".join(text.casefold().split())
+            if not key:
+                continue
+            if key in seen:
+                check.errors.append(
+                    PlanIssue(Problem.DUPLICATE_SHORT, "short_title", rows[item.number], text)
+                )
+            seen.setdefault(key, item.number)
+    check.derived_short = tuple(
+        sorted(item.number for item in items if not (item.short_title.kk and item.short_title.ru))
+    )
 
 
 def _check_raids(raw: Any, check: PlanCheck) -> None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
+
+from bot.domain.answers import Invalid, ReportInputError
+from bot.domain.dates import read_date as read_date  # re-exported: the old name
+from bot.domain.dates import read_dates
+from bot.domain.links import extract_links as extract_links  # re-exported: the old name
+from bot.domain.numbers import Token, tokens
 
 EDIT_WINDOW = timedelta(hours=24)
 TITLE_MIN, TITLE_MAX = 3, 200
@@ -32,41 +37,7 @@ FORMATS = (
 )
 PARTICIPANT_GROUPS = ("children", "parents", "specialists", "others")
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
-_TRAILING = ".,;:!?)»\"'"
-_NUMBER = re.compile(r"-?\d+")
-_DATE_DOTTED = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _SPACES = re.compile(r"\s+")
-
-
-class Invalid(StrEnum):
-    """Why an answer was refused; the handler says it in the user's language."""
-
-    EMPTY = "empty"
-    TOO_SHORT = "too_short"
-    TOO_LONG = "too_long"
-    NOT_A_DATE = "not_a_date"
-    FUTURE = "future"
-    BEFORE_CAMPAIGN = "before_campaign"
-    NEXT_CAMPAIGN = "next_campaign"
-    NOT_NUMBERS = "not_numbers"
-    NEGATIVE = "negative"
-    TOO_MANY_PEOPLE = "too_many_people"
-    WRONG_COUNT = "wrong_count"
-    ZERO = "zero"
-    NO_LINKS = "no_links"
-    TOO_MANY_LINKS = "too_many_links"
-    TOO_MANY_CHILDREN = "too_many_children"
-    NOT_A_MINOR = "not_a_minor"
-    PAST = "past"
-    TOO_FAR = "too_far"
-
-
-class ReportInputError(ValueError):
-    def __init__(self, reason: Invalid) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,28 +92,23 @@ def title_key(title: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", title.casefold()).split())
 
 
-def read_date(text: str | None, today: date) -> date:
-    """Read a date as people type it: 03.06, 3.6.2025, 2025-06-03 (the year defaults to today's)."""
-    value = (text or "").strip()
-    if not value:
-        raise ReportInputError(Invalid.EMPTY)
-    try:
-        if match := _DATE_ISO.match(value):
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        if match := _DATE_DOTTED.match(value):
-            year = int(match[3]) if match[3] else today.year
-            if year < 100:
-                year += 2000
-            return date(year, int(match[2]), int(match[1]))
-    except ValueError as error:
-        raise ReportInputError(Invalid.NOT_A_DATE) from error
-    raise ReportInputError(Invalid.NOT_A_DATE)
-
-
 def parse_held_on(
     text: str | None, today: date, *, earliest: date | None = None, latest: date | None = None
 ) -> date:
-    return check_held_on(read_date(text, today), today, earliest=earliest, latest=latest)
+    """A report's date as people type it (:mod:`bot.domain.dates`): «3.06», «3 июня», «кеше».
+
+    A date typed without a year is this year's, or last year's when only that one lies within
+    the report's dates (a late report of last June, typed in January).
+    """
+    candidates = read_dates(text, today, other_year=-1)
+    refused: ReportInputError | None = None
+    for day in candidates:
+        try:
+            return check_held_on(day, today, earliest=earliest, latest=latest)
+        except ReportInputError as error:
+            refused = refused or error
+    assert refused is not None
+    raise refused
 
 
 def check_held_on(
@@ -162,43 +128,116 @@ def check_held_on(
     return day
 
 
+# Words that name a group of participants (lower case, word beginnings), in Russian, Kazakh
+# (with and without Kazakh letters, Latin), English; "total" is a word for all of them.
+_GROUP_STEMS: tuple[tuple[str, str], ...] = (
+    ("дет", "children"), ("реб", "children"), ("школьн", "children"), ("учени", "children"),
+    ("учащ", "children"), ("студент", "children"), ("подрост", "children"),
+    ("несовершеннолет", "children"), ("бала", "children"), ("оқушы", "children"),
+    ("окушы", "children"), ("жасөспірім", "children"), ("жасоспирим", "children"),
+    ("child", "children"), ("kid", "children"), ("pupil", "children"), ("student", "children"),
+    ("bala", "children"), ("oqushy", "children"), ("okushy", "children"),
+    ("родит", "parents"), ("ата-ана", "parents"), ("атаана", "parents"), ("parent", "parents"),
+    ("ata-ana", "parents"),
+    ("специал", "specialists"), ("спец", "specialists"), ("педагог", "specialists"),
+    ("учител", "specialists"), ("преподават", "specialists"), ("психолог", "specialists"),
+    ("сотрудник", "specialists"), ("маман", "specialists"), ("мұғалім", "specialists"),
+    ("мугалим", "specialists"), ("ұстаз", "specialists"), ("устаз", "specialists"),
+    ("қызметкер", "specialists"), ("кызметкер", "specialists"), ("specialist", "specialists"),
+    ("teacher", "specialists"), ("staff", "specialists"), ("maman", "specialists"),
+    ("друг", "others"), ("проч", "others"), ("остальн", "others"), ("гост", "others"),
+    ("басқа", "others"), ("баска", "others"), ("өзге", "others"), ("озге", "others"),
+    ("қонақ", "others"), ("конак", "others"), ("other", "others"), ("guest", "others"),
+    ("baska", "others"), ("basqa", "others"),
+    ("всего", "total"), ("итого", "total"), ("человек", "total"), ("чел", "total"),
+    ("участ", "total"), ("адам", "total"), ("барлығы", "total"), ("барлыгы", "total"),
+    ("барлық", "total"), ("қатысушы", "total"), ("катысушы", "total"), ("total", "total"),
+    ("people", "total"), ("person", "total"), ("participant", "total"), ("adam", "total"),
+)  # fmt: skip
+_GROUP_WORDS = {"ч": "total", "др": "others", "ата": "parents", "ана": "parents"}
+
+
+def _group_of(word: str) -> str | None:
+    """The group a word names («детей» children, «ата-ана» parents, «адам» all), or None."""
+    if word in _GROUP_WORDS:
+        return _GROUP_WORDS[word]
+    return next((group for stem, group in _GROUP_STEMS if word.startswith(stem)), None)
+
+
+def _labelled(found: list[Token]) -> list[tuple[int, str | None]]:
+    """Each number with the group its words name: «25 детей» (the words after the number),
+    «дети: 25» (the words before it, when a group word begins the answer and none ends it),
+    «всего 38: 25 детей, …» (a word before the first number names it when none follows it)."""
+    numbers = [i for i, token in enumerate(found) if token.number is not None]
+
+    def groups(start: int, end: int) -> list[str]:
+        return [g for g in (_group_of(token.word) for token in found[start:end]) if g]
+
+    leading = groups(0, numbers[0])
+    before = bool(leading) and not groups(numbers[-1] + 1, len(found))
+    labelled: list[tuple[int, str | None]] = []
+    for position, index in enumerate(numbers):
+        if before:
+            named = groups(numbers[position - 1] + 1 if position else 0, index)[-1:]
+        else:
+            end = numbers[position + 1] if position + 1 < len(numbers) else len(found)
+            named = groups(index + 1, end)[:1] or (leading[-1:] if position == 0 else [])
+        number = found[index].number
+        assert number is not None
+        labelled.append((number, named[0] if named else None))
+    return labelled
+
+
+def _breakdown(numbers: list[tuple[int, str | None]]) -> dict[str, int]:
+    """Children, parents, specialists and others from numbers with or without their groups:
+    four numbers are in that order (a group word may confirm each); fewer need their groups."""
+    if len(numbers) == len(PARTICIPANT_GROUPS):
+        groups = [label or PARTICIPANT_GROUPS[i] for i, (_n, label) in enumerate(numbers)]
+    elif all(label in PARTICIPANT_GROUPS for _n, label in numbers):
+        groups = [label for _n, label in numbers]  # type: ignore[misc]
+    else:
+        raise ReportInputError(Invalid.WRONG_COUNT)
+    if len(set(groups)) != len(groups) or not set(groups) <= set(PARTICIPANT_GROUPS):
+        raise ReportInputError(Invalid.WRONG_COUNT)
+    counts = dict.fromkeys(PARTICIPANT_GROUPS, 0)
+    for (number, _label), group in zip(numbers, groups, strict=True):
+        counts[group] = number
+    return counts
+
+
 def parse_participants(text: str | None) -> Participants:
-    """One number is a total; four are children, parents, specialists and others."""
-    value = (text or "").strip()
-    if not value:
-        raise ReportInputError(Invalid.EMPTY)
-    if len(value) > 100:
-        raise ReportInputError(Invalid.TOO_LONG)
-    leftover = _NUMBER.sub(" ", value)
-    if re.search(r"[^\s,;/+]", leftover):
-        raise ReportInputError(Invalid.NOT_NUMBERS)
-    numbers = [int(n) for n in _NUMBER.findall(value)]
-    if any(n < 0 for n in numbers):
-        raise ReportInputError(Invalid.NEGATIVE)
-    if any(n > PARTICIPANTS_MAX for n in numbers) or sum(numbers) > PARTICIPANTS_MAX:
+    """One number is a total; four are children, parents, specialists and others.
+
+    Numbers may come with words, as people write them: «38 человек», «около 40»,
+    «25 бала 10 ата-ана 3 маман 0», «25 детей, 10 родителей» (the groups not named are 0),
+    «дети: 25, родители: 10», «всего 38: 25 детей, 10 родителей, 3 учителя».
+    """
+    found = tokens(text)
+    numbers = _labelled(found)
+    if any(number > PARTICIPANTS_MAX for number, _label in numbers) or (
+        sum(number for number, _label in numbers) > 2 * PARTICIPANTS_MAX
+    ):
         raise ReportInputError(Invalid.TOO_MANY_PEOPLE)
-    if len(numbers) == 1:
-        if numbers[0] == 0:
+    totals = [number for number, label in numbers if label == "total"]
+    parts = [(number, label) for number, label in numbers if label != "total"]
+    if len(totals) > 1:
+        raise ReportInputError(Invalid.WRONG_COUNT)
+    if len(numbers) == 1 and numbers[0][1] not in PARTICIPANT_GROUPS:
+        total = numbers[0][0]
+        if total == 0:
             raise ReportInputError(Invalid.ZERO)
-        return Participants(None, None, None, None, numbers[0])
-    if len(numbers) == 4:
-        if sum(numbers) == 0:
-            raise ReportInputError(Invalid.ZERO)
-        children, parents, specialists, others = numbers
-        return Participants(children, parents, specialists, others, sum(numbers))
-    raise ReportInputError(Invalid.WRONG_COUNT)
-
-
-def extract_links(text: str | None) -> list[str]:
-    """URLs in a message, normalised to start with a scheme, without trailing punctuation."""
-    links = []
-    for match in _URL.finditer(text or ""):
-        url = match.group(0).rstrip(_TRAILING)
-        if url.lower().startswith("www."):
-            url = "https://" + url
-        if len(url) <= 500 and url not in links:
-            links.append(url)
-    return links
+        return Participants(None, None, None, None, total)
+    counts = _breakdown(parts)
+    total = sum(counts.values())
+    if totals and totals[0] != total:
+        raise ReportInputError(Invalid.WRONG_COUNT)
+    if total > PARTICIPANTS_MAX:
+        raise ReportInputError(Invalid.TOO_MANY_PEOPLE)
+    if total == 0:
+        raise ReportInputError(Invalid.ZERO)
+    return Participants(
+        counts["children"], counts["parents"], counts["specialists"], counts["others"], total
+    )
 
 
 def add_links(existing: list[str], text: str | None) -> list[str]:

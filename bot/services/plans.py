@@ -7,13 +7,14 @@ import asyncio
 import logging
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.domain import campaigns as rules
-from bot.domain.plan import Campaign, PlanItem
+from bot.domain.plan import Campaign, PlanItem, Text
 from bot.domain.plan_validation import PlanCheck
 from bot.plan_files import PlanFileError, check_plan_file, load_bundled_plan
 from bot.plan_limits import check_limits
@@ -45,6 +46,33 @@ def read_plan(path: Path) -> Campaign:
             f"{path}: {len(check.errors)} problem(s); see `python -m bot plan check {path}`"
         )
     return check.campaign
+
+
+@cache
+def _bundled() -> Campaign | None:
+    try:
+        return load_bundled_plan()
+    except PlanFileError:  # pragma: no cover - the bundled plan is checked by the tests
+        return None
+
+
+def with_bundled_short_titles(stored: StoredCampaign) -> StoredCampaign:
+    """A campaign stored before plans had short titles: the items that are the bundled plan's
+    (the same number and title, in the campaign's year) take its short titles; the others keep
+    theirs derived from the titles."""
+    bundled = _bundled()
+    if not stored.unstored_short or bundled is None:
+        return stored
+    campaign = stored.campaign
+    known = bundled.shifted_to(campaign.year) if bundled.year != campaign.year else bundled
+    items = []
+    for item in campaign.items:
+        if item.number in stored.unstored_short:
+            same = known.item(item.number)
+            given = same.short_title if same is not None and same.title == item.title else None
+            item = replace(item, short_title=given or Text("", ""))
+        items.append(item)
+    return replace(stored, campaign=replace(campaign, items=tuple(items)))
 
 
 # A plan loaded by ``python -m bot plan load`` while the bot runs is seen within this time.
@@ -82,7 +110,10 @@ class PlanService:
         if self._all is None or self._checked_at is None or now - self._checked_at > RECHECK:
             known = self._all[-1].id if self._all else 0
             if self._all is None or await self.repo.latest_id() != known:
-                self._all = sorted(await self.repo.all(), key=lambda s: s.id)
+                self._all = sorted(
+                    (with_bundled_short_titles(s) for s in await self.repo.all()),
+                    key=lambda s: s.id,
+                )
             self._checked_at = now
         return rules.yearly(self._all)
 
@@ -119,7 +150,9 @@ class PlanService:
 
     async def by_id(self, campaign_id: int) -> StoredCampaign | None:
         found = next((s for s in await self.campaigns() if s.id == campaign_id), None)
-        return found or await self.repo.get(campaign_id)
+        if found is None and (stored := await self.repo.get(campaign_id)) is not None:
+            found = with_bundled_short_titles(stored)
+        return found
 
     async def years(self) -> list[int]:
         """The years with a campaign that has begun, the latest first."""

@@ -182,6 +182,10 @@ class ReportService:
         self, user: UserRecord, report_id: int, changes: dict[str, Any]
     ) -> ReportRecord:
         record = await self.changeable(user, report_id)
+        if "item_id" in changes and changes["item_id"] != record.item_id:
+            place = self.place(user, record.area_id)
+            if place is None or await self.item(place, int(changes["item_id"])) is None:
+                raise ReportError("bad_item")
         if "held_on" in changes:
             earliest, latest = await self.date_bounds(record)
             try:

@@ -21,10 +21,16 @@ from bot.i18n import build_i18n
 from bot.plan_files import load_bundled_plan
 from bot.services.digest import chart, render
 from handlers.coordinator import ReportYearCb
-from handlers.keyboards import FormCb
 from tests.cli import run_cli
+from tests.e2e.report_steps import (
+    SCHOOL,
+    choose,
+    fill_until_links,
+    now,
+    save,
+    skip_to_summary,
+)
 from tests.e2e.test_jobs import _sent, local
-from tests.e2e.test_report_form import SCHOOL, fill_until_links, skip_to_summary
 
 CITY = "kz/karaganda/shakhtinsk"
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,10 +38,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 async def _report(qorgau, api, user, title):
     await fill_until_links(qorgau, api, user, title=title)
-    summary = await skip_to_summary(qorgau, user)
-    await user.press(summary.button("Сохранить"))
-    assert "сохранён" in (await qorgau.said(user)).text
-    await qorgau.settle()
+    await skip_to_summary(qorgau, user)
+    assert "сохранён" in (await save(qorgau, user)).text
 
 
 def _document_text(content: bytes) -> str:
@@ -77,7 +81,7 @@ async def test_a_2025_database_given_a_2026_plan_carries_both_years(qorgau, api,
     with i18n.context(), i18n.use_locale("ru"):
         said = takeover_text(loaded, "ru", services.plans.today())
     assert said == (
-        "Кампания 2026 года станет текущей 26 мая 2026, когда начнётся её подготовка."
+        "Кампания 2026 года станет текущей 26 мая 2026\u202fг., когда начнётся её подготовка."
         " До тех пор текущей остаётся кампания 2025 года."
     )
     assert (await services.plans.active()).id == campaign_2025.id
@@ -106,13 +110,9 @@ async def test_a_2025_database_given_a_2026_plan_carries_both_years(qorgau, api,
 
     # A date before the 2026 preparation is refused; the listing shows the year of 2025's.
     await reporter.send("/new")
-    await qorgau.said(reporter)
-    await qorgau.said(reporter)
-    await reporter.press(FormCb(action="item", value=str(campaign_2026.item_ids[14])).pack())
-    await qorgau.said(reporter)
-    await qorgau.said(reporter)
+    await choose(qorgau, reporter, "14.")
     await reporter.send("03.06.2025")
-    assert "раньше начала подготовки" in (await qorgau.said(reporter)).text
+    assert "раньше начала подготовки" in (await now(qorgau, reporter)).text
     await reporter.send("/cancel")
     await qorgau.said(reporter)
     await qorgau.settle()
@@ -328,5 +328,7 @@ async def test_plan_after_the_campaign_without_next_years_plan(qorgau, api, cloc
     await coordinator.send("/plan")
     text = (await qorgau.said(coordinator)).text
     assert "Кампания 2025 года завершена; план на следующий год ещё не загружен." in text
-    assert "1 июня 2025 – 12 июня 2025" in text  # another year's dates show their year
+    assert (
+        "1 июня 2025\u202fг. – 12 июня 2025\u202fг." in text
+    )  # another year's dates show their year
     await qorgau.settle()

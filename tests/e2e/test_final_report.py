@@ -7,20 +7,15 @@ import io
 import docx
 from openpyxl import load_workbook
 
-from handlers.keyboards import FormCb
-from tests.e2e.test_report_form import SCHOOL, fill_until_links
+from tests.e2e.report_steps import SCHOOL, fill_until_links, save, skip_to_summary
 
 
 async def test_final_report_on_demand(qorgau, api):
     reporter = api.user(1600)
     await qorgau.join(reporter, "reporter", SCHOOL)
     await fill_until_links(qorgau, api, reporter, title="Круглый стол, звоните +7 701 234 56 78")
-    await reporter.press(FormCb(action="skip").pack())
-    await qorgau.said(reporter)
-    await reporter.press(FormCb(action="skip").pack())
-    await qorgau.said(reporter)
-    await reporter.press(FormCb(action="save").pack())
-    await qorgau.said(reporter)
+    await skip_to_summary(qorgau, reporter)
+    await save(qorgau, reporter)
 
     coordinator = api.user(1601)
     await qorgau.join(coordinator, "coordinator", "kz/karaganda/shakhtinsk")

@@ -19,30 +19,48 @@ from hypothesis import strategies as st
 
 from bot.app import create_app
 from bot.domain.case_form import CaseDraft
-from bot.domain.hotline import HotlineDraft
 from bot.domain.reports import ReportDraft
-from handlers.case_desk import DeskForm
-from handlers.cases import CaseForm
-from handlers.hotline import HotlineForm
-from handlers.hotline_desk import ContactDesk
-from handlers.reports import ReportForm
+from handlers.cases import CASE_FORM
+from handlers.hotline_form import CALL_FORM, HOTLINE_FORM
+from handlers.reports import REPORT_FORM
 
 CITY = "kz/karaganda/shakhtinsk"
 SCHOOL = CITY + "/school-7"
 PEOPLE = {"reporter": 3001, "raider": 3002, "inspector": 3003, "operator": 3004, "public": 3005}
 GROUP = -100777
 
+ENGINE = {
+    "report": REPORT_FORM,
+    "case": CASE_FORM,
+    "hotline": HOTLINE_FORM,
+    "call": CALL_FORM,
+}  # forms on the form engine, by screen
+SCREENS = ("@summary", "@fields", "@offer")
 STATES = [
     ("reporter", None, None),
-    *[("reporter", s.state, "report") for s in ReportForm.__states__],
+    *[
+        ("reporter", REPORT_FORM.state, f"report:{screen}")
+        for screen in (*(step.name for step in REPORT_FORM.steps), *SCREENS)
+    ],
     ("raider", None, None),
-    *[("raider", s.state, "case") for s in CaseForm.__states__],
-    *[("inspector", s.state, "desk") for s in DeskForm.__states__],
+    *[
+        ("raider", CASE_FORM.state, f"case:{screen}")
+        for screen in (*(step.name for step in CASE_FORM.steps), *SCREENS)
+    ],
+    ("inspector", "form:cact", "cact"),
     ("inspector", None, None),
-    *[("operator", s.state, "contact") for s in ContactDesk.__states__],
+    ("operator", "form:creply", "creply"),
+    ("operator", "form:cclose", "cclose"),
     ("operator", None, None),
     ("public", None, None),
-    *[("public", s.state, "hotline") for s in HotlineForm.__states__],
+    *[
+        ("public", HOTLINE_FORM.state, f"hotline:{screen}")
+        for screen in (*(step.name for step in HOTLINE_FORM.steps), *SCREENS)
+    ],
+    *[
+        ("operator", CALL_FORM.state, f"call:{screen}")
+        for screen in (*(step.name for step in CALL_FORM.steps), *SCREENS)
+    ],
 ]
 
 FORGED = [
@@ -52,19 +70,29 @@ FORGED = [
     "hl:take:{n}:",
     "hl:reply:{n}:",
     "hl:block:{n}:",
-    "rf:item:{n}",
-    "rf:place:{n}",
-    "rf:save:",
+    "f:rep:pick:{n}",
+    "f:rep:field:{n}",
+    "f:rep:save:",
+    "f:case:toggle:{n}",
     "cf:child:{n}",
-    "cf:raid:{n}",
-    "cf:save:",
-    "cf:done:",
+    "f:case:pick:{n}",
+    "f:case:toggle:{n}",
+    "f:case:save:",
+    "f:case:done:",
+    "f:case:field:{n}",
+    "f:rep:pick:{n}",
     "desk:date:2025-0{n}",
     "desk:referral:{n}",
+    "f:cact:pick:2025-0{n}",
+    "f:cact:pick:{n}",
+    "f:cact:skip:",
+    "f:creply:cancel:",
     "ppl:off:{n}:",
     "ppl:to:{n}:1.reporter.admin",
     "my:delete:{n}:",
-    "inv:area:{n}",
+    "f:inv:pick:{n}",
+    "f:inv:open:{n}",
+    "f:ren:pick:{n}",
     "lang:{n}",
     "sl:{n}",
 ]
@@ -164,17 +192,32 @@ async def fuzz_app(api, settings, clock, session_factory):
 
 
 def _draft(form: str | None, area_id: int) -> dict:
-    if form == "report":
-        return {"draft": ReportDraft(area_id=area_id).to_dict()}
-    if form == "case":
-        return {"draft": CaseDraft(area_id=area_id, raid="street").to_dict()}
-    if form == "hotline":
-        return {"draft": HotlineDraft(caller="child").to_dict()}
-    if form == "contact":
-        return {"draft": HotlineDraft(area_id=area_id).to_dict(), "contact_id": 1}
-    if form == "desk":
-        return {"case_id": 1, "action": "decline"}
+    kind, _, screen = (form or "").partition(":")
+    if kind in ENGINE:
+        answers = {
+            "report": ReportDraft(area_id=area_id).to_dict(),
+            "case": {"area_id": area_id, "raid": "street"},
+        }.get(kind, {"caller": "child"})
+        step = "" if screen.startswith("@") else screen
+        return {
+            "form": ENGINE[kind].name,
+            "step": step,
+            "screen": screen,
+            "answers": answers,
+            "params": {"area_id": area_id} if kind == "call" else {},
+            "msg": None,
+        }
+    if form == "cact":  # the engine's draft: a decline asks for its comment
+        return _engine(form, "comment", {"case_id": 1, "action": "decline"})
+    if form == "creply":
+        return _engine(form, "answer", {"contact_id": 1})
+    if form == "cclose":
+        return _engine(form, "outcome", {"contact_id": 1})
     return {}
+
+
+def _engine(form: str, step: str, params: dict) -> dict:
+    return {"form": form, "step": step, "screen": step, "answers": {}, "params": params}
 
 
 def _update(update_id: int, kind: str, user_id: int, content: dict, data: str) -> dict:
@@ -208,7 +251,7 @@ def _update(update_id: int, kind: str, user_id: int, content: dict, data: str) -
     return {"update_id": update_id, "message": {**message, **content}}
 
 
-DRAFTS = {"report": ReportDraft, "case": CaseDraft, "hotline": HotlineDraft}
+ANSWERS = {"report": ReportDraft.from_dict, "case": CaseDraft.from_answers}
 
 
 def _examples(count_: int) -> list[tuple]:
@@ -256,5 +299,6 @@ async def test_random_updates_crash_nothing_and_keep_drafts(fuzz_app, caplog):
         if before is not None:
             assert after.roles == before.roles and after.locale == before.locale
         stored = await storage.get_data(key)
-        if await storage.get_state(key) == state and form in DRAFTS:
-            DRAFTS[form].from_dict(stored["draft"])
+        kind = (form or "").partition(":")[0]
+        if await storage.get_state(key) == state and kind in ANSWERS:
+            ANSWERS[kind](stored["answers"])

@@ -6,8 +6,16 @@ from __future__ import annotations
 import pytest
 
 from bot.callbacks import ContactCb
-from handlers.case_keyboards import CaseFormCb
-from tests.e2e.test_hotline import CITY, _areas, _contact, _operator, ask_for_help
+from tests.e2e.forms_client import t, tap
+from tests.e2e.test_hotline import (
+    _areas,
+    _contact,
+    _operator,
+    ask_for_help,
+    choose,
+    leave_contact,
+    pressed,
+)
 
 KINDS = {  # how the sender sends it, what the operator's copy is sent with, and its field
     "voice": ("send_voice", "sendVoice", "voice"),
@@ -39,17 +47,9 @@ async def test_voice_and_files_instead_of_the_story(qorgau, api, language):
     await _areas(qorgau)
     operator = await _operator(qorgau, api, user_id=2300, language=language)
     child = api.user(2301, language_code=language)
-    region = await qorgau.services.areas.by_path("kz/karaganda")
-    city = await qorgau.services.areas.by_path(CITY)
     await child.send("/sos")
     await qorgau.settle()
-    for action, value in (("caller", "child"), ("category", "other"), ("danger", "no")):
-        await child.press(CaseFormCb(action=action, value=value).pack())
-        await qorgau.settle()
-    await child.press(CaseFormCb(action="region", value=str(region.id)).pack())
-    await qorgau.settle()
-    await child.press(CaseFormCb(action="city", value=str(city.id)).pack())
-    await qorgau.settle()
+    await choose(qorgau, child, caller="child", category="other", danger=False)
     since = len(api.calls)
     sent = await child.send_voice()
     await qorgau.settle()
@@ -61,10 +61,9 @@ async def test_voice_and_files_instead_of_the_story(qorgau, api, language):
         await qorgau.settle()
     told = [call.text for call in _sent(api, child, since)]
     assert sum(WORDS[language]["numbers"] in text for text in told) == 1, told
-    await child.press(CaseFormCb(action="done").pack())
-    await qorgau.settle()
-    await child.send("🙈 Остаться анонимным" if language == "ru" else "🙈 Анонимді қалу")
-    await qorgau.settle()
+    await pressed(qorgau, child, t(language, "✅ Done"))  # a voice is a story of its own
+    await leave_contact(qorgau, child)
+    await pressed(qorgau, child, t(language, "📨 Send"))
     contact = await _contact(qorgau)
     assert contact.urgency in ("high", "immediate") and contact.unheard == 1 + len(KINDS)
     messages = await qorgau.services.hotline.contacts.messages(contact.id)
@@ -160,7 +159,7 @@ async def test_the_operator_answers_with_a_voice_message(qorgau, api):
     contact = await _contact(qorgau)
     await operator.press(ContactCb(action="take", contact_id=contact.id).pack())
     await qorgau.settle()
-    await operator.press(ContactCb(action="reply", contact_id=contact.id).pack())
+    await tap(api, operator, t("ru", "💬 Reply"))
     await qorgau.settle()
     since = len(api.calls)
     voice = await operator.send_voice()
@@ -215,6 +214,37 @@ async def test_retention_removes_the_file_ids(qorgau, api, clock):
         "SELECT COUNT(*) FROM outbox WHERE payload LIKE ?", (f"%{file_id}%",)
     )
     assert outbox[0][0] == 0
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+async def test_an_album_in_the_story_is_answered_once_and_over_the_limit_all_is_kept(
+    qorgau, api, settings, language
+):
+    await _areas(qorgau)
+    child = api.user(2370, language_code=language)
+    await child.send("/sos")
+    await qorgau.settle()
+    await choose(qorgau, child, caller="child", category="other", danger=False)
+    since = len(api.calls)
+    await child.send_album(3)
+    await qorgau.settle(1.2)
+    acknowledged = [c for c in _sent(api, child, since) if t(language, "✅ Done") not in c.text]
+    assert len(_sent(api, child, since)) == 1, acknowledged  # once, after the last photo
+    since = len(api.calls)
+    for number in range(settings.hotline_flood_per_minute + 3):
+        await child.send(f"строка {number}")
+    await child.send_voice()
+    await qorgau.settle()
+    told = [call.text for call in _sent(api, child, since)]
+    assert sum("102" in text for text in told) == 1, told  # the voice: the numbers, still
+    assert len(told) < settings.hotline_flood_per_minute + 3  # the answers slowed down
+    await pressed(qorgau, child, t(language, "✅ Done"))
+    await leave_contact(qorgau, child)
+    await pressed(qorgau, child, t(language, "📨 Send"))
+    contact = await _contact(qorgau)
+    lines = contact.description.splitlines()
+    assert lines == [f"строка {n}" for n in range(settings.hotline_flood_per_minute + 3)]
+    assert len(contact.photos) == 3 and contact.unheard == 1
 
 
 async def test_a_raider_adds_a_voice_note_the_inspector_gets_with_the_case(qorgau, api):

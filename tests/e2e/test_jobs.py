@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.jobs import MISFIRE_GRACE
-from tests.e2e.test_report_form import fill_until_links, skip_to_summary
+from tests.e2e.report_steps import fill_until_links, save, skip_to_summary
 
 SCHOOL_7 = "kz/karaganda/shakhtinsk/school-7"
 SCHOOL_9 = "kz/karaganda/shakhtinsk/school-9"
@@ -30,9 +30,8 @@ async def _sent(api, chat_id, since=0):
 
 async def _report(qorgau, api, user, title):
     await fill_until_links(qorgau, api, user, title=title)
-    summary = await skip_to_summary(qorgau, user)
-    await user.press(summary.button("Сохранить"))
-    await qorgau.said(user)
+    await skip_to_summary(qorgau, user)
+    await save(qorgau, user)
     await qorgau.settle()
 
 

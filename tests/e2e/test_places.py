@@ -7,11 +7,11 @@ import io
 import re
 
 import docx
+import pytest
 from openpyxl import load_workbook
 
-from handlers.keyboards import FormCb
-from handlers.places import RenameCb
-from tests.e2e.test_report_form import fill_until_links
+from tests.e2e.forms_client import labels, shown, t, tap, text
+from tests.e2e.report_steps import fill_until_links, save, skip_to_summary
 
 CITY = "kz/karaganda/shakhtinsk"
 SCHOOL = f"{CITY}/school-7"
@@ -37,11 +37,8 @@ async def test_people_see_the_names_of_places_never_their_paths(qorgau, api):
     reporter = api.user(1700)
     await qorgau.join(reporter, "reporter", SCHOOL)
     await fill_until_links(qorgau, api, reporter)
-    for _ in range(2):
-        await reporter.press(FormCb(action="skip").pack())
-        await qorgau.said(reporter)
-    await reporter.press(FormCb(action="save").pack())
-    await qorgau.said(reporter)
+    await skip_to_summary(qorgau, reporter)
+    await save(qorgau, reporter)
     kazakh = api.user(1701, language_code="kk")
     await qorgau.join(kazakh, "coordinator", CITY)
     await kazakh.send("/help")
@@ -76,44 +73,47 @@ async def test_people_see_the_names_of_places_never_their_paths(qorgau, api):
     for call in (document_call, workbook_call):
         assert not SEGMENTS.search(call.params["document"]["filename"])
     for user in (reporter, kazakh, coordinator):
-        shown = "\n".join(_texts(api, user))
-        assert not SEGMENTS.search(shown), shown
+        seen = "\n".join(_texts(api, user))
+        assert not SEGMENTS.search(seen), seen
 
 
-async def test_a_coordinator_renames_a_place_of_their_area(qorgau, api):
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+async def test_a_coordinator_renames_a_place_of_their_area(qorgau, api, lang):
     await _named_places(qorgau)
     reporter = api.user(1710)
     await qorgau.join(reporter, "reporter", SCHOOL)
     await reporter.send("/help")
     assert "Школа № 7" in (await qorgau.said(reporter)).text
 
-    coordinator = api.user(1711)
+    coordinator = api.user(1711, language_code=lang)
     await qorgau.join(coordinator, "coordinator", CITY)
+    await qorgau.services.users.set_locale(coordinator.id, lang)
     areas = qorgau.services.areas
     school, region = await areas.by_path(SCHOOL), await areas.by_path("kz/karaganda")
     await coordinator.send("/rename")
-    here = await qorgau.said(coordinator)
-    assert "город Шахтинск" in here.text
+    here = await shown(qorgau, api, coordinator)
+    city_name = "город Шахтинск" if lang == "ru" else "Шахтинск қаласы"
+    assert t(lang, "✏️ Rename: {area}", area=city_name) in labels(here)
     # a forged button for the region, or for a place outside the area, is refused
-    await coordinator.press(RenameCb(action="pick", area_id=region.id).pack())
-    assert "вне вашей территории" in await qorgau.alert(coordinator)
-    await coordinator.press(here.button("Школа № 7"))
-    opened = await qorgau.said(coordinator)
-    await coordinator.press(opened.button("✏️"))
-    asked = await qorgau.said(coordinator)
-    assert "№ 7 мектеп" in asked.text
+    for action in ("pick", "open"):
+        await coordinator.press(f"f:ren:{action}:{region.id}", message_id=here["message_id"])
+        assert await qorgau.alert(coordinator) == t(lang, "This button is not valid.")
+    await tap(api, coordinator, "📂 " + school.name(lang))
+    await shown(qorgau, api, coordinator)
+    await tap(api, coordinator, "✏️")
+    asked = await shown(qorgau, api, coordinator)
+    assert "№ 7 мектеп" in text(asked) and t(lang, "Keep it") in labels(asked)
     await coordinator.send("x")
-    assert "2–100" in (await qorgau.said(coordinator)).text
-    await coordinator.press(asked.button("Оставить"))  # the Kazakh name stays
-    russian = await qorgau.said(coordinator)
-    assert "Школа № 7" in russian.text
+    refused = await shown(qorgau, api, coordinator)
+    assert "2–100" in text(refused) and t(lang, "Keep it") in labels(refused)
+    await tap(api, coordinator, t(lang, "Keep it"), exact=True)  # the Kazakh name stays
+    russian = await shown(qorgau, api, coordinator)
+    assert "Школа № 7" in text(russian) and t(lang, "◀️ Back") in labels(russian)
     await coordinator.send("Школа-гимназия № 7")
-    done = await qorgau.said(coordinator)
-    assert "№ 7 мектеп" in done.text and "Школа-гимназия № 7" in done.text
+    done = await shown(qorgau, api, coordinator)
+    assert "№ 7 мектеп" in text(done) and "Школа-гимназия № 7" in text(done)
     renamed = await areas.get(school.id)
     assert (renamed.name_kk, renamed.name_ru) == ("№ 7 мектеп", "Школа-гимназия № 7")
-    trail = await qorgau.services.places.audit.trail("area", region.id)
-    assert [(e.action, e.allowed) for e in trail] == [("rename", False)]
     assert [e.allowed for e in await qorgau.services.places.audit.trail("area", school.id)] == [
         True
     ]
@@ -125,3 +125,20 @@ async def test_a_coordinator_renames_a_place_of_their_area(qorgau, api):
     await outsider.send("/rename")
     await qorgau.settle()
     assert not any("переименовать" in t.lower() for t in _texts(api, outsider))
+
+
+async def test_a_rename_cancelled(qorgau, api):
+    await _named_places(qorgau)
+    coordinator = api.user(1720)
+    await qorgau.join(coordinator, "coordinator", CITY)
+    school = await qorgau.services.areas.by_path(SCHOOL)
+    await coordinator.send("/rename")
+    await shown(qorgau, api, coordinator)
+    await tap(api, coordinator, "📂 Школа № 7")
+    await shown(qorgau, api, coordinator)
+    await tap(api, coordinator, "✏️")
+    await shown(qorgau, api, coordinator)
+    await tap(api, coordinator, t("ru", "✖️ Cancel"))
+    cancelled = await shown(qorgau, api, coordinator)
+    assert t("ru", "Cancelled. Nothing was saved.") in text(cancelled)
+    assert (await qorgau.services.areas.get(school.id)).name_kk == "№ 7 мектеп"

@@ -1,219 +1,223 @@
-"""A reporter logs an activity from start to finish, and comes back to it later."""
+"""A reporter logs an activity on the form engine, presses buttons by their labels, in Kazakh
+and in Russian: one message edited in place, Back, changing from the summary, cancel, resume."""
 
 from __future__ import annotations
 
-from datetime import date
+import pytest
+from aiogram.fsm.storage.base import StorageKey
 
-from handlers.keyboards import FormCb, MyCb
+from tests.e2e.forms_client import labels, screen, t, tap, text
 
 SCHOOL = "kz/karaganda/shakhtinsk/school-7"
+LANGUAGES = ("ru", "kk")
 
 
 async def _reporter(qorgau, api, user_id=700, language="ru"):
     user = api.user(user_id, language_code=language)
     await qorgau.join(user, "reporter", SCHOOL)
+    user_record = await qorgau.services.users.get(user.id)
+    if user_record.locale != language:
+        await qorgau.services.users.set_locale(user.id, language)
     return user
 
 
-async def _item_id(qorgau, number):
-    stored = await qorgau.services.plans.active()
-    return stored.item_ids[number]
-
-
-async def fill_until_links(qorgau, api, user, *, title="Круглый стол «Права ребёнка»"):
-    """Answer the form up to the links step; return the last question."""
-    await user.send("/new")
-    await qorgau.said(user)  # "let us log an activity"
-    items = await qorgau.said(user)
-    labels = [text for text, _ in items.buttons()]
-    assert any(label.startswith("📌 14.") for label in labels), labels  # due today
-    assert not any(label.startswith(("1.", "📌 1.")) for label in labels)  # department-only item
-    await user.press(FormCb(action="item", value=str(await _item_id(qorgau, 14))).pack())
-    await qorgau.said(user)  # echo of the chosen item
-    when = await qorgau.said(user)
-    await user.press(when.button("Сегодня"))
-    await qorgau.said(user)
-    formats = await qorgau.said(user)
-    await user.press(formats.button("Круглый стол"))
-    await qorgau.said(user)
-    await qorgau.said(user)  # title question
-    await user.send(title)
-    await qorgau.said(user)  # participants question
-    await user.send("25 10 3 2")
-    await qorgau.said(user)  # audience
-    await user.send("9–11 классы")
-    await qorgau.said(user)  # description
-    await user.send("Выступили инспектор ПДН и психолог; раздали памятки.")
-    photos_question = await qorgau.said(user)
-    return photos_question
-
-
-async def skip_to_summary(qorgau, user):
-    """From the photos step: skip photos and links; return the summary."""
-    await user.press(FormCb(action="skip").pack())
-    await qorgau.said(user)
-    await user.press(FormCb(action="skip").pack())
-    return await qorgau.said(user)
-
-
-async def test_full_report_with_album_and_links(qorgau, api):
-    user = await _reporter(qorgau, api)
-    await fill_until_links(qorgau, api, user)
-    await user.send_album(3)
-    ack = await qorgau.said(user)
-    assert "3" in ack.text and "10" in ack.text
-    assert len(api.calls_of("sendMessage", chat_id=user.id)) == len(
-        [c for c in api.calls_of("sendMessage", chat_id=user.id) if c.index <= ack.index]
-    )
-    await user.send_photo()
-    assert "4" in (await qorgau.said(user)).text
-    await user.press(FormCb(action="done").pack())
-    await qorgau.said(user)  # links question
-    await user.send("https://instagram.com/p/abc и https://school7.kz/news/12")
-    reminder = await qorgau.said(user)
-    assert "#НИК2025_09" in reminder.text  # gentle hashtag reminder
-    await user.send("Ещё: https://t.me/school7/55 #НИК2025_09")
-    no_reminder = await qorgau.said(user)
-    assert "#НИК2025_09" not in no_reminder.text
-    await user.press(FormCb(action="done").pack())
-    summary = await qorgau.said(user)
-    assert "Круглый стол «Права ребёнка»" in summary.text
-    assert "40" in summary.text and "3 июня 2025" in summary.text
-    assert "https://t.me/school7/55" in summary.text
-    await user.press(summary.button("Сохранить"))
-    saved = await qorgau.said(user)
-    number = int(saved.text.split("№ ")[1].split()[0])
-    record = await qorgau.services.reports.reports.get(number)
-    assert record.title == "Круглый стол «Права ребёнка»"
-    assert (record.children, record.parents, record.specialists, record.others, record.total) == (
-        25,
-        10,
-        3,
-        2,
-        40,
-    )
-    assert record.held_on == date(2025, 6, 3)
-    assert record.format == "round_table"
-    assert len(record.photos) == 4 and len(set(record.photos)) == 4
-    assert record.links == (
-        "https://instagram.com/p/abc",
-        "https://school7.kz/news/12",
-        "https://t.me/school7/55",
-    )
-    assert record.audience == "9–11 классы"
-    area = await qorgau.services.areas.by_path(SCHOOL)
-    assert record.area_id == area.id
-    assert await qorgau.app.dispatcher.storage.get_state(_key(qorgau, user)) is None
-
-
-def _key(qorgau, user):
-    from aiogram.fsm.storage.base import StorageKey
-
-    return StorageKey(bot_id=42, chat_id=user.id, user_id=user.id)
-
-
-async def test_kazakh_reporter_sees_kazakh_form_and_dates(qorgau, api):
-    user = await _reporter(qorgau, api, user_id=701, language="kk")
-    await user.send("/new")
-    await qorgau.said(user)
-    items = await qorgau.said(user)
-    assert "Жоспардың қай тармағын" in items.text or "тармақ" in items.text
-    await user.press(FormCb(action="item", value=str(await _item_id(qorgau, 9))).pack())
-    await qorgau.said(user)
-    when = await qorgau.said(user)
-    assert "3 маусым" in " ".join(text for text, _ in when.buttons())
-
-
-async def test_duplicate_is_pointed_out_before_saving(qorgau, api):
-    user = await _reporter(qorgau, api, user_id=702)
-    for attempt in range(2):
-        await fill_until_links(qorgau, api, user, title="Выставка литературы")
-        summary = await skip_to_summary(qorgau, user)
-        if attempt == 0:
-            assert "⚠️" not in summary.text
-        else:
-            assert "⚠️" in summary.text and "№ 1" in summary.text
-            assert any("Всё равно" in text or "всё равно" in text for text, _ in summary.buttons())
-        await user.press(FormCb(action="save").pack())
-        await qorgau.said(user)
-        await qorgau.said(user)
-
-
-async def test_cancel_at_any_step_keeps_nothing(qorgau, api):
-    user = await _reporter(qorgau, api, user_id=703)
-    await fill_until_links(qorgau, api, user)
-    await user.send("/cancel")
-    assert "Отменено" in (await qorgau.said(user)).text
-    assert await qorgau.services.reports.count_mine(await qorgau.services.users.get(user.id)) == 0
-    await user.send("/cancel")
-    assert "нечего" in (await qorgau.said(user)).text.lower()
-    # the inline cancel button works too
-    await user.send("/new")
-    await qorgau.said(user)
-    await qorgau.said(user)
-    await user.press(FormCb(action="cancel").pack())
-    assert "Отменено" in (await qorgau.said(user)).text
-
-
-async def test_change_an_answer_from_the_summary(qorgau, api):
-    user = await _reporter(qorgau, api, user_id=704)
-    await fill_until_links(qorgau, api, user)
-    await skip_to_summary(qorgau, user)
-    await user.press(FormCb(action="change").pack())
-    await qorgau.said(user)
-    await user.press(FormCb(action="field", value="participants").pack())
-    await qorgau.said(user)
-    await user.send("55")
-    summary = await qorgau.said(user)
-    assert "55" in summary.text and "проверьте" in summary.text
-
-
-async def test_my_reports_edit_and_delete_within_24_hours(qorgau, api, clock):
-    user = await _reporter(qorgau, api, user_id=705)
-    await fill_until_links(qorgau, api, user, title="Классный час")
-    await skip_to_summary(qorgau, user)
-    await user.press(FormCb(action="save").pack())
-    saved = await qorgau.said(user)
-    number = int(saved.text.split("№ ")[1].split()[0])
-    await qorgau.said(user)
-
-    await user.send("/my")
-    listing = await qorgau.said(user)
-    assert f"№ {number}" in " ".join(text for text, _ in listing.buttons())
-    await user.press(MyCb(action="field", report_id=number, field="title").pack())
-    await qorgau.said(user)
-    await user.send("Классный час «Мои права»")
-    changed = await qorgau.said(user)
-    assert "«Мои права»" in changed.text
-    assert (await qorgau.services.reports.reports.get(number)).title == "Классный час «Мои права»"
-
-    clock.advance(hours=25)
-    await user.press(MyCb(action="delete", report_id=number).pack())
-    assert "24" in await qorgau.alert(user)
-    await user.press(MyCb(action="delete_yes", report_id=number).pack())
-    assert "24" in await qorgau.alert(user)
-    assert await qorgau.services.reports.reports.get(number) is not None
-
-    clock.advance(hours=-25)
-    await user.press(MyCb(action="delete", report_id=number).pack())
-    confirm = await qorgau.said(user)
-    await user.press(confirm.button("Да"))
-    assert "удалён" in (await qorgau.said(user)).text
-    assert await qorgau.services.reports.reports.get(number) is None
-
-
-async def test_menu_and_commands_in_the_middle_of_the_form_keep_the_draft(qorgau, api):
-    from aiogram.fsm.storage.base import StorageKey
-
-    user = await _reporter(qorgau, api, user_id=706)
-    await fill_until_links(qorgau, api, user)
-    key = StorageKey(bot_id=42, chat_id=user.id, user_id=user.id)
-    before = await qorgau.app.dispatcher.storage.get_data(key)
-    await user.send("🗓 План")
-    assert "Защитим детство" in (await qorgau.said(user)).text
+async def _said(qorgau, api, user):
     await qorgau.settle()
-    await user.send("/my")
-    assert "нет отчётов" in (await qorgau.said(user)).text
-    assert await qorgau.app.dispatcher.storage.get_data(key) == before
+    return screen(api, user)
+
+
+def _sends(api, user) -> int:
+    return len([c for c in api.calls if c.chat_id == user.chat_id and c.method.startswith("send")])
+
+
+async def fill_to_photos(qorgau, api, user, lang, *, title="Круглый стол «Права ребёнка»"):
+    await user.send("/new")
+    first = await _said(qorgau, api, user)
+    assert t(lang, "Step {number} of {total}", number=1, total=9) in text(first)
+    assert "▶️" in labels(first), labels(first)  # more items than fit: paged
+    await tap(api, user, "▶️")
+    second = await _said(qorgau, api, user)
+    assert any(label.startswith("📌 № 14.") for label in labels(second)), labels(second)
+    await tap(api, user, "📌 № 14.")
+    await qorgau.settle()
+    await tap(api, user, t(lang, "Today, {date}", date="").strip(", "))
+    await qorgau.settle()
+    await tap(api, user, "Круглый стол" if lang == "ru" else "Дөңгелек үстел")
+    step = await _said(qorgau, api, user)
+    assert t(lang, "Step {number} of {total}", number=4, total=9) in text(step)
+    await user.send(title)
+    await qorgau.settle()
+    await user.send("25 10 3 2")
+    await qorgau.settle()
+    await user.send("9–11 классы")
+    await qorgau.settle()
+    await user.send("Выступили инспектор ПДН и психолог; раздали памятки.")
+    return await _said(qorgau, api, user)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_a_report_leaves_one_message_and_presses_send_nothing_new(qorgau, api, lang):
+    user = await _reporter(qorgau, api, language=lang)
+    before = len(api.bot_messages(user.chat_id))
+    photos = await fill_to_photos(qorgau, api, user, lang)
+    assert t(lang, "Step {number} of {total}", number=8, total=9) in text(photos)
+    await user.send_album(3)
+    await qorgau.said(user)  # the album is answered once, after its last photo
+    ack = await _said(qorgau, api, user)
+    assert t(lang, "Photos: {count} of {max}.", count=3, max=10) in text(ack)
+    sends = _sends(api, user)
+    await tap(api, user, t(lang, "✅ Done"))
+    links = await _said(qorgau, api, user)
+    assert _sends(api, user) == sends  # a press edits the form's message
+    assert t(lang, "Step {number} of {total}", number=9, total=9) in text(links)
+    await user.send("instagram.com/p/abc #НИК2025_09")
+    await qorgau.settle()
+    await tap(api, user, t(lang, "✅ Done"))
+    summary = await _said(qorgau, api, user)
+    assert "Круглый стол «Права ребёнка»" in text(summary)
+    await tap(api, user, t(lang, "✅ Save"))
+    saved = await _said(qorgau, api, user)
+    saved_text = (
+        "Report № {number} is saved. Thank you!\nYou can edit or delete it within 24 hours."
+    )
+    assert t(lang, saved_text, number=1) in text(saved)
+    records = await qorgau.services.reports.mine(await qorgau.services.users.get(user.id))
+    assert len(records) == 1 and len(records[0].photos) == 3
+    assert records[0].links == ("https://instagram.com/p/abc",)
+    left = len(api.bot_messages(user.chat_id)) - before
+    assert left <= 4, [text(m)[:40] for m in api.bot_messages(user.chat_id)]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_back_and_change_from_the_summary(qorgau, api, lang):
+    user = await _reporter(qorgau, api, language=lang)
+    await fill_to_photos(qorgau, api, user, lang)
+    await tap(api, user, t(lang, "◀️ Back"))
+    back = await _said(qorgau, api, user)
+    assert t(lang, "Step {number} of {total}", number=7, total=9) in text(back)
+    assert t(lang, "↪️ Keep as is") in labels(back)
+    await tap(api, user, t(lang, "↪️ Keep as is"))
+    await qorgau.settle()
+    await tap(api, user, t(lang, "⏭ Skip"))
+    await qorgau.settle()
+    await tap(api, user, t(lang, "⏭ Skip"))
+    await qorgau.settle()
+    await tap(api, user, t(lang, "✏️ Change an answer"))
+    await qorgau.settle()
+    await tap(api, user, t(lang, "Title"), exact=True)
+    changing = await _said(qorgau, api, user)
+    assert t(lang, "Changing: {field}", field=t(lang, "Title")) in text(changing)
+    await user.send("Классный час о правах")
+    summary = await _said(qorgau, api, user)
+    assert "Классный час о правах" in text(summary)
+    assert t(lang, "✅ Save") in labels(summary)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_a_refusal_shows_the_steps_buttons_again(qorgau, api, lang):
+    user = await _reporter(qorgau, api, language=lang)
+    await user.send("/new")
+    await qorgau.settle()
+    await user.send("четырнадцатый")  # a choice step, answered by typing
+    refused = await _said(qorgau, api, user)
+    assert "⚠️" in text(refused)
+    assert "▶️" in labels(refused) and len(labels(refused)) > 8
+    assert t(lang, "✖️ Cancel") in labels(refused)
+
+
+async def test_old_and_forged_presses_change_nothing(qorgau, api):
+    user = await _reporter(qorgau, api)
+    await user.send("/new")
+    first = await _said(qorgau, api, user)
+    await tap(api, user, "▶️")
+    await qorgau.settle()
+    await tap(api, user, "📌 № 14.")
+    await qorgau.settle()
+    await user.send("не то")  # the date step answers anew, below
+    await qorgau.settle()
+    # the item's old keyboard is gone; a forged press on the current message is refused
+    current = screen(api, user)
+    assert current["message_id"] != first["message_id"]
+    await user.press("f:rep:pick:99999", message_id=current["message_id"])
+    assert await qorgau.alert(user) == t("ru", "This button is not valid.")
+    language_offer = api.bot_messages(user.chat_id, with_inline_keyboard=True)[0]
+    await user.press("f:rep:pick:1", message_id=language_offer["message_id"])
+    assert await qorgau.alert(user) == t("ru", "This button is no longer active.")
+
+
+async def test_cancel_by_button_and_by_command(qorgau, api):
+    user = await _reporter(qorgau, api)
+    await user.send("/new")
+    await qorgau.settle()
+    await tap(api, user, t("ru", "✖️ Cancel"))
+    cancelled = await _said(qorgau, api, user)
+    assert t("ru", "Cancelled. Nothing was saved.") in text(cancelled)
+    assert labels(cancelled) == []
+    await user.send("/new")
+    await qorgau.settle()
+    await user.send("/cancel")
+    await qorgau.settle()
+    key = StorageKey(bot_id=qorgau.app.bot.id, chat_id=user.chat_id, user_id=user.id)
+    assert await qorgau.app.dispatcher.storage.get_state(key) is None
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_after_a_restart_the_first_message_answers_the_pending_step(qorgau, api, lang):
+    user = await _reporter(qorgau, api, language=lang)
+    await user.send("/new")
+    await qorgau.settle()
+    await tap(api, user, "▶️")
+    await qorgau.settle()
+    await tap(api, user, "📌 № 14.")
+    await qorgau.settle()
+    await tap(api, user, t(lang, "Today, {date}", date="").strip(", "))
+    await qorgau.settle()
+    await tap(api, user, "Круглый стол" if lang == "ru" else "Дөңгелек үстел")
+    await qorgau.settle()
+    await qorgau.restart()
+    await user.send("Акция после перезапуска")
+    after = await _said(qorgau, api, user)
+    assert t(lang, "Step {number} of {total}", number=5, total=9) in text(after)
+    await user.send("/new")
+    offer = await _said(qorgau, api, user)
+    assert t(lang, "step {number} of {total}", number=5, total=9) in text(offer)
+    await tap(api, user, t(lang, "▶️ Continue"))
+    resumed = await _said(qorgau, api, user)
+    assert t(lang, "Step {number} of {total}", number=5, total=9) in text(resumed)
+
+
+async def test_my_report_changes_every_field_with_back_and_cancel(qorgau, api):
+    user = await _reporter(qorgau, api)
+    await fill_to_photos(qorgau, api, user, "ru")
+    await tap(api, user, t("ru", "⏭ Skip"))
+    await qorgau.settle()
+    await tap(api, user, t("ru", "⏭ Skip"))
+    await qorgau.settle()
+    await tap(api, user, t("ru", "✅ Save"))
+    await qorgau.settle()
+    await tap(api, user, t("ru", "✏️ Edit"))
+    summary = await _said(qorgau, api, user)
+    assert t("ru", "Change what you need, then save.") in text(summary)
+    await tap(api, user, t("ru", "✏️ Change an answer"))
+    fields = await _said(qorgau, api, user)
+    assert t("ru", "Photos") in labels(fields) and t("ru", "Links") in labels(fields)
+    assert t("ru", "◀️ Back") in labels(fields)
+    await tap(api, user, t("ru", "Photos"), exact=True)
+    await qorgau.settle()
     await user.send_photo()
-    assert "1" in (await qorgau.said(user)).text  # and the form goes on where it was
+    await qorgau.settle()
+    await tap(api, user, t("ru", "✅ Done"))
+    await qorgau.settle()
+    await tap(api, user, t("ru", "✏️ Change an answer"))
+    await qorgau.settle()
+    await tap(api, user, t("ru", "Links"), exact=True)
+    await qorgau.settle()
+    await user.send("school7.kz/news/12")
+    await qorgau.settle()
+    await tap(api, user, t("ru", "✅ Done"))
+    await qorgau.settle()
+    await tap(api, user, t("ru", "✅ Save"))
+    changed = await _said(qorgau, api, user)
+    assert t("ru", "Changed.") in text(changed)
+    record = (await qorgau.services.reports.mine(await qorgau.services.users.get(user.id)))[0]
+    assert len(record.photos) == 1 and record.links == ("https://school7.kz/news/12",)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -13,14 +14,21 @@ from pathlib import Path
 
 import pytest
 
-from handlers.keyboards import FormCb
 from tests.cli import run_cli
-from tests.e2e.test_report_form import SCHOOL, fill_until_links
+from tests.e2e.forms_client import tap
+from tests.e2e.report_steps import (
+    SCHOOL,
+    fill_until_links,
+    now,
+    press,
+    save,
+    skip_to_summary,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def test_restart_in_the_middle_of_the_form_offers_the_draft_back(qorgau, api):
+async def test_after_a_restart_the_pending_step_takes_the_next_answer(qorgau, api):
     user = api.user(900)
     await qorgau.join(user, "reporter", SCHOOL)
     await fill_until_links(qorgau, api, user, title="Дебаты «Детский труд»")
@@ -29,21 +37,18 @@ async def test_restart_in_the_middle_of_the_form_offers_the_draft_back(qorgau, a
 
     await qorgau.restart()
 
-    await user.send("https://school.kz/post")  # the answer to the pending step...
-    offer = await qorgau.said(user)  # ...is not taken blindly: the draft is offered back first
-    assert "незаконченный" in offer.text
-    await user.press(offer.button("Продолжить"))
-    question = await qorgau.said(user)
-    assert "фото" in question.text.lower()
-    await user.press(FormCb(action="done").pack())
-    await qorgau.said(user)
-    await user.press(FormCb(action="skip").pack())
-    summary = await qorgau.said(user)
+    await user.send("https://school.kz/post")  # not a photo: refused, the step asked again
+    refused = await now(qorgau, user)
+    assert "⚠️" in refused.text and "фото" in refused.text.lower()
+    await user.send_photo()  # the answer to the pending step is taken as it is
+    question = await now(qorgau, user)
+    assert "3 из 10" in question.text
+    await press(qorgau, user, "✅ Done")
+    summary = await press(qorgau, user, "⏭ Skip")
     assert "Дебаты «Детский труд»" in summary.text and "40" in summary.text
-    await user.press(summary.button("Сохранить"))
-    number = int((await qorgau.said(user)).text.split("№ ")[1].split()[0])
+    number = int((await save(qorgau, user)).text.split("№ ")[1].split()[0])
     record = await qorgau.services.reports.reports.get(number)
-    assert len(record.photos) == 2
+    assert len(record.photos) == 3
 
 
 async def test_discarding_the_draft_after_a_restart(qorgau, api):
@@ -52,12 +57,12 @@ async def test_discarding_the_draft_after_a_restart(qorgau, api):
     await fill_until_links(qorgau, api, user)
     await qorgau.restart()
     await user.send("/new")
-    offer = await qorgau.said(user)
-    await user.press(offer.button("Удалить"))
-    assert "удал" in (await qorgau.said(user)).text.lower()
+    offer = await now(qorgau, user)
+    assert "шаг 8 из 9" in offer.text
+    discarded = await press(qorgau, user, "🗑 Discard")
+    assert "удал" in discarded.text.lower()
     await user.send("/new")
-    await qorgau.said(user)
-    assert "пункт" in (await qorgau.said(user)).text.lower()
+    assert "пункт" in (await now(qorgau, user)).text.lower()
 
 
 @pytest.mark.http  # over real HTTP, as in production
@@ -106,25 +111,18 @@ async def test_a_user_who_blocked_the_bot_is_marked_inactive(qorgau, api):
     assert (await qorgau.services.users.get(913)).active is True
 
 
-def _draft_row(database: Path, chat_id: int) -> tuple[str | None, str] | None:
-    """The form's state and data as stored in the file (another process's view)."""
-    import sqlite3
-
-    with contextlib.closing(sqlite3.connect(database, timeout=30)) as reader:
-        return reader.execute(
-            "SELECT state, data FROM fsm WHERE chat_id = ? AND state IS NOT NULL", (chat_id,)
-        ).fetchone()
-
-
-async def _draft_changed(database: Path, chat_id: int, before, timeout: float = 60) -> None:  # noqa: ASYNC109
-    """Wait until the draft stored for ``chat_id`` is no longer ``before``."""
+async def _wait_for_draft(database, fragment: str, timeout: float = 20.0) -> None:  # noqa: ASYNC109
+    """Until the bot's own SQLite file holds a draft with ``fragment`` in its data."""
     deadline = time.monotonic() + timeout
-    while (row := await asyncio.to_thread(_draft_row, database, chat_id)) in (before, None):
-        assert time.monotonic() < deadline, f"the draft stayed {row!r}"
-        await asyncio.sleep(0.02)
+    while time.monotonic() < deadline:
+        with contextlib.closing(sqlite3.connect(database, timeout=5)) as reader:
+            rows = reader.execute("SELECT data FROM fsm").fetchall()
+        if any(fragment in (row[0] or "") for row in rows):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no draft with {fragment!r} in {database}")
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 async def test_the_real_process_killed_mid_form_keeps_the_draft(api, tmp_path):
     """``python -m bot`` as its own process, SIGKILLed in the middle of a report."""
     database = tmp_path / "qorgau.sqlite3"
@@ -169,34 +167,36 @@ async def test_the_real_process_killed_mid_form_keeps_the_draft(api, tmp_path):
             "sendMessage",
             chat_id=950,
             since=user.last_action_index,
-            predicate=lambda c: bool(c.buttons()) and "rf:item" in str(c.buttons()),
+            predicate=lambda c: "f:rep:page:1" in str(c.buttons()),
             timeout=30,
         )
-        before = await asyncio.to_thread(_draft_row, database, 950)
-        await user.press(api.calls_of("sendMessage", chat_id=950)[-1].button("14."))
+        await tap(api, user, "▶️")
         await api.wait_call(
-            "sendMessage",
-            chat_id=950,
-            since=user.last_action_index,
-            predicate=lambda c: "rf:date" in str(c.buttons()),
-            timeout=30,
+            "editMessageText", chat_id=950, since=user.last_action_index, timeout=30
         )
-        await _draft_changed(database, 950, before)  # the step is in the file: kill now
+        await tap(api, user, "14.")
+        # the draft on disk, at the date step, is what the kill must not lose
+        await _wait_for_draft(database, '"step": "held_on"')
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
 
         process = spawn()
         await api.wait_call("getUpdates", since=len(api.calls), timeout=60)
+        await user.send("02.06.2025")  # the answer to the step it was killed at
+        question = await api.wait_call(
+            "sendMessage", chat_id=950, since=user.last_action_index, timeout=30
+        )
+        assert "Шаг 3 из 9" in question.text and "Круглый стол" in str(question.buttons())
         await user.send("/new")
         offer = await api.wait_call(
             "sendMessage", chat_id=950, since=user.last_action_index, timeout=30
         )
-        assert "rf:resume" in str(offer.buttons())
-        await user.press(offer.button("Продолжить"))
-        question = await api.wait_call(
-            "sendMessage", chat_id=950, since=user.last_action_index, timeout=30
+        assert "шаг 3 из 9" in offer.text
+        await tap(api, user, "Продолжить")
+        resumed = await api.wait_call(
+            "editMessageText", chat_id=950, since=user.last_action_index, timeout=30
         )
-        assert "rf:date" in str(question.buttons())  # back at the step where it was killed
+        assert "Шаг 3 из 9" in resumed.text
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -208,8 +208,6 @@ async def test_the_real_process_killed_mid_form_keeps_the_draft(api, tmp_path):
 
 
 async def _to_summary(qorgau, api, user_id):
-    from tests.e2e.test_report_form import skip_to_summary
-
     user = api.user(user_id)
     await qorgau.join(user, "reporter", SCHOOL)
     await fill_until_links(qorgau, api, user, title="Классный час «Права детей»")
@@ -236,13 +234,14 @@ async def test_a_database_locked_by_another_process_only_delays_the_save(qorgau,
     holder.start()
     await asyncio.to_thread(locked.wait, 5)
     started = time.monotonic()
-    await user.press(FormCb(action="save").pack())
+    since = len(api.calls)
+    await tap(api, user, "Сохранить")
     await asyncio.sleep(2)
     # Looked at from outside: the bot's own connection is busy waiting for the lock.
     with sqlite3.connect(settings.database_path) as reader:
         assert reader.execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 0
     release.set()
-    saved = await qorgau.said(user, timeout=10)
+    saved = await api.wait_call("editMessageText", chat_id=user.id, since=since, timeout=10)
     holder.join()
     assert "№" in saved.text and time.monotonic() - started >= 2
     count = await qorgau.services.db.fetchone("SELECT COUNT(*) FROM reports")
@@ -272,7 +271,7 @@ async def test_a_full_disk_gets_a_clear_answer_and_keeps_the_draft(qorgau, api):
                     " VALUES (?, ?, 1, 1, '2025-06-01', 'other', 'filler', 'filler', 1, ?, '', '')",
                     (campaign, item, "x" * size + str(number)),
                 )
-    await user.press(FormCb(action="save").pack())
+    await tap(api, user, "Сохранить")
     answer = await qorgau.alert(user)
     assert "не может сохранить" in answer and "ничего не потеряно" in answer.lower()
     count = await qorgau.services.db.fetchone(
@@ -283,8 +282,7 @@ async def test_a_full_disk_gets_a_clear_answer_and_keeps_the_draft(qorgau, api):
     assert integrity[0] == "ok"
     await conn.execute("DELETE FROM reports WHERE title = 'filler'")  # space is freed
     await conn.execute("PRAGMA max_page_count = 1073741823")
-    await user.press(FormCb(action="save").pack())
-    saved = await qorgau.said(user)
+    saved = await save(qorgau, user)
     assert "№" in saved.text  # the draft was intact: the same answers are saved
     title = await qorgau.services.db.fetchone("SELECT title FROM reports WHERE title != 'filler'")
     assert title[0] == "Классный час «Права детей»"

@@ -15,9 +15,9 @@ from pathlib import Path
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.callbacks import CaseCb, ContactCb
-from handlers.case_keyboards import CaseFormCb
+from tests.e2e.forms_client import t, tap
 from tests.e2e.test_cases import _case, _member, _raider, flag_case
-from tests.e2e.test_hotline import CITY, _areas, _contact, _operator, ask_for_help
+from tests.e2e.test_hotline import _areas, _contact, _operator, ask_for_help, choose
 
 OLD = {
     "case": "QMARK-OLD-CASE-NOTES +7 701 111 22 33",
@@ -53,23 +53,11 @@ async def _delivered(qorgau) -> None:
 
 async def _start_asking(qorgau, public, story: str) -> None:
     """Go as far as the story in «Ask for help», then walk away."""
-    region = await qorgau.services.areas.by_path("kz/karaganda")
-    city = await qorgau.services.areas.by_path(CITY)
     await public.send("/sos")
-    await qorgau.said(public)
-    await qorgau.said(public)
-    await public.press(CaseFormCb(action="caller", value="neighbour").pack())
     await qorgau.settle()
-    await public.press(CaseFormCb(action="category", value="other").pack())
-    await qorgau.settle()
-    await public.press(CaseFormCb(action="danger", value="no").pack())
-    await qorgau.said(public)
-    await public.press(CaseFormCb(action="region", value=str(region.id)).pack())
-    await qorgau.settle()
-    await public.press(CaseFormCb(action="city", value=str(city.id)).pack())
-    await qorgau.said(public)
+    await choose(qorgau, public, caller="neighbour", category="other", danger=False)
     await public.send(story)
-    await qorgau.said(public)
+    await qorgau.settle()
 
 
 async def test_retention_leaves_nothing_behind_in_the_file_or_its_wal(qorgau, api, clock, settings):
@@ -105,7 +93,7 @@ async def test_retention_leaves_nothing_behind_in_the_file_or_its_wal(qorgau, ap
     await qorgau.said(operator)
     await operator.press(ContactCb(action="take", contact_id=contact.id).pack())
     await qorgau.said(operator)
-    await operator.press(ContactCb(action="reply", contact_id=contact.id).pack())
+    await tap(api, operator, t("ru", "💬 Reply"))
     await qorgau.said(operator)
     await operator.send(OLD["reply"])
     await qorgau.said(operator)
@@ -113,7 +101,7 @@ async def test_retention_leaves_nothing_behind_in_the_file_or_its_wal(qorgau, ap
     await child.send(OLD["follow-up"])
     await qorgau.said(child)
     assert OLD["follow-up"] in (await qorgau.said(operator)).text
-    await operator.press(ContactCb(action="close", contact_id=contact.id).pack())
+    await tap(api, operator, t("ru", "✅ Close"))
     await qorgau.said(operator)
     await operator.send(OLD["outcome"])
     await qorgau.said(operator)

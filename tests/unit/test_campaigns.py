@@ -109,5 +109,5 @@ def test_year_against_year_figures():
 
 def test_dates_show_their_year_outside_the_year_being_read():
     assert fmt_day(date(2026, 12, 2), "ru", date(2026, 6, 1)) == "2 декабря"
-    assert fmt_day(date(2026, 12, 2), "ru", date(2025, 6, 1)) == "2 декабря 2026"
-    assert fmt_day(date(2025, 6, 3), "kk", date(2026, 1, 1)) == "3 маусым 2025"
+    assert fmt_day(date(2026, 12, 2), "ru", date(2025, 6, 1)) == "2 декабря 2026\u202fг."
+    assert fmt_day(date(2025, 6, 3), "kk", date(2026, 1, 1)) == "2025\u202fж. 3 маусым"

@@ -109,11 +109,16 @@ def test_ancestors_nearest_first():
 def test_inspection_date():
     today = date(2025, 6, 3)
     assert parse_inspection_date("05.06", today) == date(2025, 6, 5)
+    assert parse_inspection_date("завтра", today) == date(2025, 6, 4)
+    assert parse_inspection_date("10 маусым", today) == date(2025, 6, 10)
+    # Typed in December without a year, a day of January is next January.
+    assert parse_inspection_date("10 января", date(2025, 12, 20)) == date(2026, 1, 10)
     assert check_inspection_date(today, today) == today
     for text, reason in (
         ("02.06.2025", Invalid.PAST),
         ("03.06.2099", Invalid.TOO_FAR),
-        ("завтра", Invalid.NOT_A_DATE),
+        ("2.06", Invalid.PAST),
+        ("скоро", Invalid.NOT_A_DATE),
         ("31.02.2025", Invalid.NOT_A_DATE),
         ("", Invalid.EMPTY),
     ):
@@ -128,6 +133,9 @@ def test_inspection_date():
         ("12 15 16", ["under_14", "14_15", "16_17"]),
         ("13, 14", ["under_14", "14_15"]),
         ("17", ["16_17"]),
+        ("12 и 15 лет", ["under_14", "14_15"]),
+        ("12 жаста, 16 жаста", ["under_14", "16_17"]),
+        ("12-15", ["under_14", "14_15"]),
     ],
 )
 def test_ages_become_bands(text, bands):
@@ -139,7 +147,8 @@ def test_ages_become_bands(text, bands):
     [
         ("", Invalid.EMPTY),
         ("двое", Invalid.NOT_NUMBERS),
-        ("-3", Invalid.NOT_NUMBERS),
+        ("-3", Invalid.NEGATIVE),
+        ("12.5", Invalid.NOT_NUMBERS),
         ("25", Invalid.NOT_A_MINOR),
         ("3", Invalid.NOT_A_MINOR),
         (" ".join(["12"] * 31), Invalid.TOO_MANY_CHILDREN),

@@ -130,7 +130,7 @@ def test_case_log_in_russian_words(database, monkeypatch, capsys):
         and "запросить файл DOCX — ОТКАЗАНО (нет права смотреть или менять)" in lines[4]
     )
     assert "пользователь 40" in lines[5] and lines[5].endswith("принять — ОТКАЗАНО ×2")
-    assert "назначить проверку — разрешено (5 июня 2025)" in lines[7]
+    assert "назначить проверку — разрешено (5 июня 2025\u202fг.)" in lines[7]
     assert "закрыть: подтверждено — разрешено" in lines[8]
 
 

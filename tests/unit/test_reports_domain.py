@@ -34,6 +34,27 @@ def reason(call, *args, **kwargs):
         ("3/6/25", date(2025, 6, 3)),
         ("2025-06-05", date(2025, 6, 5)),
         (" 01.06.2025 ", date(2025, 6, 1)),
+        ("3.06", date(2025, 6, 3)),
+        ("3/6", date(2025, 6, 3)),
+        ("03.06.25", date(2025, 6, 3)),
+        ("2025-06-03", date(2025, 6, 3)),
+        ("3 июня", date(2025, 6, 3)),
+        ("3 Июня 2025 г.", date(2025, 6, 3)),
+        ("3 маусым", date(2025, 6, 3)),
+        ("3-маусым", date(2025, 6, 3)),
+        ("3-ші маусым", date(2025, 6, 3)),
+        ("маусымның 3-і", date(2025, 6, 3)),
+        ("2025 ж. 3 маусым", date(2025, 6, 3)),
+        ("3 маусым 2025 ж.", date(2025, 6, 3)),
+        ("3 мая", date(2025, 5, 3)),
+        ("3 мамыр", date(2025, 5, 3)),
+        ("3 June", date(2025, 6, 3)),
+        ("вчера", date(2025, 6, 4)),
+        ("Кеше", date(2025, 6, 4)),
+        ("сегодня", date(2025, 6, 5)),
+        ("бүгін", date(2025, 6, 5)),
+        ("бугин", date(2025, 6, 5)),
+        ("позавчера", date(2025, 6, 3)),
     ],
 )
 def test_dates_as_people_type_them(text, expected):
@@ -46,7 +67,13 @@ def test_dates_as_people_type_them(text, expected):
         ("06.06.2025", Invalid.FUTURE),
         ("01.01.2099", Invalid.FUTURE),
         ("31.02.2025", Invalid.NOT_A_DATE),
-        ("вчера", Invalid.NOT_A_DATE),
+        ("завтра", Invalid.FUTURE),
+        ("6 июня", Invalid.FUTURE),
+        ("32.05", Invalid.NOT_A_DATE),
+        ("3 детей", Invalid.NOT_A_DATE),
+        ("июнь", Invalid.NOT_A_DATE),
+        ("3 июня мая", Invalid.NOT_A_DATE),
+        ("на прошлой неделе", Invalid.NOT_A_DATE),
         ("", Invalid.EMPTY),
     ],
 )
@@ -75,10 +102,32 @@ def test_a_date_lies_between_the_campaigns_preparation_start_and_today():
     assert parse_held_on("25.05.2025", late, earliest=preparation, latest=last_day) == last_day
 
 
-def test_participants_total_or_four_groups():
-    assert parse_participants("38") == Participants(None, None, None, None, 38)
-    assert parse_participants("25 10 3 0") == Participants(25, 10, 3, 0, 38)
-    assert parse_participants("25, 10, 3, 0") == Participants(25, 10, 3, 0, 38)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("38", Participants(None, None, None, None, 38)),
+        ("25 10 3 0", Participants(25, 10, 3, 0, 38)),
+        ("25, 10, 3, 0", Participants(25, 10, 3, 0, 38)),
+        ("38 человек", Participants(None, None, None, None, 38)),
+        ("около 40", Participants(None, None, None, None, 40)),
+        ("12 ч.", Participants(None, None, None, None, 12)),
+        ("40 адам", Participants(None, None, None, None, 40)),
+        ("барлығы 40 адам", Participants(None, None, None, None, 40)),
+        ("12 детей", Participants(12, 0, 0, 0, 12)),
+        ("12 бала", Participants(12, 0, 0, 0, 12)),
+        ("25 бала 10 ата-ана 3 маман 0", Participants(25, 10, 3, 0, 38)),
+        ("25 детей, 10 родителей", Participants(25, 10, 0, 0, 35)),
+        ("дети: 25, родители: 10", Participants(25, 10, 0, 0, 35)),
+        ("Дети 25, родители 10, специалисты 3, другие 2", Participants(25, 10, 3, 2, 40)),
+        ("25 оқушы, 10 ата-ана, 3 мұғалім, 2 қонақ", Participants(25, 10, 3, 2, 40)),
+        ("25 детей и 10 родителей, 3 педагога, 2 гостя", Participants(25, 10, 3, 2, 40)),
+        ("10 родителей 25 детей", Participants(25, 10, 0, 0, 35)),
+        ("всего 38: 25 детей, 10 родителей, 3 учителя", Participants(25, 10, 3, 0, 38)),
+        ("12 children 3 parents", Participants(12, 3, 0, 0, 15)),
+    ],
+)
+def test_participants_total_or_groups_as_people_write_them(text, expected):
+    assert parse_participants(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -89,8 +138,16 @@ def test_participants_total_or_four_groups():
         ("0 0 0 0", Invalid.ZERO),
         ("1 2", Invalid.WRONG_COUNT),
         ("много", Invalid.NOT_NUMBERS),
-        ("25 детей", Invalid.NOT_NUMBERS),
+        ("дети, родители", Invalid.NOT_NUMBERS),
+        ("12.5", Invalid.NOT_NUMBERS),
+        ("25 детей 10 детей", Invalid.WRONG_COUNT),
+        ("в 3 классе 25 детей", Invalid.WRONG_COUNT),
+        ("всего 40: 25 детей, 10 родителей", Invalid.WRONG_COUNT),
+        ("1 2 3 4 5", Invalid.WRONG_COUNT),
+        ("0 детей", Invalid.ZERO),
+        ("-5 детей", Invalid.NEGATIVE),
         ("1000000", Invalid.TOO_MANY_PEOPLE),
+        ("60000 детей 60000 родителей", Invalid.TOO_MANY_PEOPLE),
         ("9" * 200, Invalid.TOO_LONG),
         ("   ", Invalid.EMPTY),
     ],
