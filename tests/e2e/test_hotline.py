@@ -733,7 +733,7 @@ async def test_an_unfinished_request_is_offered_back(qorgau, api, lang):
     await child.send(t(lang, "🆘 Ask for help"))
     await qorgau.settle()
     gone = await pressed(qorgau, child, t(lang, "🗑 Discard"))
-    assert t(lang, "The unfinished {what} was discarded.", what=what) in text(gone)
+    assert t(lang, "Discarded: {what}.", what=what) in text(gone)
     assert await qorgau.app.dispatcher.storage.get_state(_key(qorgau, child)) is None
 
 
