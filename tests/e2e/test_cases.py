@@ -445,9 +445,10 @@ async def test_admin_sees_every_case(qorgau, api):
 
 async def test_digest_final_report_and_cli_audit_have_the_cases(qorgau, api, clock, settings):
     import asyncio
-    import sys
 
     from openpyxl import load_workbook
+
+    from tests.cli import run_cli
 
     raider = await _raider(qorgau, api)
     coordinator = await _member(qorgau, api, "coordinator", 871, area="kz/karaganda")
@@ -475,36 +476,14 @@ async def test_digest_final_report_and_cli_audit_have_the_cases(qorgau, api, clo
     notes = [cell for row in rows for cell in row if isinstance(cell, str) and "мама" in cell]
     assert notes and "234 56 78" not in notes[0]  # masked in the export
 
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "audit",
-        "--case",
-        str(first),
-        env={"DATABASE_PATH": str(settings.database_path), "PATH": "/usr/bin:/bin"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
-    lines = out.decode().splitlines()
+    env = {"DATABASE_PATH": str(settings.database_path), "PATH": "/usr/bin:/bin"}
+    audit = await asyncio.to_thread(run_cli, env, "audit", "--case", str(first))  # in process
+    assert audit.returncode == 0, audit.stderr
+    lines = audit.stdout.splitlines()
     assert f"Журнал дела № {first}" in lines[0]  # DEFAULT_LOCALE is ru: words, not codes
     assert any("создать" in line and f"пользователь {raider.id}" in line for line in lines)
     assert any("отправить" in line and "инспекторы: 872" in line for line in lines)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "audit",
-        "--case",
-        "999",
-        env={"DATABASE_PATH": str(settings.database_path), "PATH": "/usr/bin:/bin"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    await process.communicate()
-    assert process.returncode == 1
+    assert (await asyncio.to_thread(run_cli, env, "audit", "--case", "999")).returncode == 1
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

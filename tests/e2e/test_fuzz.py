@@ -168,8 +168,8 @@ kinds = st.sampled_from(["message", "edited", "callback", "group", "channel"])
 
 
 @pytest.fixture
-async def fuzz_app(api, settings, clock):
-    app = await create_app(settings, clock=clock, album_delay=0.01)
+async def fuzz_app(api, settings, clock, session_factory):
+    app = await create_app(settings, clock=clock, album_delay=0.01, session_factory=session_factory)
     services = app.services
     for role, user_id in PEOPLE.items():
         api.user(user_id, language_code="ru")

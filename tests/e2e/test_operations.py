@@ -18,6 +18,7 @@ from bot.app import Services, create_app
 from bot.backup import BackupError, DatabaseInUse, backup, restore, running_lock
 from bot.config import Settings
 from bot.webhook import serve
+from tests.cli import run_cli
 
 
 def _free_port() -> int:
@@ -138,18 +139,10 @@ async def test_webhook_answers_400_to_a_body_that_is_not_an_update(api, tmp_path
 async def test_status_prints_the_same_report(tmp_path):
     services = await Services.open(Settings(_env_file=None, database_path=tmp_path / "q.sqlite3"))
     await services.close()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "status",
-        env={"DATABASE_PATH": str(tmp_path / "q.sqlite3"), "PATH": "/usr/bin:/bin"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
-    report = json.loads(out)
+    env = {"DATABASE_PATH": str(tmp_path / "q.sqlite3"), "PATH": "/usr/bin:/bin"}
+    ran = await asyncio.to_thread(run_cli, env, "status")  # python -m bot status, in process
+    assert ran.returncode == 0, ran.stderr
+    report = json.loads(ran.stdout)
     assert report["ok"] and report["database"]["schema_version"] >= 5
     assert report["queue"]["backlog"] == 0
 
