@@ -48,6 +48,7 @@ class RecordingSession(BaseSession):
         super().__init__()
         self.calls = 0
         self.ids = count(1)
+        self.last_sent: dict[int, int] = {}  # the latest message sent to each chat
 
     async def close(self) -> None:
         return None
@@ -62,8 +63,11 @@ class RecordingSession(BaseSession):
         returning = str(method.__returning__)
         chat_id = getattr(method, "chat_id", None) or 1
         if "Message" in returning:
+            message_id = getattr(method, "message_id", None) or next(self.ids)
+            if method.__api_method__.startswith("send"):
+                self.last_sent[int(chat_id)] = message_id
             message = Message(
-                message_id=next(self.ids),
+                message_id=message_id,
                 date=datetime.now(UTC),
                 chat=Chat(id=int(chat_id), type="private"),
                 text="ok",
@@ -98,16 +102,16 @@ def scripts(role: str, item_id: int, region_id: int, city_id: int) -> list[tuple
             ("text", "/start"),
             ("text", "📋 Мои отчёты"),
             ("text", "/new"),
-            ("press", f"rf:item:{item_id}"),
-            ("press", "rf:date:2025-06-03"),
-            ("press", "rf:format:seminar"),
+            ("press", f"f:rep:pick:{item_id}"),
+            ("press", "f:rep:pick:2025-06-03"),
+            ("press", "f:rep:pick:seminar"),
             ("text", "Семинар «Права ребёнка»"),
             ("text", "25 10 3 2"),
             ("text", "9–11 классы"),
             ("text", "Выступил инспектор ПДН"),
-            ("press", "rf:skip:"),
-            ("press", "rf:skip:"),
-            ("press", "rf:save:"),
+            ("press", "f:rep:skip:"),
+            ("press", "f:rep:skip:"),
+            ("press", "f:rep:save:"),
         ]
     if role == "raider":
         return [
@@ -237,10 +241,20 @@ async def run_qorgau(database: Path, updates: list[dict]) -> tuple[float, int]:
     freeze_startup_objects()  # as `python -m bot` does once it has started
     session = RecordingSession()
     bot = Bot(TOKEN, session=session)
-    parsed = [Update.model_validate(u, context={"bot": bot}) for u in updates]
+    # A press is on the form's message: the latest the bot sent to that chat, known only as
+    # the run goes, so presses are parsed as they are fed (messages, like the bare bot's, before).
+    parsed = [
+        u if "callback_query" in u else Update.model_validate(u, context={"bot": bot})
+        for u in updates
+    ]
     started = time.perf_counter()
     for update in parsed:
         clock.advance(seconds=0.05)
+        if isinstance(update, dict):
+            query = update["callback_query"]
+            chat_id = query["message"]["chat"]["id"]
+            query["message"]["message_id"] = session.last_sent.get(chat_id, 1)
+            update = Update.model_validate(update, context={"bot": bot})
         await app.dispatcher.feed_update(bot, update)
     elapsed = time.perf_counter() - started
     await app.close()

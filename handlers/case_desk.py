@@ -40,6 +40,7 @@ from bot.domain.roles import Role
 from bot.filters import Button, HasRole, PrivateChat
 from bot.i18n import fmt_date, fmt_full_date
 from bot.services.cases import CaseError, CaseRecord, CaseService, CaseView
+from bot.services.plans import PlanService
 from bot.services.users import UserRecord, actor_of
 from handlers import case_keyboards as kb
 from handlers import labels, texts
@@ -76,9 +77,15 @@ def build_router() -> Router:
 
 
 async def show_cases(
-    message: Message, user: UserRecord, is_admin: bool, actor: Actor, cases: CaseService
+    message: Message,
+    user: UserRecord,
+    is_admin: bool,
+    actor: Actor,
+    cases: CaseService,
+    plans: PlanService,
 ) -> None:
     sent = False
+    today = plans.today()
     offered = features(actor)
     if offered.case_desk:
         queue = await cases.queue(user, is_admin)
@@ -87,7 +94,7 @@ async def show_cases(
                 _("Open cases of your area: {count}. Urgent ones first, then the oldest.").format(
                     count=len(queue)
                 ),
-                reply_markup=kb.case_list(queue, user.locale),
+                reply_markup=kb.case_list(queue, user.locale, today),
             )
         else:
             await message.answer(_("Your area has no open cases."))
@@ -97,7 +104,7 @@ async def show_cases(
         if mine:
             await message.answer(
                 _("Cases you flagged: {count}.").format(count=len(mine)),
-                reply_markup=kb.case_list(mine, user.locale),
+                reply_markup=kb.case_list(mine, user.locale, today),
             )
         else:
             await message.answer(_("You have not flagged any case yet. To flag one: /case"))

@@ -43,7 +43,6 @@ from handlers import labels, texts
 from handlers.forms import Finished, Form, FormContext, FormRefused, InputError, Step
 from handlers.forms import engine as forms
 from handlers.hotline_form import CALL_FORM
-from handlers.keyboards import FormCb
 from handlers.views import drop_buttons, short
 
 # --- the operator's answer and the outcome: small forms on the engine ---------------------------
@@ -518,12 +517,6 @@ async def block(
 
 
 # --- logging a call -----------------------------------------------------------------------------
-
-
-def _cancel() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=labels.cancel(), callback_data=FormCb(action="cancel"))
-    return builder.as_markup()
 
 
 async def call_begin(message: Message, state: FSMContext, **data: Any) -> None:

@@ -237,7 +237,12 @@ async def _save(ctx: FormContext) -> Finished:
             role=role_name(created.role),
             area=html.quote(area.name(user.locale)),
             uses=created.max_uses,
-            until=fmt_moment(created.expires_at, user.locale, ctx["plans"].zone.key),
+            until=fmt_moment(
+                created.expires_at,
+                user.locale,
+                ctx["plans"].zone.key,
+                today=ctx["plans"].today(),
+            ),
             link=html.quote(created.link(ctx["identity"].username)),
         )
     )

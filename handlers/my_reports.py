@@ -69,11 +69,13 @@ async def _card(
     text += record_body(record, item, user.locale)
     zone = plans.zone.key
     text += "\n\n" + _("Saved {moment}.").format(
-        moment=fmt_moment(record.created_at, user.locale, zone)
+        moment=fmt_moment(record.created_at, user.locale, zone, today=plans.today())
     )
     if reports.may_change(record):
         text += " " + _("It can be changed until {moment}.").format(
-            moment=fmt_moment(change_deadline(record.created_at), user.locale, zone)
+            moment=fmt_moment(
+                change_deadline(record.created_at), user.locale, zone, today=plans.today()
+            )
         )
     return text
 
