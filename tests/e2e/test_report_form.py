@@ -221,3 +221,80 @@ async def test_my_report_changes_every_field_with_back_and_cancel(qorgau, api):
     assert t("ru", "Changed.") in text(changed)
     record = (await qorgau.services.reports.mine(await qorgau.services.users.get(user.id)))[0]
     assert len(record.photos) == 1 and record.links == ("https://school7.kz/news/12",)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_a_refused_date_gives_an_example_the_step_takes(qorgau, api, lang):
+    import re
+
+    user = await _reporter(qorgau, api, language=lang)
+    await user.send("/new")
+    await qorgau.settle()
+    await tap(api, user, "▶️")
+    await qorgau.settle()
+    await tap(api, user, "№ 14.")
+    await qorgau.settle()
+    await user.send("на прошлой неделе")
+    refused = await _said(qorgau, api, user)
+    assert "⚠️" in text(refused)
+    example = re.search(r"\b\d{1,2}\.\d{2}(?:\.\d{4})?\b", text(refused).split("⚠️", 1)[1])
+    assert example, text(refused)
+    await user.send(example.group(0))
+    taken = await _said(qorgau, api, user)
+    assert t(lang, "Step {number} of {total}", number=3, total=9) in text(taken)
+
+
+@pytest.mark.parametrize(("lang", "answer"), [("ru", "38 детей"), ("kk", "38 бала")])
+async def test_a_number_followed_by_words_is_taken(qorgau, api, lang, answer):
+    user = await _reporter(qorgau, api, language=lang)
+    await user.send("/new")
+    await qorgau.settle()
+    await tap(api, user, "▶️")
+    await qorgau.settle()
+    await tap(api, user, "№ 14.")
+    await qorgau.settle()
+    await tap(api, user, t(lang, "Today, {date}", date="").strip(", "))
+    await qorgau.settle()
+    await tap(api, user, "Круглый стол" if lang == "ru" else "Дөңгелек үстел")
+    await qorgau.settle()
+    await user.send("Круглый стол")
+    await qorgau.settle()
+    await user.send(answer)
+    taken = await _said(qorgau, api, user)
+    assert "⚠️" not in text(taken)
+    assert t(lang, "Step {number} of {total}", number=6, total=9) in text(taken)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_plan_items_read_apart(qorgau, api, lang):
+    user = await _reporter(qorgau, api, language=lang)
+    await user.send("/new")
+    first = labels(await _said(qorgau, api, user))
+    await tap(api, user, "▶️")
+    second = labels(await _said(qorgau, api, user))
+    items = [label for label in first + second if "№ " in label]
+    assert len(items) >= 15
+    assert len(set(items)) == len(items)
+    assert not any(label.endswith("…") for label in items), items
+
+
+async def test_dates_of_another_year_show_it(qorgau, api, clock):
+    from datetime import UTC, datetime
+
+    from tests.e2e.report_steps import report
+
+    user = await _reporter(qorgau, api)
+    await report(qorgau, api, user)
+    clock.moment = datetime(2026, 1, 10, 5, 0, tzinfo=UTC)
+    await user.send("/my")
+    listing = await _said(qorgau, api, user)
+    assert any("2025" in label for label in labels(listing)), labels(listing)
+    await user.send("/new")
+    await qorgau.settle()
+    await tap(api, user, "▶️")
+    await qorgau.settle()
+    await tap(api, user, "№ 14.")
+    await qorgau.settle()
+    await user.send("05.01.2026")
+    warned = await _said(qorgau, api, user)
+    assert "2025" in text(warned) and "июн" in text(warned), text(warned)
