@@ -17,10 +17,11 @@ from bot.domain.case_flow import CaseAction, CaseStatus, Referral
 from bot.domain.case_form import CaseDraft, map_link
 from bot.domain.cases import AgeBand, Classification, Hazard, PlaceType, Reason
 from bot.domain.privacy import mask_personal_data
-from bot.i18n import fmt_full_date, fmt_moment
+from bot.i18n import fmt_full_date, fmt_moment, per_locale
 from storage.cases import CaseEvent, CaseRecord
 
 
+@per_locale
 def place_name(code: str) -> str:
     return {
         PlaceType.MARKET: _("Market trading point"),
@@ -35,6 +36,7 @@ def place_name(code: str) -> str:
     }.get(code, code)
 
 
+@per_locale
 def age_name(code: str) -> str:
     return {
         AgeBand.UNDER_14: _("under 14"),
@@ -43,6 +45,7 @@ def age_name(code: str) -> str:
     }.get(code, code)
 
 
+@per_locale
 def hazard_name(code: str) -> str:
     return {
         Hazard.HEAVY_LOADS: _("Heavy loads"),
@@ -55,6 +58,7 @@ def hazard_name(code: str) -> str:
     }.get(code, code)
 
 
+@per_locale
 def classification_name(code: str) -> str:
     return {
         Classification.POSSIBLE_LIGHT_WORK.code: _("Possible light work"),
@@ -86,6 +90,7 @@ def reason_text(code: str) -> str:
     }.get(code, code)
 
 
+@per_locale
 def status_name(code: str) -> str:
     return {
         CaseStatus.NEW: _("New: waiting for the inspectorate"),
@@ -98,6 +103,7 @@ def status_name(code: str) -> str:
     }.get(code, code)
 
 
+@per_locale
 def action_name(code: str) -> str:
     return {
         "flagged": _("Flagged"),
@@ -111,6 +117,7 @@ def action_name(code: str) -> str:
     }.get(code, code)
 
 
+@per_locale
 def referral_name(code: str) -> str:
     return {
         Referral.POLICE: _("Police"),

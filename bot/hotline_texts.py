@@ -18,10 +18,11 @@ from bot.domain.hotline import (
 )
 from bot.domain.privacy import mask_personal_data
 from bot.domain.triage import Category
-from bot.i18n import fmt_moment
+from bot.i18n import fmt_moment, per_locale
 from storage.hotline import ContactMessage, ContactRecord
 
 
+@per_locale
 def caller_name(code: str) -> str:
     return {
         CallerType.CHILD: _("A child"),
@@ -33,6 +34,7 @@ def caller_name(code: str) -> str:
     }.get(code, code)
 
 
+@per_locale
 def category_name(code: str) -> str:
     """For staff: the categories as the brief names them."""
     return {
@@ -48,6 +50,7 @@ def category_name(code: str) -> str:
     }.get(code, code)
 
 
+@per_locale
 def category_plain(code: str) -> str:
     """For the public: words a 12-year-old understands."""
     return {
@@ -63,6 +66,7 @@ def category_plain(code: str) -> str:
     }.get(code, code)
 
 
+@per_locale
 def urgency_name(code: str) -> str:
     return {
         "immediate": _("🚨 Immediate danger"),
@@ -71,6 +75,7 @@ def urgency_name(code: str) -> str:
     }.get(code, code)
 
 
+@per_locale
 def route_name(code: str) -> str:
     return {
         "labour_inspectorate": _("labour inspectorate"),
@@ -81,6 +86,7 @@ def route_name(code: str) -> str:
     }.get(code, code)
 
 
+@per_locale
 def referral_name(code: str) -> str:
     return {
         HotlineReferral.LABOUR_INSPECTORATE: _("Labour inspectorate"),
@@ -90,6 +96,7 @@ def referral_name(code: str) -> str:
     }.get(code, code)
 
 
+@per_locale
 def status_name(code: str) -> str:
     return {
         "open": _("Waiting for an operator"),

@@ -6,13 +6,13 @@ import os
 import tempfile
 from collections.abc import Callable
 from datetime import date, datetime
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.types import TelegramObject
-from aiogram.utils.i18n import I18n, I18nMiddleware
+from aiogram.utils.i18n import I18n, I18nMiddleware, get_i18n
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_date_format
@@ -149,3 +149,28 @@ def fmt_moment(moment: datetime, locale: str, zone: str, *, today: date | None =
 
 def fmt_number(value: int | float, locale: str) -> str:
     return format_decimal(value, locale=locale)
+
+
+NAMES_KEPT = 4096
+
+
+def per_locale(name: Callable[[str], str]) -> Callable[[str], str]:
+    """Keep a code's name per language: the name tables make a dozen gettext calls each time
+    they are read, and a form's options read a whole table (13 formats: 169 calls) per screen."""
+    kept: dict[tuple[str, str], str] = {}
+
+    @wraps(name)
+    def named(code: str) -> str:
+        try:
+            locale = get_i18n().current_locale
+        except LookupError:  # outside a language context: nothing to key the name by
+            return name(code)
+        key = (locale, code)
+        found = kept.get(key)
+        if found is None:
+            if len(kept) >= NAMES_KEPT:
+                kept.clear()
+            found = kept[key] = name(code)
+        return found
+
+    return named

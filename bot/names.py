@@ -5,9 +5,11 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.i18n import per_locale
 from storage.outbox import BroadcastOutcome
 
 
+@per_locale
 def format_name(code: str) -> str:
     names = {
         "round_table": _("Round table"),
@@ -27,6 +29,7 @@ def format_name(code: str) -> str:
     return names.get(code, code)
 
 
+@per_locale
 def role_name(role: str) -> str:
     names = {
         "reporter": _("Reporter"),

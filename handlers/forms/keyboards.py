@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -55,9 +56,16 @@ def _controls(
     return tuple(tuple(row) for row in (first, last) if row)
 
 
-def step_keyboard(
+def step_keyboard(form: str, options: Sequence[Option], **controls: Any) -> InlineKeyboardMarkup:
+    """A step's buttons; built once per language, options and controls (the markups are
+    shared: nobody may change one)."""
+    return _step_keyboard(form, tuple(options), **controls)
+
+
+@per_language
+def _step_keyboard(
     form: str,
-    options: Sequence[Option],
+    options: tuple[Option, ...],
     *,
     width: int,
     multi: bool,
