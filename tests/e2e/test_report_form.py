@@ -298,3 +298,61 @@ async def test_dates_of_another_year_show_it(qorgau, api, clock):
     await user.send("05.01.2026")
     warned = await _said(qorgau, api, user)
     assert "2025" in text(warned) and "июн" in text(warned), text(warned)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_every_step_refuses_a_sticker_in_the_persons_language(qorgau, api, lang):
+    """Each step, its refusal and the summary, read in kk and ru (the English check of every
+    run reads them all)."""
+    user = await _reporter(qorgau, api, language=lang)
+
+    async def refused_then(answer) -> None:
+        before = screen(api, user)
+        await user.send_sticker()
+        refusal = await _said(qorgau, api, user)
+        assert "⚠️" in text(refusal) and labels(refusal), text(refusal)
+        assert text(before).split("\n")[0] == text(refusal).split("\n")[0]  # the same step
+        await answer()
+        await qorgau.settle()
+
+    await user.send("/new")
+    await qorgau.settle()
+    await refused_then(lambda: tap(api, user, "▶️"))
+    await tap(api, user, "№ 14.")
+    await qorgau.settle()
+    await refused_then(lambda: tap(api, user, t(lang, "Today, {date}", date="").strip(", ")))
+    fmt = "Круглый стол" if lang == "ru" else "Дөңгелек үстел"
+    await refused_then(lambda: tap(api, user, fmt))
+    await refused_then(lambda: user.send("Круглый стол"))
+    await refused_then(lambda: user.send("25"))
+    await refused_then(lambda: tap(api, user, t(lang, "⏭ Skip")))
+    await refused_then(lambda: tap(api, user, t(lang, "⏭ Skip")))
+    await refused_then(lambda: tap(api, user, t(lang, "⏭ Skip")))
+    await refused_then(lambda: tap(api, user, t(lang, "⏭ Skip")))
+    summary = screen(api, user)
+    assert t(lang, "✅ Save") in labels(summary)
+    await user.send_sticker()
+    again = await _said(qorgau, api, user)
+    assert t(lang, "Please use the buttons.") in text(again)
+
+
+async def test_my_report_title_too_long_is_refused_in_kazakh(qorgau, api):
+    from tests.e2e.report_steps import report
+
+    user = await _reporter(qorgau, api, language="kk")
+    await report(qorgau, api, user)
+    await user.send("/my")
+    await qorgau.settle()
+    await tap(api, user, "№ 1")
+    await qorgau.settle()
+    await tap(api, user, t("kk", "✏️ Edit"))
+    await qorgau.settle()
+    await tap(api, user, t("kk", "✏️ Change an answer"))
+    await qorgau.settle()
+    await tap(api, user, t("kk", "Title"), exact=True)
+    await qorgau.settle()
+    await user.send("ж" * 300)
+    refused = await _said(qorgau, api, user)
+    assert t("kk", "That is too long.") in text(refused)
+    assert "Please" not in text(refused)
+    assert t("kk", "◀️ Back") in labels(refused) and t("kk", "✖️ Cancel") in labels(refused)
