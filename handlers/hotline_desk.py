@@ -313,23 +313,38 @@ async def _check(
     return True
 
 
-async def ask_reply(
-    query: CallbackQuery, callback_data: ContactCb, state: FSMContext, **data: Any
+async def _open(
+    form: Form,
+    query: CallbackQuery,
+    callback_data: ContactCb,
+    state: FSMContext,
+    data: dict[str, Any],
+    *,
+    audit: str,
+    action: Action,
 ) -> None:
+    """A contact's form, opened from its card once the access policy allows it."""
     contact_id = callback_data.contact_id
-    if not await _check(
-        query,
-        data["user"],
-        data["is_admin"],
-        data["hotline"],
-        contact_id,
-        "open_reply",
-        Action.CONTACT_REPLY,
-    ):
+    hotline = data["hotline"]
+    if not await _check(query, data["user"], data["is_admin"], hotline, contact_id, audit, action):
         return
     await query.answer()
     assert isinstance(query.message, Message)
-    await forms.start(REPLY_FORM, query.message, state, data, params={"contact_id": contact_id})
+    await forms.start(form, query.message, state, data, params={"contact_id": contact_id})
+
+
+async def ask_reply(
+    query: CallbackQuery, callback_data: ContactCb, state: FSMContext, **data: Any
+) -> None:
+    await _open(
+        REPLY_FORM,
+        query,
+        callback_data,
+        state,
+        data,
+        audit="open_reply",
+        action=Action.CONTACT_REPLY,
+    )
 
 
 SEND_COPY = {
@@ -478,20 +493,15 @@ async def referred(
 async def ask_outcome(
     query: CallbackQuery, callback_data: ContactCb, state: FSMContext, **data: Any
 ) -> None:
-    contact_id = callback_data.contact_id
-    if not await _check(
+    await _open(
+        OUTCOME_FORM,
         query,
-        data["user"],
-        data["is_admin"],
-        data["hotline"],
-        contact_id,
-        "open_close",
-        Action.CONTACT_CLOSE,
-    ):
-        return
-    await query.answer()
-    assert isinstance(query.message, Message)
-    await forms.start(OUTCOME_FORM, query.message, state, data, params={"contact_id": contact_id})
+        callback_data,
+        state,
+        data,
+        audit="open_close",
+        action=Action.CONTACT_CLOSE,
+    )
 
 
 async def block(
