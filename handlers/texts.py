@@ -8,7 +8,6 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.case_form import CHILDREN_MAX
 from bot.domain.reports import (
     AUDIENCE_MAX,
-    DESCRIPTION_MAX,
     LINKS_MAX,
     PARTICIPANTS_MAX,
     TITLE_MAX,
@@ -66,5 +65,3 @@ def audience_limit() -> int:
     return AUDIENCE_MAX
 
 
-def description_limit() -> int:
-    return DESCRIPTION_MAX
