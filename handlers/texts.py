@@ -63,5 +63,3 @@ def title_limits() -> str:
 
 def audience_limit() -> int:
     return AUDIENCE_MAX
-
-
