@@ -19,7 +19,8 @@ that time), the 429s, and messages of the queue lost or delivered twice.
 
 ``--limit N`` raises every limit by N/30 (the fake enforces the same) to keep a run short;
 ``--kill-at S`` SIGKILLs the bot S seconds into the burst and starts it again (the seconds from
-the kill to the new process's first request are left out, as in ``bench/broadcast.py``).
+the kill to the new process's first request are left out, as in ``bench/broadcast.py``: of the
+reminders' time, and of the wait of an update handed to the old process and answered by the new).
 
 Last line: ``burst: R replies p50 A ms p99 B ms, alerts p99 C ms, reminders N in T s (ideal I s),
 429: K, lost: X, duplicated: Y``
@@ -131,7 +132,7 @@ class BurstAPI(FakeBotAPI):
 # words of the question it answers (how a person knows where they are, also after the bot was
 # restarted and asks again), and the answer: a button pressed by its label, or text typed.
 FIRST = ""  # the label of the first option offered (a plan item, a format)
-RESUME = ("незаконченный", "Продолжить")  # the bot offers to go on with an unfinished form
+RESUME = ("Не закончено", "Продолжить")  # the bot offers to go on with an unfinished form
 
 
 @dataclass(frozen=True)
@@ -184,11 +185,14 @@ def hotline_steps(
 
 @dataclass
 class Figures:
-    replies: list[float] = field(default_factory=list)  # seconds
-    alerts: list[float] = field(default_factory=list)
+    # (handed to the bot, its answer), time.monotonic(): the seconds a restart took are left
+    # out of an update handed before the kill and answered after it.
+    replies: list[tuple[float, float]] = field(default_factory=list)
+    alerts: list[tuple[float, float]] = field(default_factory=list)
     unanswered: int = 0
     started_over: int = 0
     stuck: list[str] = field(default_factory=list)
+    histories: list[str] = field(default_factory=list)  # of the people stuck
 
 
 class Stuck(Exception):
@@ -228,7 +232,7 @@ class Person:
             self.figures.unanswered += 1
             return None
         handed = self.api.handed.get(update_id, first.started_at)
-        self.figures.replies.append(max(0.0, first.started_at - handed))
+        self.figures.replies.append((handed, first.started_at))
         return handed
 
     async def think(self) -> None:
@@ -321,6 +325,30 @@ def _look(message: dict) -> str:
     return f"{message.get('text') or message.get('caption') or ''}#{labels}"
 
 
+def history(api: BurstAPI, chat_id: int) -> str:
+    """What happened in a chat, in order: the person's updates (when handed to the bot) and
+    the bot's requests; printed for a person who got stuck."""
+    events = []
+    for update in api.updates:
+        if _sender(update) != chat_id:
+            continue
+        handed = api.handed.get(update["update_id"])
+        if "message" in update:
+            what = f"types {update['message'].get('text', '')[:40]!r}"
+        else:
+            what = f"presses {update['callback_query']['data']}"
+        events.append((handed or 0.0, f"#{update['update_id']} {what}"))
+    for call in api.by_chat[chat_id]:
+        text = str(call.params.get("text") or call.params.get("caption") or "")[:60]
+        message = call.params.get("message_id", "")
+        events.append((call.started_at, f"bot {call.method} {message} {text!r}"))
+    start = min((moment for moment, _ in events if moment), default=0.0)
+    return "\n".join(
+        f"  {moment - start:7.2f} {line}" if moment else f"     -    {line}"
+        for moment, line in sorted(events, key=lambda e: e[0])
+    )
+
+
 def _sender(update: dict) -> int | None:
     for kind in ("message", "callback_query"):
         if kind in update:
@@ -338,6 +366,7 @@ async def reporter(person: Person, started: asyncio.Event) -> None:
         await person.fill(report_steps(user.id))
     except Stuck as error:
         person.figures.stuck.append(f"reporter {user.id}: {error}")
+        person.figures.histories.append(history(person.api, user.id))
 
 
 async def member_of_the_public(
@@ -362,9 +391,10 @@ async def member_of_the_public(
         if danger:
             for chat, position in watched.items():
                 alert = await person.api.call_to(chat, position, STEP_TIMEOUT)
-                person.figures.alerts.append(max(0.0, alert.started_at - handed))
+                person.figures.alerts.append((handed, alert.started_at))
     except (Stuck, TimeoutError) as error:
         person.figures.stuck.append(f"public {user.id}: {error}")
+        person.figures.histories.append(history(person.api, user.id))
 
 
 # --- the database ------------------------------------------------------------------------------
@@ -653,9 +683,17 @@ def report(args, api: BurstAPI, town: Town, rows, figures: Figures, killed_at) -
     budget_left = (args.limit * span - others) / span if span > 0 else args.limit
     ideal = len(reminder_keys) / budget_left if budget_left > 0 else float("inf")
     lost += figures.unanswered
-    replies = figures.replies
+    def waited(handed: float, answered: float) -> float:
+        if killed_at and api.back_at and handed <= killed_at and answered >= api.back_at:
+            answered -= down
+        return max(0.0, answered - handed)
+
+    replies = [waited(*pair) for pair in figures.replies]
+    alerts = [waited(*pair) for pair in figures.alerts]
     for line in figures.stuck[:10]:
         print("stuck:", line)
+    for lines in figures.histories[:3]:
+        print(lines)
     if figures.started_over or figures.unanswered:
         print(
             f"steps never answered: {figures.unanswered}; "
@@ -663,14 +701,14 @@ def report(args, api: BurstAPI, town: Town, rows, figures: Figures, killed_at) -
         )
     print(
         f"replies: {len(replies)}, mean {1000 * statistics.fmean(replies) if replies else 0:.0f} ms, "
-        f"max {1000 * max(replies, default=0):.0f} ms; alerts: {len(figures.alerts)}, "
-        f"max {1000 * max(figures.alerts, default=0):.0f} ms; other messages in the reminders' "
+        f"max {1000 * max(replies, default=0):.0f} ms; alerts: {len(alerts)}, "
+        f"max {1000 * max(alerts, default=0):.0f} ms; other messages in the reminders' "
         f"time: {others} ({others / span if span > 0 else 0:.1f}/s)"
     )
     print(
         f"burst: {len(replies)} replies p50 {1000 * percentile(replies, 0.5):.0f} ms "
         f"p99 {1000 * percentile(replies, 0.99):.0f} ms, "
-        f"alerts p99 {1000 * percentile(figures.alerts, 0.99):.0f} ms, "
+        f"alerts p99 {1000 * percentile(alerts, 0.99):.0f} ms, "
         f"reminders {len(reminder_keys)} in {span:.1f} s (ideal {ideal:.1f} s), "
         f"429: {api.flood.too_many}, lost: {lost}, duplicated: {duplicated}"
     )

@@ -30,6 +30,7 @@ from bot.domain.triage import TriageRules, default_rules, load_rules
 from bot.flood import FloodMiddleware
 from bot.hotline_messages import HotlineMessageComposer
 from bot.i18n import UserLocaleMiddleware, build_i18n
+from bot.intake import IntakeDoneMiddleware, IntakeJournal, IntakeRequestMiddleware
 from bot.jobs import BackupPlan, Jobs, build_scheduler
 from bot.metrics import Metrics, ReplyMetricsMiddleware, UpdateMetricsMiddleware
 from bot.middlewares import UserMiddleware
@@ -56,6 +57,7 @@ from storage.cases import CaseRepository
 from storage.db import Database, open_database
 from storage.fsm import SQLiteStorage
 from storage.hotline import ContactRecord, HotlineRepository
+from storage.intake import IntakeRepository
 from storage.invites import InviteRepository
 from storage.jobs import JobRunRepository
 from storage.outbox import BroadcastOutcome, OutboxRepository, OutgoingMessage, Priority
@@ -189,6 +191,7 @@ class Application:
     delivery: DeliveryQueue
     jobs: Jobs
     scheduler: AsyncIOScheduler
+    intake: IntakeJournal
     metrics: Metrics = field(default_factory=Metrics)
     replication: LagProbe | None = None
 
@@ -196,6 +199,7 @@ class Application:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await self.delivery.stop()
+        await self.intake.close()
         await self.delivery.bot.session.close()
         await self.albums.close()
         await self.bot.session.close()
@@ -322,6 +326,9 @@ async def create_app(
         events_isolation=SimpleEventIsolation(),
         **deps,
     )
+    intake = IntakeJournal(IntakeRepository(services.db))
+    bot.session.middleware(IntakeRequestMiddleware(intake))
+    dispatcher.update.outer_middleware(IntakeDoneMiddleware(intake))  # around all the rest
     dispatcher.update.outer_middleware(UpdateMetricsMiddleware(metrics))
     dispatcher.update.outer_middleware(UserMiddleware(services.users))
     dispatcher.update.outer_middleware(UserLocaleMiddleware(i18n, i18n_key=None))
@@ -361,9 +368,20 @@ async def create_app(
     metrics.watch_scheduler(scheduler)
     dispatcher["jobs"] = jobs
     dispatcher["scheduler"] = scheduler
+    dispatcher["intake"] = intake
     replication = LagProbe(settings) if settings.replica_url else None
     return Application(
-        services, bot, dispatcher, identity, albums, delivery, jobs, scheduler, metrics, replication
+        services,
+        bot,
+        dispatcher,
+        identity,
+        albums,
+        delivery,
+        jobs,
+        scheduler,
+        intake,
+        metrics,
+        replication,
     )
 
 
@@ -432,25 +450,31 @@ def build_delivery(
 
 async def _on_startup(
     bot: Bot,
+    dispatcher: Dispatcher,
     identity: BotIdentity,
     i18n: I18n,
     delivery: DeliveryQueue,
     jobs: Jobs,
     scheduler: AsyncIOScheduler,
+    intake: IntakeJournal,
 ) -> None:
     me = await bot.me()
     identity.username = me.username or identity.username
     await set_default_commands(bot, i18n)
     delivery.start()
+    await intake.replay(dispatcher, bot)  # what a crash left, before anything new
     scheduler.start()
     await jobs.catch_up()
     logger.info("Started as @%s", identity.username)
 
 
-async def _on_shutdown(delivery: DeliveryQueue, scheduler: AsyncIOScheduler) -> None:
+async def _on_shutdown(
+    delivery: DeliveryQueue, scheduler: AsyncIOScheduler, intake: IntakeJournal
+) -> None:
     if scheduler.running:
         scheduler.shutdown(wait=False)
     await delivery.stop()
+    await intake.close()
 
 
 async def run_polling(

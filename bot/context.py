@@ -18,6 +18,7 @@ from bot.albums import AlbumCollector
 from bot.config import Settings
 from bot.delivery import DeliveryQueue
 from bot.domain.access import Actor
+from bot.intake import IntakeJournal
 from bot.jobs import Jobs
 from bot.services.areas import AreaService
 from bot.services.cases import CaseService
@@ -72,6 +73,7 @@ class SchedulingDeps(TypedDict):
 
     jobs: Jobs
     scheduler: AsyncIOScheduler
+    intake: IntakeJournal
 
 
 class UpdateData(TypedDict):
@@ -80,3 +82,9 @@ class UpdateData(TypedDict):
     user: UserRecord
     is_admin: bool
     actor: Actor
+
+
+class ReplayData(TypedDict, total=False):
+    """Added by :meth:`bot.intake.IntakeJournal.replay` to an update a crash left unhandled."""
+
+    replayed: bool

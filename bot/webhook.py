@@ -43,6 +43,7 @@ class UpdateHandler(SimpleRequestHandler):
             logger.warning("Webhook: a request with a body that is not an update")
             return web.Response(body="Bad Request", status=400)
         if self.handle_in_background:
+            await self.dispatcher["intake"].receive(bot, [update])  # before Telegram's 200
             task = asyncio.create_task(self._feed(bot, update))
             self._background_feed_update_tasks.add(task)
             task.add_done_callback(self._background_feed_update_tasks.discard)

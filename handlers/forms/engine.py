@@ -11,6 +11,8 @@ What the engine does for every form alike:
 - the draft lives in the FSM storage (SQLite), so after a restart the pending step simply
   takes the next answer; starting a form over a draft offers to continue or discard it;
 - every refusal says why and shows the step's buttons again;
+- an update handed out again after a crash (``replayed``, see :mod:`bot.intake`) that the draft
+  has already taken is skipped, so a typed answer never lands on the step after its own;
 - a step may say something in a message of its own that stays in the chat (``ctx.say``: the
   emergency numbers), and may take a message without answering it (``ctx.quiet``: a flood
   limit slows the answers, never what is kept).
@@ -56,6 +58,7 @@ class FormContext:
     opened: str | None = None  # what an option that opens has opened at this step
     asides: list[str] = field(default_factory=list)  # said before the next screen, kept
     quiet: bool = False  # the message is kept, the bot does not answer it
+    update_id: int = 0  # the update being handled; the draft keeps the last one it took
 
     def say(self, text: str) -> None:
         """A message of its own, sent before the next screen and never edited away."""
@@ -103,7 +106,18 @@ async def _context(form: Form, state: FSMContext, data: dict[str, Any]) -> FormC
         opened=stored.get("opened"),
     )
     ctx.step = form.step(stored.get("step") or "")
+    ctx.update_id = _update_id(data)
     return ctx
+
+
+def _update_id(data: dict[str, Any]) -> int:
+    update = data.get("event_update")
+    return update.update_id if update is not None else 0
+
+
+def _taken(stored: dict[str, Any], data: dict[str, Any]) -> bool:
+    """A replayed update the draft took before the crash (its ``upd`` is as new or newer)."""
+    return bool(data.get("replayed")) and int(stored.get("upd") or 0) >= _update_id(data)
 
 
 async def _store(state: FSMContext, ctx: FormContext, *, screen: str, msg: int | None) -> None:
@@ -118,6 +132,7 @@ async def _store(state: FSMContext, ctx: FormContext, *, screen: str, msg: int |
             "page": ctx.page,
             "opened": ctx.opened,
             "msg": msg,
+            "upd": ctx.update_id,
         }
     )
 
@@ -371,10 +386,19 @@ async def start(
     current = await state.get_state()
     if current is not None and current.startswith("form:"):
         pending = FORMS.get(current.removeprefix("form:"))
-        if pending is not None:
-            await _offer(pending, state, data, place)
+        stored = await state.get_data()
+        # A state without its draft: the process stopped before the first screen was stored.
+        if pending is not None and stored.get("form") == pending.name:
+            if not _taken(stored, data):
+                await _offer(pending, state, data, place)
             return
-    ctx = FormContext(form=form, answers=dict(answers or {}), params=dict(params or {}), data=data)
+    ctx = FormContext(
+        form=form,
+        answers=dict(answers or {}),
+        params=dict(params or {}),
+        data=data,
+        update_id=_update_id(data),
+    )
     await state.set_state(form.state)
     if at == SUMMARY:
         await _show(ctx, state, place, SUMMARY, note=note)
@@ -405,7 +429,7 @@ async def _offer(form: Form, state: FSMContext, data: dict[str, Any], place: Pla
     place.msg = stored.get("msg")
     msg = await _present(place, text, keyboards.offer(form.name))
     resume_screen = stored.get("screen") or (ctx.step.name if ctx.step else SUMMARY)
-    await state.update_data(msg=msg, screen=OFFER, resume=resume_screen)
+    await state.update_data(msg=msg, screen=OFFER, resume=resume_screen, upd=ctx.update_id)
 
 
 async def abandon(state: FSMContext, bot: Bot, chat_id: int) -> bool:
@@ -455,6 +479,9 @@ def _pressed(form: Form):
         query: CallbackQuery, callback_data: FormCb, state: FSMContext, **data: Any
     ) -> None:
         stored = await state.get_data()
+        if _taken(stored, data):
+            await query.answer()
+            return
         message = query.message
         if (
             stored.get("form") != form.name
@@ -602,7 +629,7 @@ async def _answered_with(
 def _answered(form: Form):
     async def answered(message: Message, state: FSMContext, **data: Any) -> None:
         stored = await state.get_data()
-        if stored.get("form") != form.name:
+        if stored.get("form") != form.name or _taken(stored, data):
             return
         ctx = await _context(form, state, data)
         place = Place(bot=data["bot"], chat_id=message.chat.id, msg=stored.get("msg"), typed=True)
@@ -630,11 +657,11 @@ async def _kept_beside(
     """A message the form kept where no step asks: the same screen again, below it."""
     if ctx.quiet:
         await _say(ctx, place)
-        await state.update_data(answers=ctx.answers)
+        await state.update_data(answers=ctx.answers, upd=ctx.update_id)
         return
     if screen == OFFER:
         await _say(ctx, place)
-        await state.update_data(answers=ctx.answers)
+        await state.update_data(answers=ctx.answers, upd=ctx.update_id)
         await _reshow(ctx, state, place, screen, said, stored, warn=False)
         return
     await _show(ctx, state, place, screen or SUMMARY, note=said)
@@ -658,7 +685,7 @@ async def _reshow(
             + _("Not finished: {what}. Continue or discard?").format(what=ctx.form.what())
         )
         msg = await _present(place, text, keyboards.offer(ctx.form.name))
-        await state.update_data(msg=msg)
+        await state.update_data(msg=msg, upd=ctx.update_id)
         return
     await _show(ctx, state, place, screen or SUMMARY, note=("⚠️ " if warn else "") + why)
 

@@ -597,6 +597,21 @@ class _FailRule:
 
 
 @dataclass
+class Hold:
+    """The next call of ``method`` to ``chat_id`` waits, unanswered, until released: the bot
+    is then in the middle of handling the update that made the call."""
+
+    method: str
+    chat_id: int | None
+    taken: bool = False
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@dataclass
 class _StoredFile:
     file_id: str
     file_unique_id: str
@@ -1030,6 +1045,7 @@ class FakeBotAPI:
         self._media_group_ids = itertools.count(13_000_000_000_001)
         self._queries: dict[str, tuple[int, int]] = {}  # query id -> (user id, chat id)
         self._failures: list[_FailRule] = []
+        self._holds: list[Hold] = []
         self.flood: FloodControl | None = None
         self._allowed_updates: frozenset[str] = DEFAULT_ALLOWED_UPDATES
         self._poll_generation = 0
@@ -1058,6 +1074,8 @@ class FakeBotAPI:
 
     async def stop(self) -> None:
         self._closing = True
+        for hold in self._holds:
+            hold.release()
         self._updates_signal.fire()
         self._calls_signal.fire()
         if self._runner is not None:
@@ -1138,6 +1156,12 @@ class FakeBotAPI:
         self._failures.append(
             _FailRule(method.lower(), status, times, retry_after, description, chat_id)
         )
+
+    def hold(self, method: str, *, chat_id: int | None = None) -> Hold:
+        """Keep the next call of ``method`` (to ``chat_id``) waiting until ``release()``."""
+        hold = Hold(method.lower(), chat_id)
+        self._holds.append(hold)
+        return hold
 
     def enforce(self, limits: FloodLimits | None = None) -> FloodControl:
         """Answer 429 (``retry_after`` 1) to messages above Telegram's limits from now on."""
@@ -1481,6 +1505,21 @@ class FakeBotAPI:
         )
         self.calls.append(call)
         self._calls_signal.fire()
+
+        hold = next(
+            (
+                h
+                for h in self._holds
+                if not h.taken
+                and h.method == canonical.lower()
+                and h.chat_id in (None, call.chat_id)
+            ),
+            None,
+        )
+        if hold is not None:
+            hold.taken = True
+            hold.arrived.set()
+            await hold.released.wait()
 
         rule = self._take_failure(call)
         if rule is not None:

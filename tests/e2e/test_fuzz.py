@@ -185,7 +185,9 @@ async def fuzz_app(api, settings, clock, session_factory):
                 (user_id, role, area.id),
             )
     api.group(GROUP, "Fuzz group")
-    await app.dispatcher.emit_startup(bot=app.bot, **app.dispatcher.workflow_data)
+    await app.dispatcher.emit_startup(
+        bot=app.bot, dispatcher=app.dispatcher, **app.dispatcher.workflow_data
+    )
     yield app
     await app.dispatcher.emit_shutdown(bot=app.bot, **app.dispatcher.workflow_data)
     await app.close()

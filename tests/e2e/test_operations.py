@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import sqlite3
@@ -40,6 +41,11 @@ def _update(update_id: int, user: dict, text: str) -> dict:
     }
 
 
+def _journaled(database) -> list[int]:
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        return [row[0] for row in conn.execute("SELECT update_id FROM intake")]
+
+
 async def test_webhook_refuses_a_wrong_secret_and_serves_the_right_one(api, tmp_path, clock):
     port = _free_port()
     settings = Settings(
@@ -72,10 +78,20 @@ async def test_webhook_refuses_a_wrong_secret_and_serves_the_right_one(api, tmp_
             await asyncio.sleep(0.3)
             assert not api.calls_of("sendMessage", chat_id=person.id)
             headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
+            held = api.hold("sendMessage", chat_id=person.id)
             async with http.post(url, json=body, headers=headers) as response:
                 assert response.status == 200
+            # Telegram has its 200 while the answer is on the way: the journal holds the
+            # update until it is handled (a crash now would hand it out again at start).
+            await asyncio.wait_for(held.arrived.wait(), 10)
+            assert _journaled(settings.database_path) == [1]
+            held.release()
             answer = await api.wait_call("sendMessage", chat_id=person.id)
             assert "Qorgau" in answer.text
+            deadline = time.monotonic() + 10
+            while _journaled(settings.database_path):
+                assert time.monotonic() < deadline, "the handled update stayed in the journal"
+                await asyncio.sleep(0.05)
             async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
                 assert response.status == 200
                 report = await response.json()

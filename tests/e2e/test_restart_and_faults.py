@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.cli import run_cli
+from tests.e2e.bot_process import bot_env, spawn, stop
 from tests.e2e.forms_client import tap
 from tests.e2e.report_steps import (
     SCHOOL,
@@ -24,8 +21,6 @@ from tests.e2e.report_steps import (
     save,
     skip_to_summary,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_after_a_restart_the_pending_step_takes_the_next_answer(qorgau, api):
@@ -126,18 +121,7 @@ async def _wait_for_draft(database, fragment: str, timeout: float = 20.0) -> Non
 async def test_the_real_process_killed_mid_form_keeps_the_draft(api, tmp_path):
     """``python -m bot`` as its own process, SIGKILLed in the middle of a report."""
     database = tmp_path / "qorgau.sqlite3"
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("ADMIN_IDS", "BOT_USERNAME")},
-        "BOT_TOKEN": api.token,
-        "TELEGRAM_API_BASE": api.base_url,
-        "DATABASE_PATH": str(database),
-        "LOG_LEVEL": "WARNING",
-    }
-
-    def spawn():
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot"], cwd=ROOT, env=env, stderr=subprocess.PIPE
-        )
+    env = bot_env(api, database)
 
     # in process, in a thread: the command asks the fake Bot API (in this event loop) for the
     # bot's name; only the bot itself needs to be a process of its own, to be killed
@@ -153,7 +137,7 @@ async def test_the_real_process_killed_mid_form_keeps_the_draft(api, tmp_path):
     link = invited.stdout.strip()
     assert link.startswith("https://t.me/qorgau_test_bot?start=i-")
     token = link.split("?start=")[1]
-    process = spawn()
+    process = spawn(env)
     try:
         since = len(api.calls)
         # Waits are for what the test needs, with room for a busy machine (a new Python
@@ -180,7 +164,7 @@ async def test_the_real_process_killed_mid_form_keeps_the_draft(api, tmp_path):
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
 
-        process = spawn()
+        process = spawn(env)
         await api.wait_call("getUpdates", since=len(api.calls), timeout=60)
         await user.send("02.06.2025")  # the answer to the step it was killed at
         question = await api.wait_call(
@@ -198,13 +182,7 @@ async def test_the_real_process_killed_mid_form_keeps_the_draft(api, tmp_path):
         )
         assert "Шаг 3 из 9" in resumed.text
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        await asyncio.sleep(0)
+        stop(process)
 
 
 async def _to_summary(qorgau, api, user_id):
