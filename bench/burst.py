@@ -683,6 +683,7 @@ def report(args, api: BurstAPI, town: Town, rows, figures: Figures, killed_at) -
     budget_left = (args.limit * span - others) / span if span > 0 else args.limit
     ideal = len(reminder_keys) / budget_left if budget_left > 0 else float("inf")
     lost += figures.unanswered
+
     def waited(handed: float, answered: float) -> float:
         if killed_at and api.back_at and handed <= killed_at and answered >= api.back_at:
             answered -= down
