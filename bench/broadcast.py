@@ -189,6 +189,7 @@ async def run_sender(database: Path, api_base: str, limit: float) -> None:
     from bot.app import build_bot
     from bot.config import Settings
     from bot.delivery import DeliveryQueue, Limits
+    from bot.sending_log import SendingLog
     from storage.db import open_database
     from storage.outbox import OutboxRepository
     from storage.users import UserRepository
@@ -204,12 +205,14 @@ async def run_sender(database: Path, api_base: str, limit: float) -> None:
         bot,
         clock=lambda: datetime.now(UTC),
         limits=Limits(per_second=limit),
+        sending_log=SendingLog.beside(database),
     )
     queue.start()
     try:
         await queue.drain(timeout=3600)
     finally:
         await queue.stop()
+        queue.sending_log.close()
         await bot.session.close()
         await db.close()
 

@@ -38,6 +38,7 @@ from bot.names import broadcast_outcome_text
 from bot.replication import LagProbe
 from bot.retry import RetryMiddleware
 from bot.send_budget import Limits, SendBudget, SendBudgetMiddleware
+from bot.sending_log import SendingLog
 from bot.services.areas import AreaService
 from bot.services.cases import CaseService
 from bot.services.digest import DigestService
@@ -199,6 +200,7 @@ class Application:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await self.delivery.stop()
+        self.delivery.sending_log.close()
         await self.intake.close()
         await self.delivery.bot.session.close()
         await self.albums.close()
@@ -444,6 +446,7 @@ def build_delivery(
         budget=budget,
         on_broadcast_done=report_outcome,
         metrics=metrics,
+        sending_log=SendingLog.beside(settings.database_path),
     )
     return queue
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
+from bot.sending_log import forget_beside
 from storage.files import private_database, private_file, private_folder
 
 logger = logging.getLogger(__name__)
@@ -111,5 +112,6 @@ def restore(file: Path, database: Path) -> None:
                 target.close()
         finally:
             source.close()
+        forget_beside(database)
     check_integrity(database)
     logger.info("Restored the database from %s", file)

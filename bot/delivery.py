@@ -4,9 +4,11 @@ Every message the bot sends on its own (reminders, digests, notifications, alert
 ``outbox`` first. The sender takes due rows in priority order, takes a slot of the send budget
 (``bot.send_budget``, shared with the bot's replies) for each, and writes each outcome as soon as
 Telegram answers. Rows are queued with a
-dedupe key, so a job that runs twice queues nothing new; a row whose send was cut off by a crash
-is settled after the restart by ``OutboxRepository.recover``: alerts, notifications, digests and
-final reports are sent again, the bulk reminders are not (see there why).
+dedupe key, so a job that runs twice queues nothing new. Just before each request the row is
+noted in the sending log (``bot.sending_log``); a row whose request was on its way at a crash is
+settled after the restart by ``OutboxRepository.recover``: alerts, notifications, digests and
+final reports are sent again, the bulk reminders are not (see there why); a row whose request
+was never made is simply sent.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from aiogram.methods import (
 from aiogram.types import BufferedInputFile
 
 from bot.send_budget import Lane, Limits, SendBudget, Slot
+from bot.sending_log import SendingLog
 from storage.outbox import (
     BroadcastOutcome,
     OutboxRepository,
@@ -89,6 +92,7 @@ class DeliveryQueue:
         stamp: Callable[[], datetime] | None = None,
         metrics: Metrics | None = None,
         budget: SendBudget | None = None,
+        sending_log: SendingLog | None = None,
     ) -> None:
         """``clock`` paces sending and retries; ``stamp`` dates what is recorded as finished (the
         application's clock, which retention compares with). Both are the time of day in
@@ -102,6 +106,7 @@ class DeliveryQueue:
         self.budget = budget or SendBudget(limits, monotonic=monotonic)
         self.limits = self.budget.limits
         self.on_broadcast_done = on_broadcast_done
+        self.sending_log = sending_log or SendingLog(None)
         self.monotonic = monotonic
         self._fresh = False  # rows were queued since the last look: urgent ones may be among them
         self._in_flight: dict[int, asyncio.Task[None]] = {}
@@ -113,6 +118,10 @@ class DeliveryQueue:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # Sent rows waiting to be recorded: written together, one transaction for all that
+        # were answered while the previous one was written (see ``_record_sent``).
+        self._sent: list[tuple[int, int | None, asyncio.Future[None]]] = []
+        self._recording: asyncio.Task[None] | None = None
 
     # --- queuing -----------------------------------------------------------------------------
 
@@ -162,6 +171,7 @@ class DeliveryQueue:
             self._task = None
         if self._in_flight:
             await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
+        self.sending_log.clear()
 
     async def drain(self, timeout: float = 60.0) -> None:  # noqa: ASYNC109
         """Wait until nothing is due (for the command line and tests)."""
@@ -176,7 +186,10 @@ class DeliveryQueue:
 
     async def _run(self) -> None:
         try:
-            again, uncertain = await self.outbox.recover(self.stamp())
+            again, uncertain = await self.outbox.recover(
+                self.stamp(), self.sending_log.on_the_way()
+            )
+            self.sending_log.clear()
         except Exception:
             logger.exception("Could not settle the sends cut off by the last stop")
         else:
@@ -194,6 +207,8 @@ class DeliveryQueue:
                     await self.outbox.block_inactive(self.stamp())
                     await self._finish_broadcasts()
                     self.budget.forget_idle(now_mono)
+                    if not self._in_flight:
+                        self.sending_log.clear()
                     last_housekeeping = now_mono
                 started = await self._dispatch_batch()
                 if not started:
@@ -252,10 +267,10 @@ class DeliveryQueue:
         return Lane.NORMAL, False
 
     async def _send(self, row: QueuedRow, slot: Slot, *, paid: bool = False) -> None:
-        """Mark the row as under way, then send it (the loop does not wait for either)."""
+        """Note the row as on its way, then send it (the loop does not wait for it)."""
         try:
             try:
-                await self.outbox.sending(row.id)
+                self.sending_log.issued(row.id)
                 message = await self.bot(_method(row, paid=paid))
             finally:
                 slot.release()
@@ -266,6 +281,7 @@ class DeliveryQueue:
                 self.metrics.too_many_requests.labels("queue").inc()
                 self.metrics.retried("queue", "429")
             self.budget.pause(error.retry_after)
+            self.sending_log.returned(row.id)
             await self.outbox.later(
                 row.id,
                 not_before=self.clock() + timedelta(seconds=error.retry_after),
@@ -284,18 +300,45 @@ class DeliveryQueue:
             if self.metrics is not None:
                 self.metrics.queue_outcome(row.priority, "failed")
         except (TelegramServerError, TelegramNetworkError) as error:
+            self.sending_log.returned(row.id)  # sent again, as it is after a 5xx anyway
             await self._retry_later(row, error)
         except Exception as error:  # an unexpected answer: retried like a network error
             logger.exception("Message %s: unexpected error", row.id)
+            self.sending_log.returned(row.id)
             await self._retry_later(row, error)
         else:
-            await self.outbox.sent(
-                row.id, message_id=getattr(message, "message_id", None), now=self.stamp()
-            )
+            await self._record_sent(row.id, getattr(message, "message_id", None))
             if self.metrics is not None:
                 self.metrics.queue_outcome(row.priority, "sent")
         finally:
             self._wake.set()
+
+    async def _record_sent(self, row_id: int, message_id: int | None) -> None:
+        """Record a row as sent, together with the others answered meanwhile.
+
+        At full speed the answers come faster than one write each could record them; the rows
+        answered but not yet recorded are what a crash sends again (or leaves uncertain), so
+        recording them in groups keeps that number small.
+        """
+        done = asyncio.get_running_loop().create_future()
+        self._sent.append((row_id, message_id, done))
+        if self._recording is None or self._recording.done():
+            self._recording = asyncio.create_task(self._record_all_sent())
+        await done
+
+    async def _record_all_sent(self) -> None:
+        while self._sent:
+            batch, self._sent = self._sent, []
+            try:
+                await self.outbox.sent_many(
+                    [(row_id, message_id) for row_id, message_id, _ in batch], now=self.stamp()
+                )
+            except Exception as error:
+                for *_, done in batch:
+                    done.set_exception(error)
+            else:
+                for *_, done in batch:
+                    done.set_result(None)
 
     async def _retry_later(self, row: QueuedRow, error: Exception) -> None:
         attempt = row.attempts + 1

@@ -30,6 +30,7 @@ import yaml
 
 from bot.backup import BackupError, DatabaseInUse, check_integrity, running_lock
 from bot.config import Settings
+from bot.sending_log import forget_beside
 
 logger = logging.getLogger(__name__)
 
@@ -187,6 +188,7 @@ def restore_latest(settings: Settings) -> Path:
                     os.replace(source, f"{kept}{suffix}")
         for suffix in ("-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
+        forget_beside(database)
         shutil.rmtree(meta_dir(database), ignore_errors=True)
         os.replace(partial, database)
     logger.info("Restored %s from the replica", database)

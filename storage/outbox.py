@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, StrEnum
@@ -178,11 +178,17 @@ class OutboxRepository:
         return int(row[0]) if row else 0
 
     async def sent(self, row_id: int, *, message_id: int | None, now: datetime) -> None:
-        await self.db.execute(
-            "UPDATE outbox SET status = 'sent', message_id = ?, finished_at = ?, attempts = attempts + 1"
-            " WHERE id = ?",
-            (message_id, to_iso(now), row_id),
-        )
+        await self.sent_many([(row_id, message_id)], now=now)
+
+    async def sent_many(self, rows: Sequence[tuple[int, int | None]], *, now: datetime) -> None:
+        """Record ``(row id, Telegram's message id)`` pairs as sent, in one transaction."""
+        stamp = to_iso(now)
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE outbox SET status = 'sent', message_id = ?, finished_at = ?,"
+                " attempts = attempts + 1 WHERE id = ?",
+                [(message_id, stamp, row_id) for row_id, message_id in rows],
+            )
 
     async def closed(self, row_id: int, status: Status, *, error: str, now: datetime) -> None:
         await self.db.execute(
@@ -217,11 +223,9 @@ class OutboxRepository:
                 removed += cursor.rowcount
         return removed
 
-    async def sending(self, row_id: int) -> None:
-        await self.db.execute("UPDATE outbox SET status = 'sending' WHERE id = ?", (row_id,))
-
-    async def recover(self, now: datetime) -> tuple[int, int]:
-        """After a crash, settle the rows whose send was cut off.
+    async def recover(self, now: datetime, on_the_way: Collection[int] = ()) -> tuple[int, int]:
+        """After a crash, settle the rows whose send was cut off: ``on_the_way`` (from the
+        sending log) and any marked ``sending`` by an earlier version.
 
         Nobody can ask Telegram whether such a message arrived. Urgent and normal messages (alerts,
         notifications, a coordinator's digest and final report) are sent again: a lost alert or
@@ -239,7 +243,26 @@ class OutboxRepository:
                 " error = 'cut off while sending' WHERE status = 'sending'",
                 (to_iso(now),),
             )
-            return again.rowcount, uncertain.rowcount
+            counts = [again.rowcount, uncertain.rowcount]
+            ids = sorted(on_the_way)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                async with conn.execute(
+                    "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND priority < ?"
+                    f" AND id IN ({marks})",
+                    (int(Priority.BULK), *chunk),
+                ) as cursor:
+                    row = await cursor.fetchone()
+                counts[0] += int(row[0]) if row else 0  # pending: sent again as they are
+                cut = await conn.execute(
+                    "UPDATE outbox SET status = 'uncertain', finished_at = ?,"
+                    " error = 'cut off while sending'"
+                    f" WHERE status = 'pending' AND priority >= ? AND id IN ({marks})",
+                    (to_iso(now), int(Priority.BULK), *chunk),
+                )
+                counts[1] += cut.rowcount
+            return counts[0], counts[1]
 
     async def later(
         self, row_id: int, *, not_before: datetime, error: str, count_attempt: bool
