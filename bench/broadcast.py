@@ -198,14 +198,15 @@ async def run_sender(database: Path, api_base: str, limit: float) -> None:
         _env_file=None, bot_token=TOKEN, telegram_api_base=api_base, database_path=database
     )
     db = await open_database(database)
-    bot = build_bot(settings, retry=False)
+    sending_log = SendingLog.beside(database)
+    bot = build_bot(settings, retry=False, trace=sending_log.trace_config())
     queue = DeliveryQueue(
         OutboxRepository(db),
         UserRepository(db),
         bot,
         clock=lambda: datetime.now(UTC),
         limits=Limits(per_second=limit),
-        sending_log=SendingLog.beside(database),
+        sending_log=sending_log,
     )
     queue.start()
     try:

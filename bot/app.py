@@ -18,6 +18,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
+from aiohttp import TraceConfig
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.albums import AlbumCollector
@@ -38,7 +39,7 @@ from bot.names import broadcast_outcome_text
 from bot.replication import LagProbe
 from bot.retry import RetryMiddleware
 from bot.send_budget import Limits, SendBudget, SendBudgetMiddleware
-from bot.sending_log import SendingLog
+from bot.sending_log import SendingLog, TracedSession
 from bot.services.areas import AreaService
 from bot.services.cases import CaseService
 from bot.services.digest import DigestService
@@ -67,6 +68,10 @@ from storage.reports import ReportRepository
 from storage.users import UserRepository
 
 logger = logging.getLogger(__name__)
+
+# Updates in hand beyond which notifications and bulk wait: about a second's worth at the
+# morning's pace, which only a backlog (the first poll after a restart) reaches.
+BACKLOG = 20
 
 
 def utc_now() -> datetime:
@@ -230,6 +235,7 @@ def build_bot(
     budget: SendBudget | None = None,
     metrics: Metrics | None = None,
     session_factory: SessionFactory | None = None,
+    trace: TraceConfig | None = None,
 ) -> Bot:
     """The Bot; ``retry`` adds waiting out 429s and retrying 5xx for direct replies, ``budget``
     makes every message it sends draw from the send budget first.
@@ -239,10 +245,13 @@ def build_bot(
     requests go through (tests answer them in process); by default it is HTTP to the Bot API.
     """
     assert settings.bot_token is not None
-    if session_factory is None:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
-    else:
+    api = TelegramAPIServer.from_base(settings.telegram_api_base)
+    if session_factory is not None:
         session = session_factory(settings)
+    elif trace is not None:  # the queue's: its requests note their rows as they go out
+        session = TracedSession(trace, api=api)
+    else:
+        session = AiohttpSession(api=api)
     if retry:
         on_retry = None if metrics is None else partial(metrics.retried, "reply")
         session.middleware(RetryMiddleware(on_retry=on_retry))
@@ -294,8 +303,15 @@ async def create_app(
     i18n = build_i18n(settings.default_locale)
     identity = BotIdentity(username=settings.bot_username or "", boot_id=uuid.uuid4().hex)
     albums = AlbumCollector(delay=album_delay)
+    intake = IntakeJournal(IntakeRepository(services.db))
     delivery = build_delivery(
-        settings, services, i18n, budget, metrics=metrics, session_factory=session_factory
+        settings,
+        services,
+        i18n,
+        budget,
+        metrics=metrics,
+        session_factory=session_factory,
+        busy=lambda: intake.open_count > BACKLOG,
     )
     services.cases.messages = CaseMessageComposer(i18n, settings.timezone)
     services.cases.on_queued = delivery.wake
@@ -328,7 +344,6 @@ async def create_app(
         events_isolation=SimpleEventIsolation(),
         **deps,
     )
-    intake = IntakeJournal(IntakeRepository(services.db))
     bot.session.middleware(IntakeRequestMiddleware(intake))
     dispatcher.update.outer_middleware(IntakeDoneMiddleware(intake))  # around all the rest
     dispatcher.update.outer_middleware(UpdateMetricsMiddleware(metrics))
@@ -415,6 +430,7 @@ def build_delivery(
     *,
     metrics: Metrics | None = None,
     session_factory: SessionFactory | None = None,
+    busy: Callable[[], bool] | None = None,
 ) -> DeliveryQueue:
     """The queue, drawing from ``budget`` (the one the bot's replies draw from)."""
     budget = budget or SendBudget(build_limits(settings))
@@ -437,16 +453,19 @@ def build_delivery(
             )
         )
 
+    sending_log = SendingLog.beside(settings.database_path)
+    trace = sending_log.trace_config() if session_factory is None else None
     queue = DeliveryQueue(
         OutboxRepository(services.db),
         services.users.repo,
-        build_bot(settings, retry=False, session_factory=session_factory),
+        build_bot(settings, retry=False, session_factory=session_factory, trace=trace),
         clock=utc_now,  # waits and retries follow real time, even under a test's frozen clock
         stamp=services.clock,  # what is recorded follows the application's clock
         budget=budget,
         on_broadcast_done=report_outcome,
         metrics=metrics,
-        sending_log=SendingLog.beside(settings.database_path),
+        sending_log=sending_log,
+        busy=busy,
     )
     return queue
 

@@ -44,7 +44,7 @@ from aiogram.methods import (
 from aiogram.types import BufferedInputFile
 
 from bot.send_budget import Lane, Limits, SendBudget, Slot
-from bot.sending_log import SendingLog
+from bot.sending_log import ON_ITS_WAY, Sending, SendingLog
 from storage.outbox import (
     BroadcastOutcome,
     OutboxRepository,
@@ -93,6 +93,7 @@ class DeliveryQueue:
         metrics: Metrics | None = None,
         budget: SendBudget | None = None,
         sending_log: SendingLog | None = None,
+        busy: Callable[[], bool] | None = None,
     ) -> None:
         """``clock`` paces sending and retries; ``stamp`` dates what is recorded as finished (the
         application's clock, which retention compares with). Both are the time of day in
@@ -107,6 +108,9 @@ class DeliveryQueue:
         self.limits = self.budget.limits
         self.on_broadcast_done = on_broadcast_done
         self.sending_log = sending_log or SendingLog(None)
+        # True while the bot has a backlog of people's updates in hand (after a restart, say):
+        # notifications and bulk then leave it the machine, not only the budget's slots.
+        self.busy = busy or (lambda: False)
         self.monotonic = monotonic
         self._fresh = False  # rows were queued since the last look: urgent ones may be among them
         self._in_flight: dict[int, asyncio.Task[None]] = {}
@@ -239,6 +243,10 @@ class DeliveryQueue:
             lane, paid = self._lane(row)
             if not self.budget.chat_free(row.chat_id, self.monotonic()):
                 continue
+            while lane != Lane.FIRST and self.busy():
+                if self._stopping or self._fresh:
+                    return started
+                await asyncio.sleep(NAP)
             # a rate limit: sleeping until the budget has room is the point
             while (wait := self.budget.wait_time(None, lane, self.monotonic(), paid=paid)) > 0:
                 if self._stopping or self._fresh:
@@ -270,7 +278,9 @@ class DeliveryQueue:
         """Note the row as on its way, then send it (the loop does not wait for it)."""
         try:
             try:
-                self.sending_log.issued(row.id)
+                ON_ITS_WAY.set(Sending(row.id))  # this task's own context
+                if not self.sending_log.traced:  # a session without the hook (tests)
+                    self.sending_log.issued(row.id)
                 message = await self.bot(_method(row, paid=paid))
             finally:
                 slot.release()

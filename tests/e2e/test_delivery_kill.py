@@ -1,13 +1,19 @@
-"""The sender SIGKILLed in the middle of a broadcast, and started again."""
+"""The sender SIGKILLed in the middle of a broadcast, and started again; how it knows what was
+on its way."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
 import pytest
+from aiogram import Bot
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramNetworkError
 
 from bench.broadcast import LimitedBotAPI, prepare, recipient_ids, send
+from bot.sending_log import ON_ITS_WAY, Sending, SendingLog, TracedSession
 from storage.db import open_database
 
 RECIPIENTS = 240
@@ -58,3 +64,29 @@ async def test_urgent_broadcast_killed_half_way_loses_nothing(tmp_path):
     # at most the sends on their way: under way, or answered and not yet recorded (urgent
     # rows are not paced, so a second's worth may go out at once)
     assert repeated <= LIMIT
+
+
+async def test_a_request_notes_its_row_as_its_bytes_go_out(api, tmp_path):
+    """The queue's session writes ``+row`` when the request leaves, and only then."""
+    log = SendingLog.beside(tmp_path / "q.sqlite3")
+    api.user(5)
+
+    async def send(base: str, row_id: int) -> None:
+        bot = Bot(api.token, session=TracedSession(log.trace_config(), api=_server(base)))
+        try:
+            ON_ITS_WAY.set(Sending(row_id))
+            await bot.send_message(5, "Напоминание")
+        finally:
+            await bot.session.close()
+
+    await asyncio.create_task(send(api.base_url, 11))
+    assert log.on_the_way() == {11}
+    assert api.calls_of("sendMessage", 5)[0].params["text"] == "Напоминание"
+    with pytest.raises(TelegramNetworkError):  # nothing listens there: no byte left
+        await asyncio.create_task(send("http://127.0.0.1:9", 12))
+    assert log.on_the_way() == {11}
+    log.close()
+
+
+def _server(base: str) -> TelegramAPIServer:
+    return TelegramAPIServer.from_base(base)
