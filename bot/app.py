@@ -311,7 +311,7 @@ async def create_app(
         budget,
         metrics=metrics,
         session_factory=session_factory,
-        busy=lambda: intake.open_count > BACKLOG,
+        busy=lambda: intake.in_hand() > BACKLOG,
     )
     services.cases.messages = CaseMessageComposer(i18n, settings.timezone)
     services.cases.on_queued = delivery.wake

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 TELEGRAM_KEEPS = timedelta(hours=24)
 # An update whose handling brought the whole process down this many times is given up.
 MAX_ATTEMPTS = 3
+# How long an update in hand counts towards the backlog (see ``in_hand``).
+IN_HAND = 30.0
 
 
 def _utc_now() -> datetime:
@@ -44,7 +47,7 @@ class IntakeJournal:
     def __init__(self, repo: IntakeRepository, *, clock: Callable[[], datetime] = _utc_now) -> None:
         self.repo = repo
         self.clock = clock  # real time: it is compared with Telegram's 24 hours
-        self._open: set[int] = set()  # journaled, not handled yet
+        self._open: dict[int, float] = {}  # journaled, not handled yet: when (monotonic)
         self._handled: list[int] = []  # handled, not crossed out yet
         self._flusher: asyncio.Task[None] | None = None
         self._resumed = False
@@ -52,6 +55,13 @@ class IntakeJournal:
     @property
     def open_count(self) -> int:
         return len(self._open)
+
+    def in_hand(self, within: float = IN_HAND) -> int:
+        """Updates received in the last ``within`` seconds and not handled yet: the backlog.
+        (An update whose handling never reached the journal's middleware, after a storage
+        error, stops counting after a while instead of holding the queue back for good.)"""
+        since = time.monotonic() - within
+        return sum(1 for received in self._open.values() if received >= since)
 
     async def receive(self, bot: Bot, updates: Sequence[Update]) -> None:
         """Journal ``updates`` before they are confirmed to Telegram or answered 200."""
@@ -66,7 +76,8 @@ class IntakeJournal:
             ],
             self.clock(),
         )
-        self._open.update(update.update_id for update in fresh)
+        now = time.monotonic()
+        self._open.update((update.update_id, now) for update in fresh)
 
     async def resume_offset(self, bot: Bot) -> int | None:
         """Where the first ``getUpdates`` of this process starts: after the newest update
@@ -82,7 +93,7 @@ class IntakeJournal:
     def handled(self, update_id: int) -> None:
         if update_id not in self._open:
             return  # not journaled (fed directly, as the tests and the benchmarks do)
-        self._open.discard(update_id)
+        del self._open[update_id]
         self._handled.append(update_id)
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._cross_out())
@@ -112,7 +123,8 @@ class IntakeJournal:
             await self.repo.forget(given_up)
         again = [(update_id, body) for update_id, body, attempts in left if attempts < MAX_ATTEMPTS]
         await self.repo.attempted([update_id for update_id, _ in again])
-        self._open.update(update_id for update_id, _ in again)
+        now = time.monotonic()
+        self._open.update((update_id, now) for update_id, _ in again)
         logger.warning(
             "Intake: %d updates left by the previous process are handled now", len(again)
         )

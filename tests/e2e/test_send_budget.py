@@ -131,3 +131,27 @@ async def test_a_429_to_a_reply_pauses_the_bulk_too(qorgau, api):
     assert api.flood.too_many == 0
     delivered = [c.chat_id for c in api.calls_of("sendMessage") if c.ok and c.chat_id in RECIPIENTS]
     assert sorted(delivered) == RECIPIENTS  # then the bulk went on, to the end
+
+
+async def test_bulk_leaves_the_machine_to_a_backlog_of_updates_alerts_do_not(qorgau, api):
+    """While the bot has a backlog of people's updates in hand, only urgent messages go."""
+    backlog = {"in hand": True}
+    qorgau.app.delivery.busy = lambda: backlog["in hand"]
+    for user_id in (41_001, 41_002):
+        api.user(user_id)
+    await qorgau.app.delivery.put(
+        OutgoingMessage(
+            key="bulk:41001", chat_id=41_001, payload={"text": "bulk"}, priority=Priority.BULK
+        ),
+        OutgoingMessage(
+            key="alert:41002", chat_id=41_002, payload={"text": "alert"}, priority=Priority.URGENT
+        ),
+    )
+    alert = await api.wait_call("sendMessage", chat_id=41_002, timeout=10)
+    assert alert.ok
+    since = len(api.calls)
+    await api.wait_call("getUpdates", since=since, timeout=10)  # the queue had time to look
+    assert not api.calls_of("sendMessage", 41_001)
+    backlog["in hand"] = False
+    bulk = await api.wait_call("sendMessage", chat_id=41_001, timeout=10)
+    assert bulk.ok

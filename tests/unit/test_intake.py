@@ -62,7 +62,8 @@ async def test_kept_until_handled_then_crossed_out(db, bot, tmp_path):
     journal = journal_of(db)
     await journal.receive(bot, [update(10, "Сосед бьёт ребёнка"), update(11, "/start")])
     assert [row[0] for row in await journal.repo.left()] == [10, 11]
-    assert journal.open_count == 2
+    assert journal.open_count == journal.in_hand() == 2
+    assert journal.in_hand(within=-1.0) == 0  # received more than that long ago: not counted
 
     journal.handled(10)
     await journal.close()
