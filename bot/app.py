@@ -484,7 +484,7 @@ async def _on_startup(
     identity.username = me.username or identity.username
     await set_default_commands(bot, i18n)
     delivery.start()
-    await intake.replay(dispatcher, bot)  # what a crash left, before anything new
+    await intake.replay(dispatcher, bot)  # what a crash left, before anything new comes
     scheduler.start()
     await jobs.catch_up()
     logger.info("Started as @%s", identity.username)

@@ -50,6 +50,7 @@ class IntakeJournal:
         self._open: dict[int, float] = {}  # journaled, not handled yet: when (monotonic)
         self._handled: list[int] = []  # handled, not crossed out yet
         self._flusher: asyncio.Task[None] | None = None
+        self._replaying: set[asyncio.Task[None]] = set()
         self._resumed = False
 
     @property
@@ -109,7 +110,12 @@ class IntakeJournal:
                 return
 
     async def replay(self, dispatcher: Dispatcher, bot: Bot) -> int:
-        """Hand what a previous process left to ``dispatcher``; the number handed."""
+        """Hand what a previous process left to ``dispatcher``; the number handed.
+
+        Each is handled in a task of its own, made before polling starts: they reach each
+        chat's lock before anything new from that chat, and a slow one (an export) does not
+        hold the start back.
+        """
         left = await self.repo.left()
         if not left:
             return 0
@@ -128,8 +134,10 @@ class IntakeJournal:
         logger.warning(
             "Intake: %d updates left by the previous process are handled now", len(again)
         )
-        # Tasks made in update order reach each chat's lock in that order.
-        await asyncio.gather(*(self._feed(dispatcher, bot, body) for _, body in again))
+        for _, body in again:  # in update order: each chat's lock is taken in that order
+            task = asyncio.create_task(self._feed(dispatcher, bot, body))
+            self._replaying.add(task)
+            task.add_done_callback(self._replaying.discard)
         return len(again)
 
     async def _feed(self, dispatcher: Dispatcher, bot: Bot, body: str) -> None:
@@ -140,7 +148,9 @@ class IntakeJournal:
             logger.exception("Intake: update %s failed again", update.update_id)
 
     async def close(self) -> None:
-        """Cross out what has been handled (at shutdown)."""
+        """Let the replays end, then cross out what has been handled (at shutdown)."""
+        if self._replaying:
+            await asyncio.gather(*self._replaying, return_exceptions=True)
         if self._flusher is not None:
             await self._flusher
         await self._cross_out()

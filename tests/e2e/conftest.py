@@ -116,6 +116,8 @@ class RunningBot:
             return None  # polling ended: nothing more will be handled
         if self.api.pending_updates:
             return f"{len(self.api.pending_updates)} updates not yet taken by getUpdates"
+        if self.app.intake.open_count:
+            return f"{self.app.intake.open_count} updates taken and not yet handled"
         handling = self.app.dispatcher._handle_update_tasks
         if handling:
             return f"{len(handling)} updates being handled"

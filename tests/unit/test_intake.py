@@ -142,6 +142,8 @@ async def test_an_update_that_keeps_killing_the_process_is_given_up(db, bot, tmp
         seen.append(message.text or "")
 
     # no middleware crossing out: as if the process died again during the replay
-    assert await journal_of(db).replay(dispatcher, bot) == 1
+    restarted = journal_of(db)
+    assert await restarted.replay(dispatcher, bot) == 1
+    await restarted.close()  # the replays' tasks end
     assert seen == ["fine"]
     assert [(row[0], row[2]) for row in await journal_of(db).repo.left()] == [(31, 1)]
