@@ -27,8 +27,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import certifi
+from aiogram import __version__ as aiogram_version
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiohttp import ClientSession, TCPConnector, TraceConfig, TraceRequestChunkSentParams
+from aiohttp.hdrs import USER_AGENT
+from aiohttp.http import SERVER_SOFTWARE
 
 from storage.files import FILE_MODE
 
@@ -63,8 +66,7 @@ class SendingLog:
     def beside(cls, database: Path | str) -> SendingLog:
         if str(database) == ":memory:":
             return cls(None)
-        database = Path(database)
-        return cls(database.with_name(database.name + SUFFIX))
+        return cls(path_beside(Path(database)))
 
     def trace_config(self) -> TraceConfig:
         """For the queue's HTTP session: note a request's row as its first bytes go out."""
@@ -137,24 +139,20 @@ class TracedSession(AiohttpSession):
                     limit=100,
                     ttl_dns_cache=3600,
                 ),
-                headers=self.client_headers(),
+                headers={USER_AGENT: f"{SERVER_SOFTWARE} aiogram/{aiogram_version}"},
                 trace_configs=[self.trace],
             )
         return self.client
-
-    @staticmethod
-    def client_headers() -> dict[str, str]:
-        from aiogram import __version__
-        from aiohttp.hdrs import USER_AGENT
-        from aiohttp.http import SERVER_SOFTWARE
-
-        return {USER_AGENT: f"{SERVER_SOFTWARE} aiogram/{__version__}"}
 
     async def close(self) -> None:
         if self.client is not None and not self.client.closed:
             await self.client.close()
 
 
+def path_beside(database: Path) -> Path:
+    return database.with_name(database.name + SUFFIX)
+
+
 def forget_beside(database: Path) -> None:
     """A database restored from a copy: the lines of the one it replaces do not apply."""
-    Path(database).with_name(Path(database).name + SUFFIX).unlink(missing_ok=True)
+    path_beside(Path(database)).unlink(missing_ok=True)
